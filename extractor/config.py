@@ -1,0 +1,78 @@
+"""configs/*.cfg -> a validated Config; dotted command-line overrides.
+
+The packaged default (configs/default.cfg) is complete; a user file overrides it key by key, and
+`--section.key=value` arguments override both.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Mapping, Optional, Sequence
+
+from confection import Config
+
+from .errors import Errors, TariffwireError
+
+DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "configs" / "default.cfg"
+
+
+def parse_overrides(args: Sequence[str]) -> dict[str, Any]:
+    """["--nlp.model=x", "--run.n_process", "2"] -> {"nlp.model": "x", "run.n_process": 2}.
+
+    Values are read as JSON where they parse ("2", "true", "[1,2]", "null"), else kept as strings.
+    """
+    out: dict[str, Any] = {}
+    i = 0
+    args = list(args)
+    while i < len(args):
+        arg = args[i]
+        if not arg.startswith("--") or "." not in arg.split("=", 1)[0]:
+            raise TariffwireError(Errors.E020.format(reason=f"unexpected argument {arg!r}; overrides look like --section.key=value"))
+        key, sep, value = arg[2:].partition("=")
+        if not sep:
+            if i + 1 >= len(args) or args[i + 1].startswith("--"):
+                value = "true"
+            else:
+                i += 1
+                value = args[i]
+        key = key.replace("-", "_") if key.count(".") else key
+        try:
+            out[key] = json.loads(value)
+        except json.JSONDecodeError:
+            out[key] = value
+        i += 1
+    return out
+
+
+def load_config(path: Optional[str | Path] = None, overrides: Optional[Mapping[str, Any]] = None) -> Config:
+    """The default config, updated by a user file and by dotted overrides."""
+    try:
+        config = Config().from_disk(DEFAULT_CONFIG_PATH, interpolate=False)
+        if path is not None:
+            user = Config().from_disk(path, interpolate=False)
+            config = config.merge(user)
+        if overrides:
+            for dotted, value in overrides.items():
+                section, _, key = dotted.rpartition(".")
+                node = config
+                for part in section.split("."):
+                    if part not in node:
+                        raise TariffwireError(Errors.E020.format(reason=f"unknown config section {section!r} in override --{dotted}"))
+                    node = node[part]
+                if key not in node:
+                    raise TariffwireError(Errors.E020.format(reason=f"unknown config key {dotted!r}"))
+                node[key] = value
+        return config.interpolate()
+    except TariffwireError:
+        raise
+    except FileNotFoundError as exc:
+        raise TariffwireError(Errors.E020.format(reason=f"config file not found: {exc.filename}")) from exc
+    except Exception as exc:  # confection raises several error types for a bad file
+        raise TariffwireError(Errors.E020.format(reason=f"{type(exc).__name__}: {exc}".splitlines()[0])) from exc
+
+
+def fingerprint(config: Config) -> str:
+    """A short hash of the settings that change what is extracted (not how fast): part of event ids."""
+    relevant = {k: config[k] for k in ("nlp", "extract") if k in config}
+    return hashlib.sha1(json.dumps(relevant, sort_keys=True, default=str).encode()).hexdigest()[:12]

@@ -1,0 +1,52 @@
+"""Coded error messages in one catalogue, as spaCy's errors.py does.
+
+Codes are stable so that users can grep for them and errors.jsonl can be aggregated by code.
+"""
+from __future__ import annotations
+
+
+class Errors:
+    E001 = "Input path not found: {path}"
+    E002 = "Unsupported input type for {path}: {reason}"
+    E003 = "Cannot read {path}: {reason}"
+    E004 = "Record {origin} is not valid JSON: {reason}"
+    E005 = "Record {origin} has no text (field '{field}' missing, empty or not a string)"
+    E006 = "Record {origin}: field '{field}' has the wrong type ({type}); expected {expected}"
+    E007 = "CSV/Parquet input {path} has no text column '{field}' (columns: {columns})"
+    E008 = "Record {origin}: invalid publication date {value!r}; expected YYYY-MM-DD, YYYY-MM or YYYY"
+    E009 = "Record {origin}: text is not decodable as UTF-8; decoded with replacement characters"
+    E010 = "Record {origin}: looks like a binary file, not text"
+    E011 = "Record {origin}: text of {size} characters exceeds ingest.max_chars={limit}"
+    E020 = "Config error: {reason}"
+    E021 = "Output directory {path} is not writable: {reason}"
+    E022 = "Unknown output format {value!r}; expected one of {choices}"
+    E023 = "Unsupported database URL {url!r}; expected sqlite:///PATH or postgresql://..."
+    E030 = "Article {article_id}: stage {stage} failed: {error_type}: {message}"
+    E040 = "Gold file {path} line {line}: {reason}"
+    E041 = "No predictions found in {path} (expected articles.jsonl and events.jsonl)"
+    W001 = "Record {origin}: publication date {value} lies in the future (after {today}); kept as given"
+    W002 = "Record {origin}: duplicate article id {article_id}; the later record is skipped"
+    W003 = "Record {origin}: field '{field}' has the wrong type ({type}); converted to a string"
+    W004 = "Record {origin}: field '{field}' has the wrong type ({type}); dropped"
+    W005 = "trafilatura cannot be used ({reason}); HTML is extracted with the built-in fallback"
+    E050 = "Cannot connect to PostgreSQL at {host}:{port}: {reason}"
+    E051 = "Cannot open SQLite database {path}: {reason}"
+    E052 = "Database write to {target} failed; the batch ({articles} articles, {events} events) was rolled back: {reason}"
+    E053 = "Database {target} has schema version {found}, newer than this tariffwire knows ({known}); upgrade tariffwire"
+    E054 = "Cannot migrate database {target} to schema version {version} ({file}): {reason}"
+    E055 = "Database {target} holds no tariffwire tables (schema version 0)"
+    E056 = "Events refer to articles neither in the batch nor in database {target}: {article_ids}"
+
+
+class TariffwireError(Exception):
+    """A fatal, user-facing error: the CLI prints its message as one line."""
+
+
+class ArticleError(Exception):
+    """A failure confined to one input record; the batch goes on."""
+
+    def __init__(self, message: str, *, origin: str = "", stage: str = "ingest", article_id: str | None = None):
+        super().__init__(message)
+        self.origin = origin
+        self.stage = stage
+        self.article_id = article_id

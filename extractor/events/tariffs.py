@@ -1,0 +1,363 @@
+"""Tariff records: which percentages are tariff rates, and who levies them on whom, on what.
+
+Each percentage is judged by the words around it (a tariff noun near it, no growth/market/share noun
+nearer), then bound to an imposer and targets by the roles of the country mentions in its sentence:
+"U.S. tariffs", "China retaliated", "exports to the United States" name an imposer; "on Chinese
+goods", "Japan has been hit", "imports from Mexico" name a target.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Optional
+
+from ..normalize.rates import PercentMatch, find_percentages
+from .context import ArticleContext
+
+_TARIFF_NOUN = re.compile(
+    r"\b(?:tariffs?|dut(?:y|ies)|lev(?:y|ies)|import tax(?:es)?|taxes on imports|surcharges?|counter-?tariffs?|"
+    r"countermeasures?|retaliatory|anti-dumping|countervailing|reciprocal)\b",
+    re.IGNORECASE,
+)
+_RATE_NOUN = re.compile(r"\brates?\b", re.IGNORECASE)
+_NON_TARIFF_RATE = re.compile(
+    r"\b(?:interest|exchange|growth|inflation|unemployment|jobless|mortgage|savings|participation|approval|vacancy|"
+    r"tax|policy|lending|deposit|repo|fed funds|discount|birth|death|poverty|utilization|success|response|error)\s+rates?\b",
+    re.IGNORECASE,
+)
+# Nouns and verbs that make a nearby percentage something other than a tariff rate.
+_NEGATIVE = re.compile(
+    r"\b(?:growth|grew|inflation|gdp|economy|economies|stocks?|shares|index|indexes|indices|market|markets|prices?|yields?|"
+    r"sales|profits?|revenues?|earnings|output|unemployment|jobless|approval|stake|polls?|margins?|deficit|surplus|currency|"
+    r"yuan|renminbi|dollar|peso|euro|yen|rupee|won|pound|bonds?|treasur(?:y|ies) yields?|probability|chance|odds|majority|"
+    r"turnout|interest|investments?|spending|consumption|productivity|wages?|income|volumes?|shipments|orders|demand|"
+    r"rose|fell|jumped|climbed|dropped|slid|surged|gained|lost|declined|plunged|tumbled|expanded|contracted|shrank|"
+    r"slipped|edged|soared|sank|rallied|slumped|dipped|advanced|retreated|accounted|accounting|account|share|"
+    r"year-on-year|year-over-year|annualized|annual|quarterly|forecast|expected to grow|estimate[sd]?)\b",
+    re.IGNORECASE,
+)
+_SHARE_OF = re.compile(r"^\s*of\s+(?!(?:the\s+)?(?:value|customs value|import value)\b)", re.IGNORECASE)
+_TARIFF_SUBJECT_VERB = re.compile(
+    r"\b(?:tariffs?|duties|duty|levies|levy|rates?)\s+(?:\w+\s+){0,2}(?:rose|jumped|climbed|surged|soared|fell|dropped|"
+    r"went|go|goes|rise|rises|climb|climbs|jump|jumps|drop|drops|fall|falls|increase[sd]?|decrease[sd]?)\s+(?:to|from|by)?\s*$",
+    re.IGNORECASE,
+)
+
+_UNIVERSAL = re.compile(
+    r"\b(?:universal|baseline|across-the-board|across the board|blanket|global tariff|global rate|all imports|"
+    r"nearly all imports|almost all imports|most imports|all countries|every country|all trading partners|"
+    r"all (?:U\.S\. |US )?trading partners|all foreign|imports from all|all goods|most trading partners|minimum tariff)\b",
+    re.IGNORECASE,
+)
+
+_IMPOSE_VERB = (
+    r"(?:impos|slap|levy|levied|levies|announc|set\b|sets\b|raise|rais|hike|hik|retaliat|hit back|respond|introduc|put\b|puts\b|"
+    r"plac|add|increas|lift|cut|lower|reduc|suspend|paus|delay|extend|threaten|approv|finaliz|unveil|order|authoriz|"
+    r"sign|plan|will|would|could|said it|says it|vow|promis|counter|charg|collect|appl|keep|kept|maintain|scrap|remov|"
+    r"doubl|tripl|escalat|boost|agree|offer|propos|decid|move|moved|moves|is set to|are set to|has|have|had|also|then|on\b)"
+)
+_IMPOSER_AFTER = re.compile(
+    r"^(?:['’]s?)?\s*(?:\([A-Z]+\)\s*)?(?:government\s+|administration\s+|officials?\s+|also\s+|has\s+|have\s+|had\s+|"
+    r"will\s+|would\s+|could\s+|then\s+|on\s+\w+\s+|last\s+\w+\s+|in\s+\w+\s+|quickly\s+|swiftly\s+)*" + _IMPOSE_VERB,
+    re.IGNORECASE,
+)
+_IMPOSER_POSSESSIVE = re.compile(
+    r"^(?:['’]s?)?\s+(?:(?:new|own|retaliatory|additional|extra|reciprocal|counter|proposed|planned|latest|higher|steep|"
+    r"punitive|current|existing|previous|original|universal|baseline|import|sweeping|levies|fresh|so-called|"
+    r"\d[\d.,]*\s?(?:%|percent|per cent)|[\w-]+-percent)\s+){0,3}(?:tariffs?|duties|duty|levies|levy|counter-?tariffs|"
+    r"countermeasures|surcharges?)",
+    re.IGNORECASE,
+)
+_IMPOSER_BEFORE = re.compile(
+    r"(?:(?:imposed|levied|announced|set|introduced|slapped|charged|threatened|proposed|ordered|raised)\s+by\s+(?:the\s+)?|"
+    r"(?:exports?|shipments?|sales|goods|products|cars|vehicles|steel|shipped|sold|selling|exporting)\s+(?:\w+\s+)?"
+    r"(?:to|into|entering|in)\s+(?:the\s+)?|(?:entering|enter|into)\s+(?:the\s+)?)$",
+    re.IGNORECASE,
+)
+_TARGET_BEFORE = re.compile(
+    r"(?:\bon|\bagainst|\bfrom|\bfor|\btoward|\btowards|\btargeting|\btarget|\bhitting|\bhit|\bpunish(?:ing)?)\s+"
+    r"(?:(?:all|most|some|certain|many|the|its|their|goods\s+from|imports\s+from|products\s+from|exports\s+from|"
+    r"shipments\s+from)\s+){0,2}$",
+    re.IGNORECASE,
+)
+_TARGET_AFTER = re.compile(
+    r"^(?:['’]s?)?\s+(?:(?:\w+|\w+-\w+)\s+){0,2}?(?:goods|imports|exports?|products|shipments|steel|aluminum|aluminium|"
+    r"cars|autos|vehicles|automakers|companies|firms|farmers|producers|manufacturers|lumber|agricultural|farm|"
+    r"industries|industry|made)\b",
+    re.IGNORECASE,
+)
+_TARGET_SUBJECT = re.compile(
+    r"^\s*(?:['’]s?\s+)?(?:(?:has|have|had|was|were|is|are|will|would|could|now|also|already|been|be|still)\s+){0,3}"
+    r"(?:hit|slapped|facing|faces|faced|face|subject|subjected|targeted|hardest hit|among|exposed)\b",
+    re.IGNORECASE,
+)
+_COORDINATED = re.compile(r"(?:,|\band|\bor|\bas well as|/)\s*(?:the\s+)?$", re.IGNORECASE)
+
+_STATUS_CUES: list[tuple[str, re.Pattern]] = [
+    ("ruled_out", re.compile(r"\b(?:ruled? out|ruling out|no plans? to|not (?:to )?(?:impose|retaliate)|won['’]t (?:impose|retaliate)|"
+                             r"will not (?:impose|retaliate)|refrain)", re.I)),
+    ("lifted", re.compile(r"\b(?:lift(?:ed|s|ing)?|remov(?:e|ed|es|ing)|scrap(?:ped|s|ping)?|eliminat(?:e|ed|es|ing)|"
+                          r"end(?:ed|s)?|drop(?:ped)? (?:the|its|their) tariffs?|repeal(?:ed)?|revok(?:e|ed))\b", re.I)),
+    ("paused", re.compile(r"\b(?:paus(?:e|ed|es|ing)|suspen(?:d|ded|ds|sion)|delay(?:ed|s|ing)?|postpon(?:e|ed|es)|"
+                          r"defer(?:red|s)?|held off|hold off|on hold|truce)\b", re.I)),
+    ("agreed", re.compile(r"\b(?:under (?:the|a|its|their) (?:\w+ )?(?:deal|agreement|framework|pact)|agreed|deal (?:sets|caps|set|capped)|"
+                          r"(?:deal|agreement|framework|pact) (?:that )?(?:sets|caps|set|capped|sets?|lowers|brings)|negotiated rate|"
+                          r"as part of (?:the|a) (?:deal|agreement))", re.I)),
+    ("threatened", re.compile(r"\b(?:threat(?:en|ened|ens|ening)?|could|would|may|might|propos(?:e|ed|es|al)|consider(?:s|ed|ing)?|"
+                              r"warn(?:ed|s)?|mull(?:s|ed|ing)?|weigh(?:s|ed|ing)?|potential|possible|if\b|unless|vow(?:ed|s)?|"
+                              r"plans? to|planned|floated)", re.I)),
+    ("reduced", re.compile(r"\b(?:cut(?:s|ting)?|lower(?:ed|s|ing)?|reduc(?:e|ed|es|ing|tion)|slash(?:ed|es)?|eas(?:e|ed|ing)|"
+                           r"roll(?:ed)? back|dropp?ed to|fell to|come down)\b", re.I)),
+    ("raised", re.compile(r"\b(?:rais(?:e|ed|es|ing)|increas(?:e|ed|es|ing)|hik(?:e|ed|es|ing)|doubl(?:e|ed|es|ing)|"
+                          r"boost(?:ed|s)?|escalat(?:e|ed|es|ing)|jump(?:ed)? to|went up|rose to|climb(?:ed)? to|"
+                          r"ratchet(?:ed)? up|bump(?:ed)? up|higher)\b", re.I)),
+    ("announced", re.compile(r"\b(?:will take effect|to take effect|takes effect|set to|will (?:impose|apply|rise|start|begin|kick in)|"
+                             r"announc(?:e|ed|es|ing)|order(?:ed|s)?|unveil(?:ed|s)?|starting|effective|scheduled|due to|"
+                             r"will be (?:imposed|applied|levied)|kick in|signed an executive order)\b", re.I)),
+    ("in_effect", re.compile(r"\b(?:in place|in effect|took effect|imposed|remain(?:s|ed)?|levied|already|current(?:ly)?|existing|"
+                             r"has been hit|have been hit|was hit|were hit|faces|face|facing|applies|collect(?:ed|ing)?|"
+                             r"slapped|retaliated|kept|keeps)\b", re.I)),
+]
+_FROM_TO = re.compile(r"from\s+(?P<a>[\d.,]+)\s?(?:%|percent|per cent)?\s+to\s+(?P<b>[\d.,]+)\s?(?:%|percent|per cent)", re.I)
+_TO_FROM = re.compile(r"to\s+(?P<b>[\d.,]+)\s?(?:%|percent|per cent)\s+from\s+(?P<a>[\d.,]+)\s?(?:%|percent|per cent)", re.I)
+_DURATION_CUE = re.compile(r"\b(?:for|of|over|within|during)\s+$|\b\d+-day\b", re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def _product_regex() -> tuple[re.Pattern, dict[str, str]]:
+    with resources.files("extractor.data").joinpath("products.json").open(encoding="utf-8") as fh:
+        table = json.load(fh)["products"]
+    lower = {k.lower(): v for k, v in table.items()}
+    alternatives = sorted(lower, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w-])", re.I), lower
+
+
+@dataclass
+class TariffMention:
+    rate: float
+    rate_span: tuple[int, int]
+    rate_text: str
+    sentence: tuple[int, int]
+    imposer: Optional[str]
+    targets: list[str]
+    products: list[str]
+    status: str
+    previous_rate: Optional[float]
+    confidence: float
+    signals: dict = field(default_factory=dict)
+
+
+def _words_between(text: str, a: int, b: int) -> int:
+    return len(re.findall(r"[\w$%.,]+", text[min(a, b):max(a, b)]))
+
+
+class TariffFinder:
+    """Tariff mentions in an article. The heuristics are documented in docs/extraction.md."""
+
+    def __init__(self, *, cue_window: int = 12, default_imposer: Optional[str] = "USA"):
+        self.cue_window = cue_window
+        # Used only when neither the sentence nor earlier tariffs in the article say who levies a rate;
+        # in 2018-2026 wire copy an unattributed tariff is almost always the U.S. one. Configurable.
+        self.default_imposer = default_imposer
+
+    # -- is it a tariff rate? --------------------------------------------------------------------
+
+    def tariff_signal(self, ctx: ArticleContext, pct: PercentMatch, sent: tuple[int, int],
+                      neighbours: list[PercentMatch]) -> Optional[float]:
+        """None when the percentage is not a tariff rate; else a strength in (0, 1]."""
+        text = ctx.text
+        s0, s1 = sent
+        # Stay inside this rate's stretch of the sentence, but let a list of rates share a cue
+        # ("tariffs of 10% and 15%").
+        before = text[s0:pct.start]
+        after = text[pct.end:s1]
+        if _SHARE_OF.match(after) and not _TARIFF_NOUN.search(after[:25]):
+            return None
+        cue_before = [m for m in _TARIFF_NOUN.finditer(before)]
+        cue_after = [m for m in _TARIFF_NOUN.finditer(after)]
+        dist_before = min((_words_between(before, m.end(), len(before)) for m in cue_before), default=99)
+        dist_after = min((_words_between(after, 0, m.start()) for m in cue_after), default=99)
+        rate_cue = None
+        for m in _RATE_NOUN.finditer(after[:40]):
+            if not _NON_TARIFF_RATE.search(after[:m.end()]):
+                rate_cue = _words_between(after, 0, m.start())
+                break
+        dist = min(dist_before, dist_after)
+        if rate_cue is not None and rate_cue < dist and self._tariff_context(ctx, sent):
+            dist = rate_cue
+        if dist > self.cue_window:
+            return None
+        # A non-tariff noun or market verb closer to the number than the tariff cue vetoes it,
+        # unless the tariff noun is that verb's subject ("tariffs rose to 145%").
+        if _TARIFF_SUBJECT_VERB.search(before[-60:]):
+            return 1.0
+        neg_before = [m for m in _NEGATIVE.finditer(before[-80:])]
+        neg_after = [m for m in _NEGATIVE.finditer(after[:60])]
+        nb = min((_words_between(before[-80:], m.end(), len(before[-80:])) for m in neg_before), default=99)
+        na = min((_words_between(after, 0, m.start()) for m in neg_after), default=99)
+        if min(nb, na) < dist or (min(nb, na) == dist and dist > 1):
+            return None
+        if dist <= 1:
+            return 1.0
+        if dist <= 4:
+            return 0.8
+        return 0.55
+
+    @staticmethod
+    def _tariff_context(ctx: ArticleContext, sent: tuple[int, int]) -> bool:
+        idx = ctx.sentences.index(sent) if sent in ctx.sentences else 0
+        window = ctx.sentences[max(0, idx - 2):idx + 1]
+        return any(_TARIFF_NOUN.search(ctx.text, s, e) for s, e in window)
+
+    # -- binding ---------------------------------------------------------------------------------
+
+    def _roles(self, ctx: ArticleContext, sent: tuple[int, int]) -> list[tuple[int, int, str, str]]:
+        """(start, end, code, role) for the state actors of a sentence; role imposer/target/none."""
+        text = ctx.text
+        out: list[tuple[int, int, str, str]] = []
+        mentions: list[tuple[int, int, str]] = [(c.start, c.end, c.code) for c in ctx.countries_in(*sent)]
+        # Officials act for their country: "Trump imposed ..." names the imposer.
+        for off, (s, e) in ctx.officials_in(*sent):
+            if off.country and not any(s < me and e > ms for ms, me, _ in mentions):
+                mentions.append((s, e, off.country))
+        mentions.sort()
+        for start, end, code in mentions:
+            before = text[max(sent[0], start - 60):start]
+            after = text[end:min(sent[1], end + 70)]
+            role = "none"
+            if _IMPOSER_POSSESSIVE.match(after) or _IMPOSER_BEFORE.search(before):
+                role = "imposer"
+            elif _TARGET_BEFORE.search(before) or _TARGET_AFTER.match(after) or _TARGET_SUBJECT.match(after):
+                role = "target"
+            elif _IMPOSER_AFTER.match(after):
+                role = "imposer"
+            if role == "none" and out and _COORDINATED.search(text[out[-1][1]:start]) and start - out[-1][1] < 12:
+                role = out[-1][3]
+            out.append((start, end, code, role))
+        return out
+
+    def find(self, ctx: ArticleContext) -> list[TariffMention]:
+        text = ctx.text
+        percentages = [p for p in find_percentages(text) if not ctx.excluded(p.start, p.end)]
+        by_sentence: dict[tuple[int, int], list[PercentMatch]] = {}
+        for p in percentages:
+            by_sentence.setdefault(ctx.sentence_of(p.start), []).append(p)
+        found: list[TariffMention] = []
+        last_imposer: Optional[str] = None
+        last_targets: list[str] = []
+        article_default = self._article_imposer(ctx)
+        for sent, pcts in sorted(by_sentence.items()):
+            if sent[0] == sent[1]:
+                continue
+            roles = self._roles(ctx, sent)
+            for i, pct in enumerate(pcts):
+                strength = self.tariff_signal(ctx, pct, sent, pcts)
+                if strength is None:
+                    continue
+                lo = pcts[i - 1].end if i > 0 else sent[0]
+                hi = pcts[i + 1].start if i + 1 < len(pcts) else sent[1]
+                imposer, imposer_local = self._imposer(roles, pct, lo, hi)
+                if imposer is None:
+                    imposer = last_imposer or article_default
+                targets, target_local = self._targets(ctx, roles, pct, lo, hi, sent, imposer)
+                if not targets and last_targets and not _UNIVERSAL.search(text, *sent):
+                    targets = [t for t in last_targets if t != imposer]
+                products = self._products(text, pct, lo, hi, sent)
+                status = self._status(text, pct, lo, hi, sent)
+                previous = self._previous_rate(text, pct, sent)
+                confidence = 0.2 + 0.35 * strength + (0.25 if imposer_local else 0.08) + (0.2 if target_local else 0.05)
+                found.append(TariffMention(
+                    rate=pct.value, rate_span=(pct.start, pct.end), rate_text=pct.text, sentence=sent,
+                    imposer=imposer, targets=targets, products=products, status=status, previous_rate=previous,
+                    confidence=round(min(0.99, confidence), 2),
+                    signals={"strength": strength, "imposer_local": imposer_local, "target_local": target_local},
+                ))
+                last_imposer = imposer
+                if targets and targets != ["ALL"]:
+                    last_targets = targets
+        return found
+
+    def _article_imposer(self, ctx: ArticleContext) -> Optional[str]:
+        codes = [c.code for c in ctx.countries if c.counts]
+        codes += [o.country for o in ctx.officials if o.country]
+        if self.default_imposer and self.default_imposer in codes:
+            return self.default_imposer
+        if not codes:
+            return self.default_imposer
+        return max(sorted(set(codes)), key=codes.count)
+
+    @staticmethod
+    def _imposer(roles, pct: PercentMatch, lo: int, hi: int) -> tuple[Optional[str], bool]:
+        local = [r for r in roles if r[3] == "imposer" and lo <= r[0] < hi]
+        anywhere = [r for r in roles if r[3] == "imposer"]
+        for group in (local, anywhere):
+            if group:
+                best = min(group, key=lambda r: (abs(r[0] - pct.start), r[0] > pct.start))
+                return best[2], True
+        return None, False
+
+    @staticmethod
+    def _targets(ctx, roles, pct: PercentMatch, lo: int, hi: int, sent, imposer) -> tuple[list[str], bool]:
+        text = ctx.text
+        right = text[pct.end:hi]
+        left = text[lo:pct.start]
+        # A universal cue belongs to the rate it is nearer to ("a 10% universal rate ... a 25% duty").
+        for m in _UNIVERSAL.finditer(right[:80]):
+            if hi == sent[1] or m.start() < len(right) - m.end():
+                return ["ALL"], True
+        for m in _UNIVERSAL.finditer(left[-60:]):
+            offset = len(left) - min(len(left), 60) + m.start()
+            if lo == sent[0] or len(left) - (offset + len(m.group())) < offset:
+                return ["ALL"], True
+        for window in ((pct.end, hi), (lo, pct.start), sent):
+            codes = [r[2] for r in roles if r[3] == "target" and window[0] <= r[0] < window[1] and r[2] != imposer]
+            if codes:
+                return sorted(set(codes)), True
+        others = sorted({r[2] for r in roles if r[3] == "none" and r[2] != imposer})
+        if others:
+            return others, False
+        return [], False
+
+    @staticmethod
+    def _products(text: str, pct: PercentMatch, lo: int, hi: int, sent) -> list[str]:
+        rx, table = _product_regex()
+        # Products named right after the rate ("a 25% duty for cars") or in front ("steel tariffs of 25%").
+        window = text[max(lo, pct.start - 50):min(hi, pct.end + 70)]
+        found = []
+        for m in rx.finditer(window):
+            value = table[m.group().lower()]
+            if value not in found:
+                found.append(value)
+        return found
+
+    @staticmethod
+    def _status(text: str, pct: PercentMatch, lo: int, hi: int, sent) -> str:
+        near = text[max(sent[0], pct.start - 90):min(sent[1], pct.end + 90)]
+        whole = text[sent[0]:sent[1]]
+        for scope in (near, whole):
+            best: Optional[tuple[int, int, str]] = None
+            centre = pct.start - max(sent[0], pct.start - 90) if scope is near else pct.start - sent[0]
+            for rank, (status, rx) in enumerate(_STATUS_CUES):
+                for m in rx.finditer(scope):
+                    key = (rank, abs(m.start() - centre), status)
+                    if best is None or key < best:
+                        best = key
+            if best is not None:
+                return best[2]
+        return "in_effect"
+
+    @staticmethod
+    def _previous_rate(text: str, pct: PercentMatch, sent) -> Optional[float]:
+        seg = text[sent[0]:sent[1]]
+        for rx in (_FROM_TO, _TO_FROM):
+            for m in rx.finditer(seg):
+                b_start = sent[0] + m.start("b")
+                if b_start <= pct.start < sent[0] + m.end("b") + 1:
+                    try:
+                        return float(m.group("a").replace(",", ""))
+                    except ValueError:
+                        return None
+        return None

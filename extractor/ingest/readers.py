@@ -1,0 +1,236 @@
+"""The configured ingest stage: inputs -> Articles, or ArticleErrors for what cannot be read.
+
+    [ingest]
+    @readers = "tariffwire.Ingest.v1"
+    fields = {"text": "body", "headline": "title"}
+    published_default = null
+
+Records are read lazily, one file after another; a bad record or file yields an ArticleError
+and the run goes on. Only a missing input is fatal (E001).
+"""
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import math
+import re
+from pathlib import Path
+from typing import Any, Iterator, Mapping, Optional, Sequence, Union
+
+from ..errors import ArticleError, Errors, TariffwireError
+from ..registry import registry
+from .article import Article, content_id
+from .formats import READERS, TEXT_FIELD, RawRecord, ReadOptions
+from .html import get_extractor
+from .sources import format_of, iter_sources, resolve_inputs
+from .wire import parse_wire
+
+FIELDS = ("id", "text", "headline", "published", "source", "url")
+DEFAULT_FIELDS = {name: name for name in FIELDS}
+HTML_EXTRACTORS = ("trafilatura", "builtin")
+_OPTIONAL_TEXT_FIELDS = ("headline", "source", "url")
+
+_YEAR = re.compile(r"\d{4}")
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*")
+
+Result = Union[Article, ArticleError]
+
+
+def normalize_published(value: str) -> Optional[str]:
+    """'YYYY-MM-DD', 'YYYY-MM', 'YYYY' as given, the date part of an ISO datetime; else None."""
+    value = value.strip()
+    if _YEAR.fullmatch(value) or _MONTH.fullmatch(value):
+        return value
+    if _DAY.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            return None
+    if _DATETIME.fullmatch(value):
+        try:
+            return dt.datetime.fromisoformat(value.replace("z", "Z")).date().isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def is_future(published: str, today: dt.date) -> bool:
+    """True when even the earliest day `published` can mean lies after `today`."""
+    year, month, day = (published.split("-") + ["01", "01"])[:3]
+    return dt.date(int(year), int(month), int(day)) > today
+
+
+class Ingestor:
+    """Reads inputs into Articles. Build it with `make_ingestor` (or the registry)."""
+
+    def __init__(
+        self,
+        fields: dict[str, str],
+        published_default: Optional[str] = None,
+        html_extractor: str = "trafilatura",
+        max_chars: int = 2_000_000,
+        encoding_errors: str = "replace",
+    ):
+        self.fields = fields
+        self.published_default = published_default
+        self.html_extractor = html_extractor
+        self.max_chars = max_chars
+        self.encoding_errors = encoding_errors
+        self._options: Optional[ReadOptions] = None
+
+    def _read_options(self) -> ReadOptions:
+        # Built on first use: choosing the HTML extractor imports trafilatura, which is slow.
+        if self._options is None:
+            self._options = ReadOptions(
+                fields=self.fields,
+                encoding_errors=self.encoding_errors,
+                max_chars=self.max_chars,
+                html_extract=get_extractor(self.html_extractor),
+            )
+        return self._options
+
+    def iter_records(self, inputs: Sequence[str]) -> Iterator[Result]:
+        """Articles and ArticleErrors from `inputs`, lazily. Raises TariffwireError (E001) now,
+        before anything is read, when an input does not exist."""
+        roots = resolve_inputs(inputs)
+        return self._iter(roots)
+
+    def _iter(self, roots: list[Path]) -> Iterator[Result]:
+        seen_ids: set[str] = set()
+        today = dt.date.today()
+        for path in iter_sources(roots):
+            for item in self._iter_file(path):
+                if isinstance(item, ArticleError):
+                    yield item
+                    continue
+                result = self._build(item, today)
+                if isinstance(result, Article):
+                    if result.id in seen_ids:
+                        message = Errors.W002.format(origin=item.origin, article_id=result.id)
+                        yield ArticleError(message, origin=item.origin, stage="ingest", article_id=result.id)
+                        continue
+                    seen_ids.add(result.id)
+                yield result
+
+    def from_mapping(self, record: Mapping[str, Any], origin: str = "<input>") -> Result:
+        """One article given as a mapping (the Python API: dicts, DataFrame rows, datasets rows)."""
+        values = {ours: record.get(theirs) for ours, theirs in self.fields.items()}
+        return self._build(RawRecord(origin, values), dt.date.today())
+
+    def _iter_file(self, path: Path) -> Iterator[Union[RawRecord, ArticleError]]:
+        kind = format_of(path)
+        if kind is None:
+            reason = "a folder that is not a saved dataset" if path.is_dir() else "unknown file extension"
+            yield ArticleError(Errors.E002.format(path=path, reason=reason), origin=str(path))
+            return
+        try:
+            yield from READERS[kind](path, self._read_options())
+        except Exception as err:  # one unreadable file (permissions, corrupt gzip/parquet, ...) never stops the run
+            reason = f"{type(err).__name__}: {err}"
+            yield ArticleError(Errors.E003.format(path=path, reason=reason), origin=str(path))
+
+    def _build(self, record: RawRecord, today: dt.date) -> Result:
+        origin = record.origin
+        values = record.values
+        warnings = list(record.warnings)
+        text = values.get(TEXT_FIELD)
+        if _missing(text) or (isinstance(text, str) and not text.strip()):
+            return ArticleError(Errors.E005.format(origin=origin, field=self.fields[TEXT_FIELD]), origin=origin)
+        if not isinstance(text, str):
+            message = Errors.E006.format(origin=origin, field=self.fields[TEXT_FIELD], type=type(text).__name__, expected="str")
+            return ArticleError(message, origin=origin)
+        if len(text) > self.max_chars:
+            return ArticleError(Errors.E011.format(origin=origin, size=len(text), limit=self.max_chars), origin=origin)
+        optional = {name: self._as_str(values.get(name), name, origin, warnings) for name in _OPTIONAL_TEXT_FIELDS}
+        published = self._published(values.get("published"), origin, warnings, today)
+        article_id = self._id(values.get("id"), origin, warnings) or content_id(text, optional["headline"])
+        wire = parse_wire(text)
+        return Article(
+            id=article_id,
+            text=text,
+            headline=optional["headline"],
+            published=published,
+            source=optional["source"] or wire.agency,
+            url=optional["url"],
+            byline=wire.byline,
+            dateline=wire.dateline,
+            wire_spans=wire.spans,
+            origin=origin,
+            warnings=warnings,
+        )
+
+    def _as_str(self, value: Any, name: str, origin: str, warnings: list[str]) -> Optional[str]:
+        """A string field: numbers become strings, other types are dropped, each with a warning."""
+        if _missing(value):
+            return None
+        if isinstance(value, str):
+            return value.strip() or None
+        field = self.fields.get(name, name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            warnings.append(Errors.W003.format(origin=origin, field=field, type=type(value).__name__))
+            return str(value)
+        warnings.append(Errors.W004.format(origin=origin, field=field, type=type(value).__name__))
+        return None
+
+    def _id(self, value: Any, origin: str, warnings: list[str]) -> Optional[str]:
+        # Integer ids are common in archives: taken as they are, without a warning.
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return self._as_str(value, "id", origin, warnings)
+
+    def _published(self, value: Any, origin: str, warnings: list[str], today: dt.date) -> Optional[str]:
+        published = None
+        if isinstance(value, dt.datetime):
+            published = value.date().isoformat()
+        elif isinstance(value, dt.date):
+            published = value.isoformat()
+        elif isinstance(value, int) and not isinstance(value, bool):
+            published = normalize_published(str(value))
+        elif isinstance(value, str) and value.strip():
+            published = normalize_published(value)
+        if published is None and not _missing(value) and not (isinstance(value, str) and not value.strip()):
+            warnings.append(Errors.E008.format(origin=origin, value=value))
+        published = published or self.published_default
+        if published is not None and is_future(published, today):
+            warnings.append(Errors.W001.format(origin=origin, value=published, today=today.isoformat()))
+        return published
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+@registry.readers("tariffwire.Ingest.v1")
+def make_ingestor(
+    fields: dict[str, str] = DEFAULT_FIELDS,
+    published_default: Optional[str] = None,
+    html_extractor: str = "trafilatura",
+    max_chars: int = 2_000_000,
+    encoding_errors: str = "replace",
+) -> Ingestor:
+    """Build the ingest stage. `fields` maps our names to the input's; unnamed fields keep ours."""
+    unknown = sorted(set(fields) - set(FIELDS))
+    if unknown:
+        raise TariffwireError(Errors.E020.format(reason=f"ingest.fields: unknown field(s) {unknown}; expected some of {list(FIELDS)}"))
+    if html_extractor not in HTML_EXTRACTORS:
+        raise TariffwireError(Errors.E020.format(reason=f"ingest.html_extractor={html_extractor!r}; expected one of {list(HTML_EXTRACTORS)}"))
+    if max_chars < 1:
+        raise TariffwireError(Errors.E020.format(reason=f"ingest.max_chars={max_chars}; expected a positive number"))
+    try:
+        codecs.lookup_error(encoding_errors)
+    except LookupError:
+        raise TariffwireError(Errors.E020.format(reason=f"ingest.encoding_errors={encoding_errors!r} is not a codec error handler")) from None
+    default = None
+    if published_default is not None:
+        default = normalize_published(published_default)
+        if default is None:
+            raise TariffwireError(Errors.E020.format(reason=f"ingest.published_default={published_default!r}; expected YYYY-MM-DD, YYYY-MM or YYYY"))
+    return Ingestor(
+        fields={**DEFAULT_FIELDS, **fields},
+        published_default=default,
+        html_extractor=html_extractor,
+        max_chars=max_chars,
+        encoding_errors=encoding_errors,
+    )

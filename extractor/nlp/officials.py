@@ -1,0 +1,448 @@
+"""Officials: person + office + country, from titles, appositions and possessives.
+
+The statistical NER proposes person spans; these rules decide who holds a public office, bind the
+office's country from the text ("U.S. Treasury Secretary", "Japan's", "Tokyo's", offices that exist in
+one government only), and link later surname-only mentions to the full name, including those the
+model labels ORG or misses. A dated file of well-known office holders is a fallback for the country
+and the office where the text does not say; it never makes someone an official on its own unless the
+person is named in full (or by a surname the file marks as distinctive).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Optional, Sequence
+
+from ..normalize import countries as country_norm
+from ..normalize.names import HONORIFICS, NAME_PARTICLES, normalise_name, strip_possessive
+
+Span = tuple[int, int]
+
+_WORD = re.compile(r"[^\W_][\w.'’\-]*[^\W_]|[^\W_]|[^\w\s]")
+_STOP_NAME_WORDS = frozenset(
+    """The A An And Or But In On At Of For To From By With As This That These Those However Meanwhile
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August
+    September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec He She It They We I
+    His Her Its Their Our Tariffs Tariff Trade House Senate Congress Ministry Department Office Administration
+    Commission Government Council Cabinet Parliament Treasury Commerce White Reuters AP AFP Bloomberg Inc Corp
+    Co Ltd Group""".split()
+)
+# Lower-case words that may sit between a country and a title ("Japan's top trade negotiator").
+_TITLE_ADJECTIVES = frozenset(
+    """top chief senior deputy acting new outgoing incoming interim lead main veteran junior powerful influential
+    trade economy economic finance foreign commerce industry agriculture prime vice first then-""".split()
+)
+
+
+@dataclass
+class Official:
+    name: str
+    title: Optional[str]
+    country: Optional[str]
+    mentions: list[Span] = field(default_factory=list)
+    # How the office was established: "text" (a title in the article) or "holders" (the fallback file).
+    evidence: str = "text"
+
+
+@dataclass(frozen=True)
+class _Office:
+    title: str
+    country: Optional[str]
+
+
+@functools.lru_cache(maxsize=1)
+def _office_data() -> dict:
+    with resources.files("extractor.data").joinpath("offices.json").open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@functools.lru_cache(maxsize=1)
+def _holders() -> list[dict]:
+    with resources.files("extractor.data").joinpath("office_holders.json").open(encoding="utf-8") as fh:
+        return json.load(fh)["holders"]
+
+
+@functools.lru_cache(maxsize=1)
+def _title_regex() -> tuple[re.Pattern, dict[str, _Office]]:
+    offices: dict[str, _Office] = {}
+    for entry in _office_data()["titles"]:
+        offices[entry["title"].lower()] = _Office(entry["title"], entry.get("country"))
+    alternatives = sorted(offices, key=len, reverse=True)
+    pattern = r"(?<![\w-])(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alternatives) + r")(?![\w-])"
+    return re.compile(pattern, re.IGNORECASE), offices
+
+
+@functools.lru_cache(maxsize=1)
+def _not_official_regex() -> re.Pattern:
+    words = sorted(_office_data()["not_officials"], key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1)
+def _former_regex() -> re.Pattern:
+    words = _office_data()["former_markers"]
+    return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in words) + r")", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1)
+def _government_regex() -> re.Pattern:
+    words = sorted(_office_data()["government_bodies"], key=len, reverse=True)
+    return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])")
+
+
+def _holder_for(name: str, ref_date: Optional[dt.date], *, surname_only: bool) -> Optional[dict]:
+    matches = []
+    for h in _holders():
+        if surname_only:
+            if not h["surname_match"] or h["name"].split()[-1] != name:
+                continue
+        elif h["name"] != name:
+            continue
+        matches.append(h)
+    if not matches:
+        return None
+    if ref_date is not None:
+        iso = ref_date.isoformat()
+        dated = [h for h in matches if h["valid_from"] <= iso and (h["valid_to"] is None or iso < h["valid_to"])]
+        if dated:
+            return dated[0]
+        # Known person but out of office at that date: no fallback (a former official speaks as one).
+        return None
+    return matches[-1]
+
+
+def _tokens(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
+
+
+def _is_name_token(tok: str) -> bool:
+    bare = strip_possessive(tok)
+    if not bare or not bare[0].isupper() or bare in _STOP_NAME_WORDS:
+        return False
+    if bare.isupper() and len(bare) > 3:  # "TOKYO", "TRADE FAIRNESS"
+        return False
+    if country_norm.country_code(bare) is not None or country_norm.region_country(bare) is not None:
+        return False
+    return not any(ch.isdigit() for ch in bare)
+
+
+def _name_after(text: str, pos: int, limit: int) -> Optional[Span]:
+    """A person name starting at `pos` (after optional spaces/honorific): 1-4 capitalised tokens."""
+    toks = _tokens(text, pos, min(limit, pos + 80))
+    if not toks or toks[0][1] - pos > 2:
+        return None
+    if toks[0][0] in HONORIFICS:
+        toks = toks[1:] if len(toks) > 1 and toks[0][2] == toks[1][1] - 1 or len(toks) > 1 else []
+        toks = [t for t in toks if t[0] != "."]
+    picked: list[tuple[str, int, int]] = []
+    prev_end = None
+    for tok, s, e in toks:
+        if prev_end is not None and text[prev_end:s] not in (" ",):
+            break
+        if tok in NAME_PARTICLES and picked:
+            picked.append((tok, s, e))
+            prev_end = e
+            continue
+        if not _is_name_token(tok):
+            break
+        picked.append((tok, s, e))
+        prev_end = e
+        if strip_possessive(tok) != tok or len(picked) == 4:
+            break
+    while picked and picked[-1][0] in NAME_PARTICLES:
+        picked.pop()
+    if not picked:
+        return None
+    start, end = picked[0][1], picked[-1][2]
+    last = picked[-1][0]
+    end -= len(last) - len(strip_possessive(last))
+    return start, end
+
+
+def _name_before(text: str, pos: int, floor: int) -> Optional[Span]:
+    """A person name ending at `pos` (before ", title"): 1-4 capitalised tokens."""
+    toks = _tokens(text, max(floor, pos - 80), pos)
+    picked: list[tuple[str, int, int]] = []
+    next_start = pos
+    for tok, s, e in reversed(toks):
+        if text[e:next_start] not in ("", " "):
+            break
+        if tok in NAME_PARTICLES and picked:
+            picked.insert(0, (tok, s, e))
+            next_start = s
+            continue
+        if not _is_name_token(tok) or strip_possessive(tok) != tok:
+            break
+        picked.insert(0, (tok, s, e))
+        next_start = s
+        if len(picked) == 4:
+            break
+    while picked and picked[0][0] in NAME_PARTICLES:
+        picked.pop(0)
+    if not picked:
+        return None
+    return picked[0][1], picked[-1][2]
+
+
+class OfficialsFinder:
+    """Finds officials in one article. Stateless between articles; data files load once per process."""
+
+    def __init__(self, *, use_holders: bool = True):
+        self.use_holders = use_holders
+        self.title_re, self.offices = _title_regex()
+
+    def find(
+        self,
+        text: str,
+        sentences: Sequence[Span],
+        person_spans: Sequence[Span],
+        ref_date: Optional[dt.date],
+        exclude: Sequence[Span] = (),
+    ) -> list[Official]:
+        def excluded(s: int, e: int) -> bool:
+            return any(s < xe and e > xs for xs, xe in exclude)
+
+        # name -> (title, country, source); non_officials: names the text marks as analysts etc.
+        found: dict[str, dict] = {}
+        rejected: set[str] = set()
+        pending_possessive: list[tuple[str, str, str]] = []  # (name, title, owner surname)
+
+        def add(name_span: Span, title: str, country: Optional[str], source: str) -> None:
+            name = normalise_name(text[name_span[0]:name_span[1]])
+            if not name or excluded(*name_span):
+                return
+            entry = found.get(name)
+            if entry is None or (entry["country"] is None and country is not None):
+                found[name] = {"title": title, "country": country, "source": source}
+
+        for sent_start, sent_end in sentences:
+            if excluded(sent_start, sent_end):
+                continue
+            for tm in self.title_re.finditer(text, sent_start, sent_end):
+                office = self.offices[re.sub(r"\s+", " ", tm.group().lower())]
+                title_text = re.sub(r"\s+", " ", tm.group())
+                mod_start, mod = self._modifier(text, sent_start, tm.start())
+                if _former_regex().search(mod) or _former_regex().search(text[max(sent_start, tm.start() - 12):tm.start()]):
+                    name_span = _name_after(text, tm.end() + 1, sent_end) or self._comma_name(text, tm.end(), sent_end)
+                    if name_span:
+                        rejected.add(normalise_name(text[name_span[0]:name_span[1]]))
+                    continue
+                # Title directly followed by the name: "Treasury Secretary Scott Bessent".
+                name_span = None
+                if tm.end() < sent_end and text[tm.end():tm.end() + 1] == " ":
+                    name_span = _name_after(text, tm.end() + 1, sent_end)
+                    # A lower-case generic title before a name needs a capitalised title or a modifier
+                    # ("trade negotiator Akazawa" is fine, "official Li" is unusual): keep both.
+                # Or by a comma apposition: "Tokyo's top trade negotiator, Ryosei Akazawa,".
+                if name_span is None:
+                    name_span = self._comma_name(text, tm.end(), sent_end)
+                # Or preceded by a name and comma: "Ryosei Akazawa, Japan's chief negotiator".
+                if name_span is None:
+                    name_span = self._apposed_name(text, mod_start, sent_start, person_spans)
+                if name_span is None:
+                    continue
+                if self._company_modifier(mod):
+                    rejected.add(normalise_name(text[name_span[0]:name_span[1]]))
+                    continue
+                country, owner = self._country_from(mod, text[tm.end():min(sent_end, tm.end() + 40)], office)
+                display_title = title_text if not title_text.islower() else title_text
+                if owner is not None:
+                    pending_possessive.append((normalise_name(text[name_span[0]:name_span[1]]), display_title, owner))
+                add(name_span, display_title, country, "text")
+
+            # Appositions that mark a person as NOT an official ("Kurt Tong, managing partner at ...").
+            for ps, pe in person_spans:
+                if ps < sent_start or pe > sent_end:
+                    continue
+                tail = text[pe:min(sent_end, pe + 60)]
+                if tail.startswith(", ") or tail.startswith(","):
+                    appos = tail[1:].split(",")[0]
+                    if _not_official_regex().search(appos) and not self.title_re.search(appos.replace("former", "")):
+                        rejected.add(normalise_name(text[ps:pe]))
+                    elif _former_regex().search(appos):
+                        rejected.add(normalise_name(text[ps:pe]))
+
+        # Possessive owners: "Trump's Treasury Secretary" takes the owner's country.
+        for name, title, owner in pending_possessive:
+            owner_country = self._country_of_person(owner, found, ref_date)
+            if name in found and found[name]["country"] is None and owner_country:
+                found[name]["country"] = owner_country
+
+        # Fallback: people named in full (or by a distinctive surname) who are known office holders.
+        if self.use_holders:
+            for ps, pe in person_spans:
+                if excluded(ps, pe):
+                    continue
+                name = normalise_name(text[ps:pe])
+                if name in rejected:
+                    continue
+                holder = _holder_for(name, ref_date, surname_only=" " not in name)
+                if holder is not None and not self._known(name, found):
+                    found[name] = {"title": holder["title"], "country": holder["country"], "source": "holders"}
+            for name, entry in found.items():
+                if entry["country"] is None:
+                    holder = _holder_for(name, ref_date, surname_only=" " not in name)
+                    if holder is not None:
+                        entry["country"] = holder["country"]
+                        entry["source"] = "holders"
+
+        return self._merge_and_link(text, found, rejected, exclude)
+
+    # -- pieces ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _modifier(text: str, floor: int, title_start: int) -> tuple[int, str]:
+        """The words in front of a title that qualify it: "U.S.", "Japan's top", "Trump's", "Ontario"."""
+        toks = _tokens(text, max(floor, title_start - 60), title_start)
+        start = title_start
+        taken = 0
+        for tok, s, e in reversed(toks):
+            if tok in (",", ".", ";", ":", "(", ")", "“", "”", '"') or taken >= 5:
+                break
+            low = tok.lower()
+            if tok[0].isupper() or low in _TITLE_ADJECTIVES or low in ("the", "of") or "-" in tok:
+                if low == "the":
+                    start = s
+                    break
+                start = s
+                taken += 1
+                continue
+            break
+        return start, text[start:title_start]
+
+    def _comma_name(self, text: str, title_end: int, limit: int) -> Optional[Span]:
+        if text[title_end:title_end + 2] != ", ":
+            return None
+        span = _name_after(text, title_end + 2, limit)
+        if span is None or " " not in text[span[0]:span[1]]:
+            return None
+        after = text[span[1]:span[1] + 8]
+        if after[:1] in (",", ".", ")") or after.startswith(" said") or after.startswith(" told") or not after.strip():
+            return span
+        return None
+
+    @staticmethod
+    def _apposed_name(text: str, mod_start: int, floor: int, person_spans: Sequence[Span]) -> Optional[Span]:
+        # "NAME, Japan's chief negotiator" / "NAME, the U.S. Trade Representative"
+        before = text[max(floor, mod_start - 3):mod_start]
+        m = re.search(r",\s*(?:(?:the|a|an)\s+)?$", text[max(floor, mod_start - 8):mod_start])
+        if not m:
+            return None
+        comma = text.rfind(",", max(floor, mod_start - 8), mod_start)
+        del before
+        span = _name_before(text, comma, floor)
+        if span is None:
+            return None
+        # Prefer the model's person span when it covers the rule's span (better boundaries).
+        for ps, pe in person_spans:
+            if ps <= span[0] and pe >= span[1] - 1 and pe <= comma:
+                return ps, pe
+        if " " not in text[span[0]:span[1]]:
+            return None
+        return span
+
+    def _company_modifier(self, mod: str) -> bool:
+        """A capitalised word in front of the title that is no country, region, government body or
+        person possessive means a company or group title ("Ford President Jim Farley")."""
+        stripped = _government_regex().sub(" ", mod)
+        for m in country_norm.find_countries(stripped):
+            stripped = stripped[:m.start] + " " * (m.end - m.start) + stripped[m.end:]
+        for tok, _, _ in _tokens(stripped, 0, len(stripped)):
+            bare = strip_possessive(tok)
+            if not bare or not bare[0].isupper() or bare in ("The", "U.S", "U.S.", "EU", "E.U"):
+                continue
+            if country_norm.region_country(bare) is not None or country_norm.country_code(bare) is not None:
+                continue
+            if tok != bare:  # a possessive person ("Trump's") qualifies, it is no company
+                continue
+            if bare.lower() in _TITLE_ADJECTIVES:
+                continue
+            return True
+        return False
+
+    @staticmethod
+    def _country_from(mod: str, after_title: str, office: _Office) -> tuple[Optional[str], Optional[str]]:
+        """(country, possessive owner) for a title: the text first, then offices of one government."""
+        for m in country_norm.find_countries(mod):
+            return m.code, None
+        for tok in re.findall(r"[A-Z][\w\-]+", mod):
+            region = country_norm.region_country(tok)
+            if region:
+                return region, None
+        for phrase in re.findall(r"[A-Z][a-z]+(?: [A-Z][a-z]+)?", mod):
+            region = country_norm.region_country(phrase)
+            if region:
+                return region, None
+        of_country = re.match(r"\s+(?:of|for)\s+(?:the\s+)?([A-Z][\w.\- ]{1,40})", after_title)
+        if of_country:
+            for m in country_norm.find_countries(of_country.group(1)):
+                return m.code, None
+        if office.country:
+            return office.country, None
+        owner = re.search(r"([A-Z][\w\-]+)['’]s?\s*$", mod.strip()) or re.search(r"([A-Z][\w\-]+)['’]s?\b", mod)
+        return None, owner.group(1) if owner else None
+
+    @staticmethod
+    def _country_of_person(owner: str, found: dict[str, dict], ref_date: Optional[dt.date]) -> Optional[str]:
+        for name, entry in found.items():
+            if name.split()[-1] == owner and entry["country"]:
+                return entry["country"]
+        holder = _holder_for(owner, ref_date, surname_only=True)
+        return holder["country"] if holder else None
+
+    @staticmethod
+    def _known(name: str, found: dict[str, dict]) -> bool:
+        toks = name.split()
+        for other in found:
+            other_toks = other.split()
+            if other == name or (len(toks) == 1 and toks[0] in (other_toks[0], other_toks[-1])):
+                return True
+            if len(other_toks) == 1 and other_toks[0] in (toks[0], toks[-1]):
+                return True
+        return False
+
+    @staticmethod
+    def _merge_and_link(text: str, found: dict[str, dict], rejected: set[str], exclude: Sequence[Span]) -> list[Official]:
+        # Single-token names fold into the unique full name that contains them ("Trump" -> "Donald Trump").
+        full = [n for n in found if " " in n]
+        merged: dict[str, dict] = {}
+        for name, entry in found.items():
+            target = name
+            if " " not in name:
+                owners = [f for f in full if name in (f.split()[0], f.split()[-1])]
+                if len(owners) == 1:
+                    target = owners[0]
+            if target in rejected or name in rejected:
+                continue
+            keys = merged.setdefault(target, {"entry": found.get(target, entry), "keys": set()})
+            keys["keys"].add(name)
+            if keys["entry"]["country"] is None and entry["country"] is not None:
+                keys["entry"] = {**keys["entry"], "country": entry["country"]}
+
+        officials: list[Official] = []
+        for name, info in merged.items():
+            entry = info["entry"]
+            if entry["country"] is None:
+                continue  # an office we cannot place in any government is not a usable record
+            patterns = {name, name.split()[-1]} | info["keys"]
+            mentions = _find_mentions(text, patterns, exclude)
+            if not mentions:
+                continue
+            officials.append(Official(name, entry["title"], entry["country"], mentions, entry["source"]))
+        officials.sort(key=lambda o: o.mentions[0])
+        return officials
+
+
+def _find_mentions(text: str, names: set[str], exclude: Sequence[Span]) -> list[Span]:
+    alternatives = sorted(names, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w\-])")
+    spans = []
+    for m in pattern.finditer(text):
+        if any(m.start() < xe and m.end() > xs for xs, xe in exclude):
+            continue
+        spans.append((m.start(), m.end()))
+    return spans

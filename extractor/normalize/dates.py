@@ -1,0 +1,720 @@
+"""Find date expressions in article text and normalize them against the publication date.
+
+Pure functions, stdlib only. Word tables live in ``extractor/data/dates.json``.
+
+Conventions (extraction guide, "dates"; MEANTIME/TimeML where the guide is silent):
+
+- Relative expressions resolve against ``ref_date`` (the publication date) and get value None
+  without one; absolute ones ("April 2, 2025", "2019") always keep their value.
+- Weekdays follow the guide: the nearest such day in the direction of the tense around it, the
+  reference day itself included. Without a tense cue a weekday is taken as past (news mostly
+  reports what happened). "next Monday" / "last Monday" exclude the reference day.
+- A month-day or month without a year takes the year the tense points to (past: on or before the
+  reference date, future: on or after); without a tense cue, the year that puts it nearest the
+  reference date (ties go to the past). Quarters work the same way.
+- "N days/weeks ago" are days (MEANTIME gives "a week ago" a day), "N months ago" months, and
+  "N years ago" years. MEANTIME sometimes annotates "N years ago" as a duration (P20Y); the guide
+  asks for calendar values, so we keep the year.
+- "the past week", "the past five days", "over a decade" are durations (as in MEANTIME);
+  "last week" is an ISO week.
+- Not dates: decades ("the 1990s"), ages ("70-year-old"), times of day, money and percentages,
+  vague words (recently, soon, now), seasons, "annual" (MEANTIME gives it P1Y; the guide asks only
+  for durations of a trade measure), year ranges as one duration ("from 2009 to 2011" is two years
+  here, one P2Y in MEANTIME).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+__all__ = ["DateMatch", "find_dates"]
+
+_DATA = json.loads((Path(__file__).resolve().parents[1] / "data" / "dates.json").read_text("utf-8"))
+
+DAY, WEEK, MONTH, QUARTER, YEAR, DURATION = "day", "week", "month", "quarter", "year", "duration"
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    text: str
+    start: int
+    end: int
+    value: str | None
+    grain: str
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_MONTHS: dict[str, int] = {k.lower(): v for k, v in _DATA["months"].items()}
+_FULL_MONTHS = [k for k in _DATA["months"] if len(k) > 4 or k in ("May", "June", "July")]
+_WEEKDAYS: dict[str, int] = {k.lower(): v for k, v in _DATA["weekdays"].items()}
+_NUMBERS: dict[str, int | None] = {k.lower(): v for k, v in _DATA["numbers"].items()}
+_ORDINALS: dict[str, int] = {k.lower(): v for k, v in _DATA["ordinals"].items()}
+_UNITS: dict[str, str] = _DATA["duration_units"]
+_HOLIDAYS: dict[str, list[int]] = {k.lower(): v for k, v in _DATA["holidays"].items()}
+_COUNT_NOUNS = frozenset(w.lower() for w in _DATA["count_nouns_after_year"])
+_ARTICLE_CONTEXTS = frozenset(w.lower() for w in _DATA["article_duration_contexts"])
+_WEEKDAY_NAME_PREFIXES = frozenset(w.lower() for w in _DATA["weekday_name_prefixes"])
+_NON_PAST_ED = frozenset(w.lower() for w in _DATA["non_past_ed_words"])
+_FUTURE_PREPOSITIONS = frozenset(_DATA["future_prepositions"])
+_PAST_PREPOSITIONS = frozenset(_DATA["past_prepositions"])
+# Month-days, months and quarters take their tense only from nearby words.
+_TENSE_REACH = 80
+
+# Month names are proper nouns: matched case-sensitively so that "may" and "march" stay verbs.
+_MON = rf"(?P<mon>(?:{_alt(_DATA['months'])})(?![A-Za-z])\.?)"
+_MON_FULL = rf"(?P<mon>(?:{_alt(_FULL_MONTHS)})(?![A-Za-z]))"
+_WD_NAMES = _alt(_DATA["weekdays"])
+_WD_PREFIX = rf"(?:(?:{_WD_NAMES})\s*,?\s+)?"
+_DAYNUM = r"(?P<day>[0-3]?[0-9])(?:st|nd|rd|th)?"
+_YEAR4 = r"(?P<year>[12][0-9]{3})(?![0-9])"
+_YEAR_SEP = r"(?:\s*,\s*|\s+)"
+_NUM_WORDS = [w for w in _NUMBERS if w not in ("a", "an")]
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_ONES = "one|two|three|four|five|six|seven|eight|nine"
+_NUM = (
+    rf"(?P<num>(?:{_TENS})[-\s](?:{_ONES})|{_alt(_NUM_WORDS)}|[0-9]{{1,4}}(?:\.[0-9]+)?|an?)"
+)
+_UNIT = rf"(?P<unit>{_alt(_UNITS)}|fortnights?)"
+_ADJ = rf"(?:(?P<adj>{_alt(_DATA['duration_unit_adjectives'])})[-\s]+)?"
+_MOD = r"(?:(?P<mod>early|late|mid|the\s+end\s+of|the\s+start\s+of|the\s+beginning\s+of)[-\s]+)?"
+_I = re.IGNORECASE
+
+
+@dataclass
+class _Context:
+    text: str
+    ref: dt.date | None
+    _bounds: list[int] | None = None
+    _markers: list[tuple[int, int, str]] | None = None
+    _marker_starts: list[int] | None = None
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        if self._bounds is None:
+            self._bounds = [m.end() for m in _SENTENCE_END.finditer(self.text)]
+        i = bisect.bisect_right(self._bounds, start)
+        s = self._bounds[i - 1] if i > 0 else 0
+        j = bisect.bisect_left(self._bounds, end)
+        e = self._bounds[j] if j < len(self._bounds) else len(self.text)
+        return s, e
+
+    def tense(self, start: int, end: int, reach: int | None = None) -> str | None:
+        """'past' or 'future' from the tense cue nearest the expression in its sentence.
+
+        "until Friday" / "since March" decide at once; otherwise the nearest marker within
+        reach characters wins (a verb far away usually governs another clause).
+        """
+        before = _preceding_word(self.text, start)
+        if before in _FUTURE_PREPOSITIONS:
+            return "future"
+        if before in _PAST_PREPOSITIONS:
+            return "past"
+        s, e = self.sentence(start, end)
+        if reach is not None:
+            s, e = max(s, start - reach), min(e, end + reach)
+        if self._markers is None:
+            self._markers = self._find_markers()
+            self._marker_starts = [m[0] for m in self._markers]
+        best: tuple[int, str] | None = None
+        i = bisect.bisect_left(self._marker_starts, s)
+        while i < len(self._markers) and self._markers[i][0] < e:
+            m_start, m_end, kind = self._markers[i]
+            i += 1
+            if m_end > e or (m_start < end and start < m_end):
+                continue
+            # A verb after the expression governs it less often ("on Thursday to discuss tariffs
+            # imposed on ..."): its distance counts three times.
+            dist = start - m_end if m_end <= start else 3 * (m_start - end)
+            if best is None or dist < best[0]:
+                best = (dist, kind)
+        return best[1] if best else None
+
+    def _find_markers(self) -> list[tuple[int, int, str]]:
+        markers = [(m.start(), m.end(), "future") for m in _FUTURE.finditer(self.text)]
+        for m in _WORD.finditer(self.text):
+            word = m.group(0).lower()
+            if not (word in _PAST_WORDS or (word.endswith("ed") and len(word) > 3 and word not in _NON_PAST_ED)):
+                continue
+            if self.text[max(0, m.start() - 3) : m.start()].lower() == "be ":
+                continue
+            markers.append((m.start(), m.end(), "past"))
+        markers.sort()
+        return markers
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“'‘(]?[A-Z])|\n")
+_FUTURE = re.compile(
+    rf"(?=[{''.join(sorted({w[0].lower() + w[0].upper() for w in _DATA['future_markers']}))}'’])"
+    rf"(?:(?<![\w'’])(?:{_alt(_DATA['future_markers'])})|['’]ll)(?![\w'’])", _I)
+_WORD = re.compile(r"(?<![\w'’])[A-Za-z]+(?![\w'’])")
+_PAST_WORDS = frozenset(w.lower() for w in _DATA["past_irregular_verbs"])
+
+
+# ---- value helpers -------------------------------------------------------------------------
+
+
+def _day(d: dt.date) -> str:
+    return d.isoformat()
+
+
+def _week(d: dt.date) -> str:
+    y, w, _ = d.isocalendar()
+    return f"{y:04d}-W{w:02d}"
+
+
+def _month(y: int, m: int) -> str:
+    return f"{y:04d}-{m:02d}"
+
+
+def _shift_month(y: int, m: int, k: int) -> tuple[int, int]:
+    i = y * 12 + (m - 1) + k
+    return i // 12, i % 12 + 1
+
+
+def _number(word: str) -> float | None:
+    w = re.sub(r"\s+", " ", word.lower())
+    if w in _NUMBERS:
+        return _NUMBERS[w]
+    if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", w):
+        return float(w) if "." in w else int(w)
+    parts = re.split(r"[-\s]", w)
+    if len(parts) == 2 and parts[0] in _NUMBERS and parts[1] in _NUMBERS:
+        return (_NUMBERS[parts[0]] or 0) + (_NUMBERS[parts[1]] or 0)
+    return None
+
+
+def _pick(candidates: list, ref_key, tense: str | None):
+    """Nearest candidate to ref_key in the direction of the tense (ties go to the past)."""
+    if tense == "past":
+        pool = [c for c in candidates if c[0] <= ref_key] or candidates
+    elif tense == "future":
+        pool = [c for c in candidates if c[0] >= ref_key] or candidates
+    else:
+        pool = candidates
+    return min(pool, key=lambda c: (abs(c[0] - ref_key), c[0] > ref_key))
+
+
+def _year_of(match: re.Match) -> int | None:
+    try:
+        y = match.group("year")
+    except IndexError:
+        return None
+    return int(y) if y else None
+
+
+def _preceding_word(text: str, pos: int) -> str:
+    m = re.search(r"([A-Za-z'’]+)\W*$", text[max(0, pos - 30) : pos])
+    return m.group(1).lower() if m else ""
+
+
+def _following_word(text: str, pos: int) -> str:
+    m = re.match(r"\s*([A-Za-z%]+)", text[pos : pos + 30])
+    return m.group(1).lower() if m else ""
+
+
+# ---- handlers: (match, context) -> (value, grain) | None (no date) | _BLOCK ------------------
+
+_BLOCK = ("", "block")
+Result = tuple  # (value | None, grain)
+
+
+def _full_date(m: re.Match, ctx: _Context) -> Result | None:
+    month = _MONTHS[m.group("mon").rstrip(".").lower()]
+    day = int(m.group("day"))
+    if not 1 <= day <= 31:
+        return None
+    try:
+        return _day(dt.date(int(m.group("year")), month, day)), DAY
+    except ValueError:
+        return None, DAY
+
+
+def _month_day(m: re.Match, ctx: _Context) -> Result | None:
+    month = _MONTHS[m.group("mon").rstrip(".").lower()]
+    day = int(m.group("day"))
+    if not 1 <= day <= 31:
+        return None
+    if ctx.ref is None:
+        return None, DAY
+    candidates = []
+    for y in (ctx.ref.year - 1, ctx.ref.year, ctx.ref.year + 1):
+        try:
+            d = dt.date(y, month, day)
+        except ValueError:
+            continue
+        candidates.append((d.toordinal(), d))
+    if not candidates:
+        return None, DAY
+    return _day(_pick(candidates, ctx.ref.toordinal(), ctx.tense(m.start(), m.end(), _TENSE_REACH))[1]), DAY
+
+
+def _iso_date(m: re.Match, ctx: _Context) -> Result | None:
+    try:
+        return _day(dt.date(int(m.group("year")), int(m.group("m")), int(m.group("d")))), DAY
+    except ValueError:
+        return None
+
+
+def _us_numeric(m: re.Match, ctx: _Context) -> Result | None:
+    y = int(m.group("y"))
+    if len(m.group("y")) == 2:
+        y = _two_digit_year(y, ctx.ref)
+    try:
+        return _day(dt.date(y, int(m.group("m")), int(m.group("d")))), DAY
+    except ValueError:
+        return None
+
+
+def _two_digit_year(yy: int, ref: dt.date | None) -> int:
+    pivot = (ref.year % 100 if ref else 30) + 10
+    century = (ref.year // 100 * 100) if ref else 2000
+    return century + yy if yy <= pivot else century - 100 + yy
+
+
+def _month_year(m: re.Match, ctx: _Context) -> Result | None:
+    month = _MONTHS[m.group("mon").rstrip(".").lower()]
+    return _month(int(m.group("year")), month), MONTH
+
+
+def _bare_month(m: re.Match, ctx: _Context) -> Result | None:
+    name = m.group("mon")
+    rel = (m.group("rel") or "").lower()
+    if name == "May" and not (rel or m.group("mod")):
+        if _preceding_word(ctx.text, m.start()) not in _MONTH_PREPOSITIONS:
+            return None
+    month = _MONTHS[name.lower()]
+    if ctx.ref is None:
+        return None, MONTH
+    ry, rm = ctx.ref.year, ctx.ref.month
+    if rel == "this":
+        return _month(ry, month), MONTH
+    ref_key = ry * 12 + rm
+    candidates = [((y * 12 + month), y) for y in (ry - 1, ry, ry + 1)]
+    if rel in ("last", "past"):
+        key, y = max(c for c in candidates if c[0] < ref_key)
+    elif rel in ("next", "coming"):
+        key, y = min(c for c in candidates if c[0] > ref_key)
+    else:
+        key, y = _pick(candidates, ref_key, ctx.tense(m.start(), m.end(), _TENSE_REACH))
+    return _month(y, month), MONTH
+
+
+_NAME_BREAKERS = frozenset("the on at for in since by until fiscal".split())
+_MONTH_PREPOSITIONS = frozenset(
+    "in since until by from through during before after of to and or early late mid between "
+    "since till last next this".split()
+)
+
+
+def _year(m: re.Match, ctx: _Context) -> Result | None:
+    following = re.match(r"\s*([A-Za-z%]+)", ctx.text[m.end() : m.end() + 30])
+    if following and following.group(1).lower() in _COUNT_NOUNS:
+        return None
+    # Inside a name ("the Russell 2000 Index", "Windows 2000 Server"): capitalized on both sides.
+    before = re.search(r"([A-Za-z]+)\s+$", ctx.text[max(0, m.start() - 30) : m.start()])
+    if (before and following and before.group(1)[0].isupper() and following.group(1)[0].isupper()
+            and before.group(1).lower() not in _MONTH_PREPOSITIONS | _NAME_BREAKERS):
+        return None
+    return m.group("year"), YEAR
+
+
+def _short_year(m: re.Match, ctx: _Context) -> Result | None:
+    return f"{_two_digit_year(int(m.group('yy')), ctx.ref):04d}", YEAR
+
+
+def _quarter(q: int, year: int | None, m: re.Match, ctx: _Context) -> Result:
+    if year is not None:
+        return f"{year:04d}-Q{q}", QUARTER
+    if ctx.ref is None:
+        return None, QUARTER
+    ry, rq = ctx.ref.year, (ctx.ref.month - 1) // 3 + 1
+    candidates = [(y * 4 + q - 1, y) for y in (ry - 1, ry, ry + 1)]
+    _, y = _pick(candidates, ry * 4 + rq - 1, ctx.tense(m.start(), m.end(), _TENSE_REACH))
+    return f"{y:04d}-Q{q}", QUARTER
+
+
+def _relative_year(rel: str, ref: dt.date | None) -> int | None:
+    rel = re.sub(r"\s+", " ", (rel or "").lower()).strip()
+    if ref is None:
+        return None
+    if rel.startswith(("last", "the previous", "the past", "previous")):
+        return ref.year - 1
+    if rel.startswith(("next", "the next", "the coming", "the following")):
+        return ref.year + 1
+    return ref.year
+
+
+def _ordinal_quarter(m: re.Match, ctx: _Context) -> Result | None:
+    word = m.group("ord").lower()
+    year = _year_of(m)
+    if year is None and m.group("rel"):
+        year = _relative_year(m.group("rel"), ctx.ref)
+        if year is None:
+            return None, QUARTER
+    if word in ("last", "final"):
+        if year is not None or word == "final":
+            return _quarter(4, year, m, ctx)
+        return _relative_quarter(-1, ctx)
+    return _quarter(_ORDINALS[word], year, m, ctx)
+
+
+def _relative_quarter(step: int, ctx: _Context) -> Result:
+    if ctx.ref is None:
+        return None, QUARTER
+    i = ctx.ref.year * 4 + (ctx.ref.month - 1) // 3 + step
+    return f"{i // 4:04d}-Q{i % 4 + 1}", QUARTER
+
+
+def _q_quarter(m: re.Match, ctx: _Context) -> Result | None:
+    year = _year_of(m)
+    if year is None and m.group("yy"):
+        year = _two_digit_year(int(m.group("yy")), ctx.ref)
+    return _quarter(int(m.group("q")), year, m, ctx)
+
+
+def _rel_quarter(m: re.Match, ctx: _Context) -> Result | None:
+    rel = m.group("rel").lower()
+    step = -1 if rel in ("last", "previous", "past", "prior") else 1 if rel in ("next", "coming", "following") else 0
+    return _relative_quarter(step, ctx)
+
+
+def _weekday(m: re.Match, ctx: _Context) -> Result | None:
+    if _preceding_word(ctx.text, m.start()) in _WEEKDAY_NAME_PREFIXES and not m.group("rel"):
+        return None
+    if ctx.ref is None:
+        return None, DAY
+    target = _WEEKDAYS[m.group("wd").lower()]
+    rel = (m.group("rel") or "").lower()
+    back = (ctx.ref.weekday() - target) % 7  # days back to the most recent one, today included
+    ahead = (target - ctx.ref.weekday()) % 7
+    if rel in ("last", "past"):
+        offset = -(back or 7)
+    elif rel in ("next", "coming"):
+        offset = ahead or 7
+    else:
+        tense = ctx.tense(m.start(), m.end())
+        if tense is None:
+            tense = "future" if rel == "this" else "past"
+        offset = ahead if tense == "future" else -back
+    return _day(ctx.ref + dt.timedelta(days=offset)), DAY
+
+
+def _relative_day(m: re.Match, ctx: _Context) -> Result | None:
+    if ctx.ref is None:
+        return None, DAY
+    word = re.sub(r"\s+", " ", m.group("word").lower())
+    offset = {"today": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2,
+              "the day after tomorrow": 2}[word]
+    return _day(ctx.ref + dt.timedelta(days=offset)), DAY
+
+
+def _relative_unit(m: re.Match, ctx: _Context) -> Result | None:
+    unit = m.group("unit").lower()
+    rel = re.sub(r"\s+", " ", m.group("rel").lower())
+    grain = {"week": WEEK, "month": MONTH, "year": YEAR}[unit]
+    if rel in ("the past",):
+        return f"P1{unit[0].upper()}", DURATION
+    if ctx.ref is None:
+        return None, grain
+    step = -1 if rel in ("last", "the previous", "previous", "the last") else 1 if rel in (
+        "next", "the next", "the coming", "the following", "coming") else 0
+    if unit == "week":
+        return _week(ctx.ref + dt.timedelta(weeks=step)), WEEK
+    if unit == "month":
+        return _month(*_shift_month(ctx.ref.year, ctx.ref.month, step)), MONTH
+    return f"{ctx.ref.year + step:04d}", YEAR
+
+
+def _ago(m: re.Match, ctx: _Context) -> Result | None:
+    n = _number(m.group("num"))
+    unit = m.group("unit").lower().rstrip("s")
+    if n is None or isinstance(n, float) or unit not in ("day", "week", "month", "year", "decade"):
+        return None
+    grain = {"day": DAY, "week": DAY, "month": MONTH, "year": YEAR, "decade": YEAR}[unit]
+    if ctx.ref is None:
+        return None, grain
+    try:
+        if unit in ("day", "week"):
+            return _day(ctx.ref - dt.timedelta(days=n * (7 if unit == "week" else 1))), DAY
+        if unit == "month":
+            return _month(*_shift_month(ctx.ref.year, ctx.ref.month, -n)), MONTH
+        y = ctx.ref.year - n * (10 if unit == "decade" else 1)
+        return (f"{y:04d}", YEAR) if y > 0 else (None, YEAR)
+    except (OverflowError, ValueError):
+        return None, grain
+
+
+def _duration(m: re.Match, ctx: _Context) -> Result | None:
+    following = _following_word(ctx.text, m.end())
+    if following in ("ago", "earlier", "later", "old", "olds"):
+        return _BLOCK
+    num_text = m.group("num")
+    if (num_text.lower() in ("a", "an") and following not in ("after", "before")
+            and _preceding_word(ctx.text, m.start()) not in _ARTICLE_CONTEXTS):
+        return None
+    n = _number(num_text)
+    if n is None or isinstance(n, float) or n <= 0:
+        return None
+    unit = m.group("unit").lower()
+    if unit.startswith("fortnight"):
+        return f"P{2 * n}W", DURATION
+    code = _UNITS[unit]
+    if code.startswith("10"):
+        return f"P{10 * n}Y", DURATION
+    return f"P{n}{code}", DURATION
+
+
+def _past_unit(m: re.Match, ctx: _Context) -> Result | None:
+    unit = m.group("unit").lower()
+    code = _UNITS[unit]
+    return (f"P10Y" if code == "10Y" else f"P1{code}"), DURATION
+
+
+def _holiday(m: re.Match, ctx: _Context) -> Result | None:
+    month, day = _HOLIDAYS[re.sub(r"\s+", " ", m.group("name").lower()).replace("’", "'")]
+    year = _year_of(m)
+    if year is not None:
+        return _day(dt.date(year, month, day)), DAY
+    if ctx.ref is None:
+        return None, DAY
+    candidates = [(dt.date(y, month, day).toordinal(), dt.date(y, month, day))
+                  for y in (ctx.ref.year - 1, ctx.ref.year, ctx.ref.year + 1)]
+    return _day(_pick(candidates, ctx.ref.toordinal(), ctx.tense(m.start(), m.end()))[1]), DAY
+
+
+def _block(m: re.Match, ctx: _Context) -> Result:
+    return _BLOCK
+
+
+def _range_start(m: re.Match, ctx: _Context) -> Result | None:
+    """The first number of "between 60 and 90 days" takes the unit of the second."""
+    return _duration(m, ctx)
+
+
+def _month_of_relative_year(m: re.Match, ctx: _Context) -> Result | None:
+    month = _MONTHS[m.group("mon").rstrip(".").lower()]
+    year = _relative_year(m.group("rel"), ctx.ref)
+    return (_month(year, month), MONTH) if year is not None else (None, MONTH)
+
+
+def _relative_year_phrase(m: re.Match, ctx: _Context) -> Result | None:
+    """"the year before": the year before the last year named (resolved after selection)."""
+    return "@year_prior", YEAR
+
+
+def _week_of_month(m: re.Match, ctx: _Context) -> Result | None:
+    """ISO weeks belong to the month that holds their Thursday: first/last such week of it."""
+    month = _MONTHS[m.group("mon").rstrip(".").lower()]
+    year = _year_of(m)
+    if year is None:
+        if ctx.ref is None:
+            return None, WEEK
+        candidates = [(y * 12 + month, y) for y in (ctx.ref.year - 1, ctx.ref.year, ctx.ref.year + 1)]
+        year = _pick(candidates, ctx.ref.year * 12 + ctx.ref.month, ctx.tense(m.start(), m.end(), _TENSE_REACH))[1]
+    first = dt.date(year, month, 1)
+    thursdays = [first + dt.timedelta(days=(3 - first.weekday()) % 7 + 7 * k) for k in range(5)]
+    thursdays = [d for d in thursdays if d.month == month]
+    which = m.group("ord").lower()
+    index = -1 if which in ("last", "final") else _ORDINALS.get(which, 1) - 1
+    if index >= len(thursdays):
+        return None, WEEK
+    return _week(thursdays[index]), WEEK
+
+
+_DAY_ANAPHOR_CONTEXTS = frozenset(
+    "end ending ended ends finish finished finishing for in during close closing".split())
+
+
+def _anaphor(m: re.Match, ctx: _Context) -> Result | None:
+    """Resolved after selection from the nearest date before it (see _resolve_anaphors)."""
+    day = m.group("day")
+    if day and re.fullmatch(r"the\s+day", day, _I) and _preceding_word(ctx.text, m.start()) not in _DAY_ANAPHOR_CONTEXTS:
+        return None
+    kind = "same_day" if day else "year_before"
+    return (f"@{kind}", DAY if kind == "same_day" else MONTH)
+
+
+# ---- the rules -----------------------------------------------------------------------------
+
+_RULES: list[tuple[re.Pattern, Callable[[re.Match, _Context], Result | None]]] = [
+    (re.compile(rf"{_WD_PREFIX}{_MON}\s+{_DAYNUM}(?![0-9:]){_YEAR_SEP}{_YEAR4}"), _full_date),
+    (re.compile(rf"{_WD_PREFIX}(?<![0-9.,])(?:the\s+)?{_DAYNUM}(?:\s+of)?\s+{_MON}{_YEAR_SEP}{_YEAR4}"),
+     _full_date),
+    (re.compile(rf"{_WD_PREFIX}{_MON}\s+{_DAYNUM}(?![0-9:.,]?[0-9])(?![A-Za-z%])(?!\s*(?:%|percent|a\.m|p\.m))"),
+     _month_day),
+    (re.compile(rf"{_WD_PREFIX}(?<![0-9.,$])(?:the\s+)?{_DAYNUM}(?:\s+of)?\s+{_MON}"), _month_day),
+    (re.compile(r"(?<![0-9-])(?P<year>[12][0-9]{3})-(?P<m>[01][0-9])-(?P<d>[0-3][0-9])(?![0-9-])"), _iso_date),
+    (re.compile(r"(?<![0-9/.])(?P<m>[01]?[0-9])/(?P<d>[0-3]?[0-9])/(?P<y>[0-9]{4}|[0-9]{2})(?![0-9/])"),
+     _us_numeric),
+    (re.compile(rf"(?:(?:early|late|mid)[-\s]+)?{_MON}(?:\s+of|\s*,|-)?\s*{_YEAR4}"), _month_year),
+    (re.compile(rf"(?:(?P<rel>(?i:last|next|this|past|coming))\s+|(?P<mod>(?i:early|late|mid))[-\s]+)?{_MON_FULL}"),
+     _bare_month),
+    (re.compile(r"(?:(?i:early|late|mid)[-\s]+)?(?<![\w$€£¥.,/])(?<![0-9]-)(?P<year>1[6-9][0-9]{2}|20[0-9]{2}|21[0-9]{2})"
+                r"(?![0-9]|[.,][0-9]|[A-Za-z]|(?<=0)['’]s\b|\s*(?:%|percent))"), _year),
+    (re.compile(r"(?<![\w'’])(?i:in|since|of|from|to|until|by|and|the|class\s+of)\s+['’](?P<yy>[0-9]{2})(?![\w'’])"),
+     _short_year),
+    (re.compile(
+        r"(?:the\s+)?(?P<ord>first|second|third|fourth|final|last|1st|2nd|3rd|4th)[-\s]+quarter"
+        r"(?:(?:\s+of|,)?\s+(?:(?:fiscal|calendar)\s+)?(?:(?P<year>[12][0-9]{3})(?![0-9])"
+        r"|(?P<rel>this|last|next|the\s+previous|the\s+current|the\s+same|the|the\s+next|the\s+following)\s+year))?",
+        _I), _ordinal_quarter),
+    (re.compile(r"(?<![\w-])[Qq](?P<q>[1-4])(?:\s+(?:of\s+)?(?P<year>[12][0-9]{3})(?![0-9])|\s*['’](?P<yy>[0-9]{2}))?(?![\w])"),
+     _q_quarter),
+    (re.compile(r"(?<![\w-])(?P<year>[12][0-9]{3})\s*[-/]?\s*Q(?P<q>[1-4])(?!\w)(?P<yy>)"), _q_quarter),
+    (re.compile(r"\b(?:the\s+)?(?P<rel>last|next|this|current|previous|past|prior|coming|following)\s+quarter\b", _I),
+     _rel_quarter),
+    (re.compile(rf"(?:(?P<rel>(?i:last|next|this|past|coming))\s+)?(?P<wd>{_WD_NAMES})(?![\w])"), _weekday),
+    (re.compile(r"\b(?P<word>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow)\b", _I),
+     _relative_day),
+    (re.compile(r"\b(?:(?:earlier|later|late|early)\s+(?:in\s+)?)?(?:(?:the\s+)?(?:end|start|beginning|middle|rest|remainder|"
+                r"close|balance|first\s+half|second\s+half|course)\s+of\s+)?"
+                r"(?P<rel>last|next|this|the\s+past|the\s+previous|the\s+coming|the\s+current|the\s+following|"
+                r"the\s+next|the\s+last)\s+(?P<unit>week|month|year)\b(?!-|\s+of\b)", _I), _relative_unit),
+    (re.compile(r"\b(?:the\s+)?(?:end|start|beginning|middle|rest|remainder|close|balance)\s+of\s+(?P<rel>the)\s+"
+                r"(?P<unit>year|month)\b", _I), _relative_unit),
+    (re.compile(rf"(?<![\w$€£.,-]){_NUM}[-\s]+(?P<unit>days?|weeks?|months?|years?|decades?)\s+(?:ago|earlier)\b", _I), _ago),
+    (re.compile(rf"(?<![\w$€£.,-]){_NUM}[-\s]+{_ADJ}{_UNIT}(?![\w-])", _I), _duration),
+    (re.compile(r"\b(?:(?:over|in|during|within|throughout)\s+the\s+(?:past|last)|the\s+past)\s+(?P<unit>week|month|year|decade)\b"
+                r"(?!-|\s+of\b)", _I), _past_unit),
+    (re.compile(rf"(?:(?P<year>[12][0-9]{{3}})\s+)?(?P<name>{_alt(_DATA['holidays'])}|New\s+Year['’]s\s+(?:Day|Eve))"),
+     _holiday),
+    (re.compile(rf"(?<![\w$€£.,-]){_NUM}(?=\s*(?:and|to|or|-|–)\s*(?:[0-9]{{1,4}}|{_alt(_NUM_WORDS)})[-\s]+{_ADJ}{_UNIT}(?![\w-]))", _I),
+     _range_start),
+    (re.compile(rf"{_MON_FULL}\s+of\s+(?P<rel>next|last|this)\s+year\b"), _month_of_relative_year),
+    (re.compile(r"\bthe\s+(?:year|twelve\s+months|12\s+months)\s+(?:before|previous|prior|earlier)\b", _I), _relative_year_phrase),
+    (re.compile(rf"\bthe\s+(?P<ord>(?i:first|second|third|fourth|last|final))\s+(?i:week)\s+of\s+{_MON_FULL}(?:,?\s+{_YEAR4})?"),
+     _week_of_month),
+    (re.compile(r"\b(?:(?P<day>the\s+same\s+day|that\s+(?:same\s+)?day|the\s+day)"
+                r"(?!\s+(?:after|before|of|when|that|which|on|to|in|and|or|the)\b)|"
+                r"the\s+same\s+(?:month|period|quarter|time)\s+(?:a\s+year\s+(?:ago|earlier|before)|last\s+year|"
+                r"the\s+previous\s+year|of\s+last\s+year|the\s+year\s+before))\b", _I), _anaphor),
+    # Blockers: not dates, but they must out-compete the shorter date-looking pieces inside them.
+    (re.compile(rf"(?<![\w$€£.,-])(?:[0-9]+|{_alt(_NUM_WORDS)})[-\s]+(?:years?|months?|weeks?|days?)[-\s]+olds?\b", _I),
+     _block),
+    (re.compile(r"(?:\b(?:the\s+)?(?:mid[-\s]+)?(?:[12][0-9])?[0-9]0['’]?s\b|['’][0-9]0s\b)", _I), _block),
+    (re.compile(r"(?:US|C|A|HK|NZ|S)?[$€£¥]\s?[0-9][0-9,.]*(?:\s*(?:million|billion|trillion|bn|m)\b)?"), _block),
+    (re.compile(r"(?<![\w.])[0-9][0-9,]*(?:\.[0-9]+)?\s*(?:%|percent\b|per\s+cent\b|million\b|billion\b|trillion\b)", _I),
+     _block),
+    (re.compile(r"\b[0-9]{1,2}(?::[0-9]{2})?\s*(?:a\.m\.|p\.m\.|am\b|pm\b|GMT\b|EST\b|EDT\b|ET\b|UTC\b)", _I), _block),
+    (re.compile(r"\b[0-9]{1,2}:[0-9]{2}\b"), _block),
+]
+
+
+# Python's re only skips ahead quickly when a pattern starts with a character class: each rule
+# gets the characters its matches can start with (index-aligned with _RULES).
+_NUMBER_START = "0-9aotfsenhdAOTFSENHD"
+_FIRST_CHARS = [
+    "JFMASONDTW", "MTWFSt0-9", "JFMASONDTW", "MTWFSt0-9", "12", "0-9", "eElLmMJFASOND",
+    "lLnNtTpPcCeEmMJFASOND", "eElLmM12", "iIsSoOfFtTuUbBaAcC", "tTfFsSlL1-4", "Qq", "12",
+    "tTlLnNcCpPfF", "lLnNtTpPcCMWFS", "tTyY", "eElLtTsSbBmMrRcCfFnN", "tTeEsSbBmMrRcC",
+    _NUMBER_START, _NUMBER_START, "oOiIdDwWtT", "12CNIB", _NUMBER_START, "JFMASOND", "tT", "tT", "tT",
+    _NUMBER_START, "tTmM0-9'’", "UCAHNS$€£¥", "0-9", "0-9", "0-9",
+]
+assert len(_FIRST_CHARS) == len(_RULES)
+_RULES = [(re.compile(f"(?=[{first}])(?<![A-Za-z0-9])(?:{p.pattern})", p.flags), handler)
+          for (p, handler), first in zip(_RULES, _FIRST_CHARS)]
+# Rules that start with a number word ("a", "two", ...) are costly to scan: run them only in
+# windows around a unit word (day, weeks, year...), which each of their matches contains.
+_UNIT_WORD = re.compile(r"(?i)(?<![A-Za-z])(?:day|week|month|year|decade|fortnight)s?(?![A-Za-z])")
+_UNIT_WINDOW_BEFORE, _UNIT_WINDOW_AFTER = 48, 12
+# Rules that can only match where a rare literal occurs are skipped on texts without it.
+_GATES = {i: re.compile(g) for i, g in {
+    4: r"[0-9]-[0-9]", 5: r"[0-9]/[0-9]", 9: r"['’][0-9]", 11: r"[Qq][1-4]", 12: r"Q[1-4]",
+    21: r"Christmas|New Year|Independence Day|Boxing Day", 23: r" of (?:next|last|this) year",
+    24: r"(?i)the (?:year|twelve|12)", 25: r"(?i)week of", 26: r"(?i)same|that day|the day",
+    29: r"[$€£¥]", 30: r"[0-9]", 31: r"[0-9]", 32: r":",
+}.items()}
+_WINDOWED = frozenset(i for i, (p, h) in enumerate(_RULES)
+                      if h in (_ago, _duration, _range_start) or "olds" in p.pattern)
+
+
+def _unit_windows(text: str) -> list[tuple[int, int]]:
+    windows: list[tuple[int, int]] = []
+    for m in _UNIT_WORD.finditer(text):
+        s, e = max(0, m.start() - _UNIT_WINDOW_BEFORE), min(len(text), m.end() + _UNIT_WINDOW_AFTER)
+        if windows and s <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], e)
+        else:
+            windows.append((s, e))
+    return windows
+
+
+def _as_date(ref) -> dt.date | None:
+    if isinstance(ref, dt.datetime):
+        return ref.date()
+    if isinstance(ref, dt.date):
+        return ref
+    return None
+
+
+def find_dates(
+    text: str, ref_date: dt.date | None, *, exclude: Sequence[tuple[int, int]] = ()
+) -> list[DateMatch]:
+    """Every date expression in text, sorted by start, non-overlapping (the longest wins)."""
+    if not isinstance(text, str) or not text:
+        return []
+    ctx = _Context(text, _as_date(ref_date))
+    spans = [(int(s), int(e)) for s, e in exclude]
+    candidates: list[tuple[int, int, int, Result]] = []
+    unit_windows = _unit_windows(text)
+    whole = [(0, len(text))]
+    for priority, (pattern, handler) in enumerate(_RULES):
+        gate = _GATES.get(priority)
+        if gate is not None and not gate.search(text):
+            continue
+        for m in (m for ws, we in (unit_windows if priority in _WINDOWED else whole)
+                  for m in pattern.finditer(text, ws, we)):
+            start, end = m.span()
+            if start == end or any(s < end and start < e for s, e in spans):
+                continue
+            try:
+                result = handler(m, ctx)
+            except (ValueError, OverflowError, KeyError, IndexError):
+                result = None
+            if result is not None:
+                candidates.append((start, end, priority, result))
+    candidates.sort(key=lambda c: (c[0] - c[1], c[0], c[2]))
+    taken: list[tuple[int, int, Result]] = []
+    used = bytearray(len(text))
+    for start, end, _, result in candidates:
+        if not any(used[start:end]):
+            used[start:end] = b"\x01" * (end - start)
+            taken.append((start, end, result))
+    taken.sort()
+    matches = [DateMatch(text[s:e], s, e, value, grain) for s, e, (value, grain) in taken if grain != "block"]
+    return _resolve_anaphors(matches, ctx.ref)
+
+
+def _resolve_anaphors(matches: list[DateMatch], ref: dt.date | None) -> list[DateMatch]:
+    """"the same day" takes the last day named before it (else the reference day); "the same
+    month last year" the last month or quarter named before it, a year back."""
+    out: list[DateMatch] = []
+    last_day: str | None = ref.isoformat() if ref else None
+    last_period: tuple[str, str] | None = (_month(ref.year, ref.month), MONTH) if ref else None
+    last_year: int | None = ref.year if ref else None
+    for m in matches:
+        if m.value == "@year_prior":
+            m = DateMatch(m.text, m.start, m.end, f"{last_year - 1:04d}" if last_year else None, YEAR)
+        elif m.value == "@same_day":
+            m = DateMatch(m.text, m.start, m.end, last_day, DAY)
+        elif m.value == "@year_before":
+            value, grain = last_period if last_period else (None, MONTH)
+            if value is not None:
+                value = f"{int(value[:4]) - 1:04d}{value[4:]}"
+            m = DateMatch(m.text, m.start, m.end, value, grain)
+        elif m.value and m.grain == DAY and m.value[:1].isdigit():
+            last_day = m.value
+        elif m.value and m.grain in (MONTH, QUARTER):
+            last_period = (m.value, m.grain)
+        if m.value and m.value[:4].isdigit() and m.grain != DURATION:
+            last_year = int(m.value[:4])
+        out.append(m)
+    return out

@@ -1,0 +1,152 @@
+"""Records as flat table rows (Parquet and CSV), and the conversion of a run's JSONL into tables.
+
+Tables hold the same records as the JSONL: nested fields (lists, spans, officials) are stored as
+JSON strings so that no information is lost and every column has one type.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from ..records import ArticleRecord, EventRecord
+
+ARTICLE_COLUMNS = [
+    "schema_version", "article_id", "source", "url", "headline", "published", "byline", "dateline",
+    "officials", "countries", "rates", "dates",
+]
+EVENT_COLUMNS = [
+    "schema_version", "event_id", "article_id", "type", "status", "rate", "previous_rate", "imposer", "targets",
+    "products", "parties", "officials", "date_text", "date_value", "date_start", "date_end", "duration", "location",
+    "evidence_text", "evidence_start", "evidence_end", "confidence",
+]
+_NESTED_ARTICLE = ("byline", "dateline", "officials", "countries", "rates", "dates")
+_NESTED_EVENT = ("targets", "products", "parties", "officials")
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def article_row(data: dict) -> dict:
+    row = dict(data)
+    for key in _NESTED_ARTICLE:
+        row[key] = _dumps(row[key])
+    return {c: row.get(c) for c in ARTICLE_COLUMNS}
+
+
+def event_row(data: dict) -> dict:
+    row = dict(data)
+    for key in _NESTED_EVENT:
+        row[key] = _dumps(row[key])
+    date = row.pop("date") or {}
+    evidence = row.pop("evidence")
+    row.update({
+        "date_text": date.get("text"), "date_value": date.get("value"),
+        "date_start": date.get("start"), "date_end": date.get("end"),
+        "evidence_text": evidence["text"], "evidence_start": evidence["start"], "evidence_end": evidence["end"],
+    })
+    return {c: row.get(c) for c in EVENT_COLUMNS}
+
+
+def article_rows(records: Iterable[ArticleRecord]) -> list[dict]:
+    return [article_row(r.model_dump(mode="json")) for r in records]
+
+
+def event_rows(records: Iterable[EventRecord]) -> list[dict]:
+    return [event_row(r.model_dump(mode="json")) for r in records]
+
+
+def event_from_row(row: dict) -> dict:
+    """The inverse of event_row: a dict equal to EventRecord.model_dump(mode="json")."""
+    data = {k: row[k] for k in EVENT_COLUMNS if not k.startswith(("date_", "evidence_"))}
+    for key in _NESTED_EVENT:
+        data[key] = json.loads(data[key])
+    date = None
+    if row.get("date_text") is not None:
+        date = {"text": row["date_text"], "value": row["date_value"], "start": int(row["date_start"]), "end": int(row["date_end"])}
+    data["date"] = date
+    data["evidence"] = {"text": row["evidence_text"], "start": int(row["evidence_start"]), "end": int(row["evidence_end"])}
+    return EventRecord.model_validate(data).model_dump(mode="json")
+
+
+def _iter_jsonl(path: Path, chunk: int) -> Iterator[list[dict]]:
+    batch: list[dict] = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                batch.append(json.loads(line))
+                if len(batch) >= chunk:
+                    yield batch
+                    batch = []
+    if batch:
+        yield batch
+
+
+_SCHEMAS = None
+
+
+def _arrow_schemas():
+    global _SCHEMAS
+    if _SCHEMAS is None:
+        import pyarrow as pa
+
+        s, i, f = pa.string(), pa.int64(), pa.float64()
+        article = pa.schema([(c, s) for c in ARTICLE_COLUMNS])
+        types = {"rate": f, "previous_rate": f, "confidence": f, "date_start": i, "date_end": i,
+                 "evidence_start": i, "evidence_end": i}
+        event = pa.schema([(c, types.get(c, s)) for c in EVENT_COLUMNS])
+        _SCHEMAS = {"articles": article, "events": event}
+    return _SCHEMAS
+
+
+def write_tables(outdir: Path, fmt: str, *, chunk: int = 5000, parts: Sequence[str] = ("articles", "events")) -> list[Path]:
+    """Convert OUTDIR/{articles,events}.jsonl into .parquet or .csv, streaming, atomically (temp + rename)."""
+    written = []
+    for name in parts:
+        src = outdir / f"{name}.jsonl"
+        dst = outdir / f"{name}.{fmt}"
+        tmp = dst.with_name(f".{dst.name}.tmp")
+        to_row = article_row if name == "articles" else event_row
+        columns = ARTICLE_COLUMNS if name == "articles" else EVENT_COLUMNS
+        if fmt == "parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            schema = _arrow_schemas()[name]
+            with pq.ParquetWriter(tmp, schema) as writer:
+                wrote_any = False
+                for batch in _iter_jsonl(src, chunk) if src.exists() else []:
+                    writer.write_table(pa.Table.from_pylist([to_row(r) for r in batch], schema=schema))
+                    wrote_any = True
+                if not wrote_any:
+                    writer.write_table(schema.empty_table())
+        elif fmt == "csv":
+            import csv
+
+            with tmp.open("w", encoding="utf-8", newline="") as fh:
+                w = csv.DictWriter(fh, fieldnames=columns)
+                w.writeheader()
+                for batch in _iter_jsonl(src, chunk) if src.exists() else []:
+                    w.writerows(to_row(r) for r in batch)
+        else:
+            raise ValueError(fmt)
+        os.replace(tmp, dst)
+        written.append(dst)
+    return written
+
+
+def write_dataset_partition(records: list[dict], directory: Path, name: str, part: int) -> Path:
+    """One part file of a partitioned Parquet dataset (`--engine dask --format parquet`)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    directory.mkdir(parents=True, exist_ok=True)
+    to_row = article_row if name == "articles" else event_row
+    schema = _arrow_schemas()[name]
+    path = directory / f"part-{part:05d}.parquet"
+    tmp = path.with_name(f".{path.name}.tmp")
+    pq.write_table(pa.Table.from_pylist([to_row(r) for r in records], schema=schema), tmp)
+    os.replace(tmp, path)
+    return path
