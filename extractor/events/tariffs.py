@@ -18,9 +18,20 @@ from ..normalize.rates import PercentMatch, find_percentages
 from .context import ArticleContext
 
 _TARIFF_NOUN = re.compile(
-    r"\b(?:tariffs?|dut(?:y|ies)|lev(?:y|ies)|import tax(?:es)?|taxes on imports|surcharges?|counter-?tariffs?|"
+    r"\b(?:tariffs?|dut(?:y|ies)|lev(?:y|ies)|import tax(?:es)?|taxes on imports|surcharges?|counter-?tariffs?|counter-duties|charges?|"
     r"countermeasures?|retaliatory|anti-dumping|countervailing|reciprocal)\b",
     re.IGNORECASE,
+)
+_OBJECT_CUE_BEFORE = re.compile(
+    r"\b(?:extra|additional|further|another|hit with|slapped with|face[sd]?|facing|subject to|taxed(?: at)?|assigned|given|"
+    r"charged?|levied at|rate of|up to|tariffed at)\s+(?:(?:an?|the|of|up to|about|around|roughly|nearly)\s+){0,2}$",
+    re.IGNORECASE,
+)
+_OBJECT_CUE_AFTER = re.compile(
+    r"^\s*(?:on|against)\s+(?:the\s+|all\s+|most\s+|some\s+)?"
+    r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|"
+    r"September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b)"
+    r"(?:[A-Z]|imports|goods|products|shipments|exports)"
 )
 _RATE_NOUN = re.compile(r"\brates?\b", re.IGNORECASE)
 _NON_TARIFF_RATE = re.compile(
@@ -56,25 +67,29 @@ _UNIVERSAL = re.compile(
 _IMPOSE_VERB = (
     r"(?:impos|slap|levy|levied|levies|announc|set\b|sets\b|raise|rais|hike|hik|retaliat|hit back|respond|introduc|put\b|puts\b|"
     r"plac|add|increas|lift|cut|lower|reduc|suspend|paus|delay|extend|threaten|approv|finaliz|unveil|order|authoriz|"
-    r"sign|plan|will|would|could|said it|says it|vow|promis|counter|charg|collect|appl|keep|kept|maintain|scrap|remov|"
-    r"doubl|tripl|escalat|boost|agree|offer|propos|decid|move|moved|moves|is set to|are set to|has|have|had|also|then|on\b)"
+    r"sign|plan|vow|promis|counter|charg|collect|appl|keep|kept|maintain|scrap|remov|doubl|tripl|escalat|boost|"
+    r"agree|offer|propos|decid|move|moved|moves|is set to|are set to|published|publish|releas|struck back|fir(?:ed|es) back|"
+    r"said|says|announced|warned|told|drop|end|eliminat|exempt|waive|halv|slash|match|mirror|adopt|enact|"
+    r"tighten|expand|broaden|implement|answer|hit|targets?|targeted|ramp|step)"
 )
 _IMPOSER_AFTER = re.compile(
     r"^(?:['’]s?)?\s*(?:\([A-Z]+\)\s*)?(?:government\s+|administration\s+|officials?\s+|also\s+|has\s+|have\s+|had\s+|"
-    r"will\s+|would\s+|could\s+|then\s+|on\s+\w+\s+|last\s+\w+\s+|in\s+\w+\s+|quickly\s+|swiftly\s+)*" + _IMPOSE_VERB,
+    r"will\s+|would\s+|could\s+|then\s+|on\s+\w+\s+|last\s+\w+\s+|in\s+\w+\s+|quickly\s+|swiftly\s+|immediately\s+|"
+    r"itself\s+|separately\s+|later\s+|now\s+|is\s+|was\s+)*" + _IMPOSE_VERB,
     re.IGNORECASE,
 )
 _IMPOSER_POSSESSIVE = re.compile(
     r"^(?:['’]s?)?\s+(?:(?:new|own|retaliatory|additional|extra|reciprocal|counter|proposed|planned|latest|higher|steep|"
-    r"punitive|current|existing|previous|original|universal|baseline|import|sweeping|levies|fresh|so-called|"
+    r"punitive|current|existing|previous|original|universal|baseline|import|sweeping|levies|fresh|so-called|latest|"
+    r"round\s+of|list\s+of|set\s+of|wave\s+of|rebalancing|counter|"
     r"\d[\d.,]*\s?(?:%|percent|per cent)|[\w-]+-percent)\s+){0,3}(?:tariffs?|duties|duty|levies|levy|counter-?tariffs|"
-    r"countermeasures|surcharges?)",
+    r"countermeasures|surcharges?|measures|retaliation|retaliatory|counter-duties|counter-levies|rates?)",
     re.IGNORECASE,
 )
 _IMPOSER_BEFORE = re.compile(
     r"(?:(?:imposed|levied|announced|set|introduced|slapped|charged|threatened|proposed|ordered|raised)\s+by\s+(?:the\s+)?|"
     r"(?:exports?|shipments?|sales|goods|products|cars|vehicles|steel|shipped|sold|selling|exporting)\s+(?:\w+\s+)?"
-    r"(?:to|into|entering|in)\s+(?:the\s+)?|(?:entering|enter|into)\s+(?:the\s+)?)$",
+    r"(?:to|into|entering)\s+(?:the\s+)?|(?:entering|enter|into)\s+(?:the\s+)?)$",
     re.IGNORECASE,
 )
 _TARGET_BEFORE = re.compile(
@@ -83,11 +98,9 @@ _TARGET_BEFORE = re.compile(
     r"shipments\s+from)\s+){0,2}$",
     re.IGNORECASE,
 )
-_TARGET_AFTER = re.compile(
-    r"^(?:['’]s?)?\s+(?:(?:\w+|\w+-\w+)\s+){0,2}?(?:goods|imports|exports?|products|shipments|steel|aluminum|aluminium|"
-    r"cars|autos|vehicles|automakers|companies|firms|farmers|producers|manufacturers|lumber|agricultural|farm|"
-    r"industries|industry|made)\b",
-    re.IGNORECASE,
+_TARGET_AFTER_BASE = (
+    r"^(?:['’]s?)?\s+(?:[\w-]+\s+)?(?:goods|imports|exports?|products|shipments|made|merchandise|"
+    r"agricultural|farm goods|farm products|automakers|steelmakers|{products})\b"
 )
 _TARGET_SUBJECT = re.compile(
     r"^\s*(?:['’]s?\s+)?(?:(?:has|have|had|was|were|is|are|will|would|could|now|also|already|been|be|still)\s+){0,3}"
@@ -127,6 +140,17 @@ _DURATION_CUE = re.compile(r"\b(?:for|of|over|within|during)\s+$|\b\d+-day\b", r
 
 
 @functools.lru_cache(maxsize=1)
+def _target_after() -> re.Pattern:
+    _, table = _product_regex()
+    products = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+    return re.compile(_TARGET_AFTER_BASE.replace("{products}", products), re.IGNORECASE)
+
+
+# "Japan 24%, India 26%": a country right before a bare rate in a list is the rate's target.
+_LIST_RATE_AFTER = re.compile(r"^\s+(?:at\s+|with\s+)?\d[\d.]*\s?(?:%|percent|per cent)(?!\s+(?:tariffs?|duty|duties|levy|levies))")
+
+
+@functools.lru_cache(maxsize=1)
 def _product_regex() -> tuple[re.Pattern, dict[str, str]]:
     with resources.files("extractor.data").joinpath("products.json").open(encoding="utf-8") as fh:
         table = json.load(fh)["products"]
@@ -148,6 +172,21 @@ class TariffMention:
     previous_rate: Optional[float]
     confidence: float
     signals: dict = field(default_factory=dict)
+
+
+_CLAUSE_SPLIT = re.compile(
+    r";|,\s+(?:while|whereas|but|and|after|before|as|when|which|although|though|even as)\b|"
+    r"\s(?:after|before|while|whereas|even as)\s(?=[A-Z]|the\b|its\b|his\b|their\b)"
+)
+
+
+def _tariff_clauses(text: str, sent: tuple[int, int]) -> list[tuple[int, int]]:
+    out, cursor = [], sent[0]
+    for m in _CLAUSE_SPLIT.finditer(text, sent[0], sent[1]):
+        out.append((cursor, m.start()))
+        cursor = m.start()
+    out.append((cursor, sent[1]))
+    return out
 
 
 def _words_between(text: str, a: int, b: int) -> int:
@@ -186,10 +225,19 @@ class TariffFinder:
                 rate_cue = _words_between(after, 0, m.start())
                 break
         dist = min(dist_before, dist_after)
+        if dist > 1 and (_OBJECT_CUE_BEFORE.search(before[-40:]) or _OBJECT_CUE_AFTER.match(after)) \
+                and self._tariff_context(ctx, sent):
+            # "would face an extra 15%", "34% on China" in a story about tariffs.
+            dist = min(dist, 2)
         if rate_cue is not None and rate_cue < dist and self._tariff_context(ctx, sent):
             dist = rate_cue
+        weak = False
         if dist > self.cue_window:
-            return None
+            # In a story about tariffs, a bare rate ("China was assigned 34%") is a tariff rate unless
+            # something marks it as a market move, growth figure or share; it gets a low strength.
+            if not self._tariff_context(ctx, sent):
+                return None
+            weak = True
         # A non-tariff noun or market verb closer to the number than the tariff cue vetoes it,
         # unless the tariff noun is that verb's subject ("tariffs rose to 145%").
         if _TARIFF_SUBJECT_VERB.search(before[-60:]):
@@ -200,6 +248,8 @@ class TariffFinder:
         na = min((_words_between(after, 0, m.start()) for m in neg_after), default=99)
         if min(nb, na) < dist or (min(nb, na) == dist and dist > 1):
             return None
+        if weak:
+            return None if min(nb, na) <= 8 else 0.3
         if dist <= 1:
             return 1.0
         if dist <= 4:
@@ -230,12 +280,13 @@ class TariffFinder:
             role = "none"
             if _IMPOSER_POSSESSIVE.match(after) or _IMPOSER_BEFORE.search(before):
                 role = "imposer"
-            elif _TARGET_BEFORE.search(before) or _TARGET_AFTER.match(after) or _TARGET_SUBJECT.match(after):
+            elif _TARGET_BEFORE.search(before) or _target_after().match(after) or _TARGET_SUBJECT.match(after) \
+                    or _LIST_RATE_AFTER.match(after):
                 role = "target"
+            elif out and _COORDINATED.search(text[out[-1][1]:start]) and start - out[-1][1] < 12 and out[-1][3] != "none":
+                role = out[-1][3]
             elif _IMPOSER_AFTER.match(after):
                 role = "imposer"
-            if role == "none" and out and _COORDINATED.search(text[out[-1][1]:start]) and start - out[-1][1] < 12:
-                role = out[-1][3]
             out.append((start, end, code, role))
         return out
 
@@ -248,21 +299,27 @@ class TariffFinder:
         found: list[TariffMention] = []
         last_imposer: Optional[str] = None
         last_targets: list[str] = []
-        article_default = self._article_imposer(ctx)
         for sent, pcts in sorted(by_sentence.items()):
             if sent[0] == sent[1]:
                 continue
             roles = self._roles(ctx, sent)
+            clauses = _tariff_clauses(text, sent)
             for i, pct in enumerate(pcts):
                 strength = self.tariff_signal(ctx, pct, sent, pcts)
                 if strength is None:
                     continue
                 lo = pcts[i - 1].end if i > 0 else sent[0]
                 hi = pcts[i + 1].start if i + 1 < len(pcts) else sent[1]
-                imposer, imposer_local = self._imposer(roles, pct, lo, hi)
+                clause = next((c for c in clauses if c[0] <= pct.start < c[1]), sent)
+                rate_roles = self._rate_roles(ctx, pct, sent, roles)
+                targets, target_local = self._targets(ctx, rate_roles, pct, lo, hi, sent, clause)
+                imposer, imposer_local = self._imposer(rate_roles, pct, clause, targets)
                 if imposer is None:
-                    imposer = last_imposer or article_default
-                targets, target_local = self._targets(ctx, roles, pct, lo, hi, sent, imposer)
+                    imposer = self._context_imposer(ctx, sent, pct, last_imposer, targets)
+                if not targets:
+                    # No explicit target: the other state actors of the clause are the best guess.
+                    targets = sorted({r[2] for r in rate_roles if r[3] == "none" and clause[0] <= r[0] < clause[1]})
+                targets = [t for t in targets if t != imposer]
                 if not targets and last_targets and not _UNIVERSAL.search(text, *sent):
                     targets = [t for t in last_targets if t != imposer]
                 products = self._products(text, pct, lo, hi, sent)
@@ -280,30 +337,58 @@ class TariffFinder:
                     last_targets = targets
         return found
 
-    def _article_imposer(self, ctx: ArticleContext) -> Optional[str]:
-        codes = [c.code for c in ctx.countries if c.counts]
-        codes += [o.country for o in ctx.officials if o.country]
+    def _rate_roles(self, ctx: ArticleContext, pct: PercentMatch, sent: tuple[int, int],
+                    roles: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+        """The sentence's roles as they bear on one tariff rate. The rules give every rate of a
+        sentence the same roles; extractor.relations.model.LearnedRoles decides them per rate."""
+        return roles
+
+    def _context_imposer(self, ctx: ArticleContext, sent, pct: PercentMatch, last_imposer, targets) -> Optional[str]:
+        """Who levies a rate whose sentence does not say: the actor the story has just been about."""
+        text = ctx.text
+        pronoun = re.search(r"\b(?:its|their|the country['’]s|the bloc['’]s|his|her)\s+(?:\w+\s+){0,3}$", text[sent[0]:pct.start], re.I)
+        if last_imposer and last_imposer not in targets and not pronoun:
+            return last_imposer
+        idx = ctx.sentences.index(sent) if sent in ctx.sentences else 0
+        for back in range(1, 4):
+            if idx - back < 0:
+                break
+            prev = ctx.sentences[idx - back]
+            roles = self._roles(ctx, prev)
+            for role in ("imposer", "none"):
+                for r in roles:
+                    if r[3] == role and r[2] not in targets:
+                        return r[2]
+        codes = [c.code for c in ctx.countries if c.counts and c.code not in targets]
+        codes += [o.country for o in ctx.officials if o.country and o.country not in targets]
         if self.default_imposer and self.default_imposer in codes:
             return self.default_imposer
-        if not codes:
-            return self.default_imposer
-        return max(sorted(set(codes)), key=codes.count)
+        if codes:
+            return max(sorted(set(codes)), key=codes.count)
+        return self.default_imposer if self.default_imposer not in targets else None
 
     @staticmethod
-    def _imposer(roles, pct: PercentMatch, lo: int, hi: int) -> tuple[Optional[str], bool]:
-        local = [r for r in roles if r[3] == "imposer" and lo <= r[0] < hi]
-        anywhere = [r for r in roles if r[3] == "imposer"]
+    def _imposer(roles, pct: PercentMatch, clause, targets) -> tuple[Optional[str], bool]:
+        # Subjects precede their verbs: an imposer to the left of the rate in its clause is the best
+        # evidence; one to the right ("the 25% U.S. tariffs") counts at double distance.
+        def cost(r):
+            return pct.start - r[1] if r[1] <= pct.start else 2 * (r[0] - pct.end)
+
+        local = [r for r in roles if r[3] == "imposer" and clause[0] <= r[0] < clause[1] and r[2] not in targets]
+        anywhere = [r for r in roles if r[3] == "imposer" and r[2] not in targets]
         for group in (local, anywhere):
             if group:
-                best = min(group, key=lambda r: (abs(r[0] - pct.start), r[0] > pct.start))
-                return best[2], True
+                return min(group, key=cost)[2], True
         return None, False
 
     @staticmethod
-    def _targets(ctx, roles, pct: PercentMatch, lo: int, hi: int, sent, imposer) -> tuple[list[str], bool]:
+    def _targets(ctx, roles, pct: PercentMatch, lo: int, hi: int, sent, clause) -> tuple[list[str], bool]:
         text = ctx.text
         right = text[pct.end:hi]
         left = text[lo:pct.start]
+        near_right = [r[2] for r in roles if r[3] == "target" and pct.end <= r[0] < min(hi, pct.end + 70)]
+        if near_right:
+            return sorted(set(near_right)), True
         # A universal cue belongs to the rate it is nearer to ("a 10% universal rate ... a 25% duty").
         for m in _UNIVERSAL.finditer(right[:80]):
             if hi == sent[1] or m.start() < len(right) - m.end():
@@ -312,13 +397,10 @@ class TariffFinder:
             offset = len(left) - min(len(left), 60) + m.start()
             if lo == sent[0] or len(left) - (offset + len(m.group())) < offset:
                 return ["ALL"], True
-        for window in ((pct.end, hi), (lo, pct.start), sent):
-            codes = [r[2] for r in roles if r[3] == "target" and window[0] <= r[0] < window[1] and r[2] != imposer]
+        for window in ((pct.end, hi), (lo, pct.start), clause):
+            codes = [r[2] for r in roles if r[3] == "target" and window[0] <= r[0] < window[1]]
             if codes:
                 return sorted(set(codes)), True
-        others = sorted({r[2] for r in roles if r[3] == "none" and r[2] != imposer})
-        if others:
-            return others, False
         return [], False
 
     @staticmethod
