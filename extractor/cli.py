@@ -104,6 +104,10 @@ def schema() -> None:
     typer.echo(json.dumps(json_schemas(), indent=2))
 
 
+from .relations.cli import train_app
+app.add_typer(train_app, name="train")
+
+
 def main() -> None:  # console-script entry point
     app()
 

@@ -20,12 +20,16 @@ _STRONG_TRIGGER = re.compile(
     r"\b(?:negotiat(?:e|es|ed|ing|ions?)|talks|consultations|trade dialogue|round of)\b", re.I
 )
 _WEAK_TRIGGER = re.compile(
-    r"\b(?:meet(?:s|ing|ings)?|met|discuss(?:ed|es|ing|ions?)?|spoke|speak|call(?:ed)? with|phone call|"
-    r"visit(?:s|ed|ing)?|summit|hosted|host|sat down)\b",
+    r"\b(?:meet(?:s|ing|ings)?|met|discuss(?:ed|es|ing|ions?)?|spoke|spoken|speak(?:s|ing)?|call(?:ed)? with|"
+    r"(?:phone|video|telephone) calls?|calls? with|visit(?:s|ed|ing)?|summit|hosted|host|sat down|sit down|"
+    r"dialogue|engage(?:d|ment)?)\b",
     re.I,
 )
 _TRADE_WORDS = re.compile(r"\b(?:trade|tariffs?|deal|negotiat\w*|imports?|exports?|economic|commerce|duties|levies)\b", re.I)
 _AGREEMENT_NOUN = re.compile(r"\b(?:deal|agreement|accord|pact|framework|truce|understanding)s?\b", re.I)
+_AGREED_TO = re.compile(r"\bagreed\s+(?:on\s+\w+\s+|late on \w+\s+)?to\s+(?:scrap|lift|remove|cut|lower|reduce|drop|end|"
+                        r"eliminate|suspend|pause|hold off|delay|roll back|halve|exempt)", re.I)
+_PLURAL_PAIRS = re.compile(r"\b(?:deals|agreements|calls|meetings|separate|separately|respective|bilateral)\b", re.I)
 _AGREEMENT_VERB = re.compile(
     r"\b(?:reached|struck|signed|sealed|clinched|finali[sz]ed|concluded|inked|secured|announced|agreed|unveiled|"
     r"hammered out|nailed down|reach(?:ed)? agreement|have a deal|has a deal|got a deal)\b",
@@ -67,6 +71,7 @@ class TalksFinder:
     def find(self, ctx: ArticleContext) -> list[TalkEvent]:
         text = ctx.text
         events: list[TalkEvent] = []
+        partner, second = self._partners(ctx)
         for sent in ctx.sentences:
             if ctx.excluded(*sent):
                 continue
@@ -82,12 +87,43 @@ class TalksFinder:
                     parties = sorted(set(parties) | set(prev_subject))
                 elif subject:
                     prev_subject = subject
-                event = self._agreement(ctx, clause, ctext, parties, officials, sent)
-                if event is None:
-                    event = self._negotiation(ctx, clause, ctext, parties, officials, has_trade, sent)
-                if event is not None:
-                    events.append(event)
+                if len(parties) == 1 and partner is not None and (_STRONG_TRIGGER.search(ctext) or _AGREEMENT_NOUN.search(ctext)
+                                                                   or _AGREED_TO.search(ctext)):
+                    # "Tokyo would keep negotiating": the other side is the one the story is about.
+                    other = partner if partner != parties[0] else second
+                    if other is not None:
+                        parties = sorted({parties[0], other})
+                for group in self._distribute(ctx, clause, ctext, parties):
+                    event = self._agreement(ctx, clause, ctext, group, officials, sent)
+                    if event is None:
+                        event = self._negotiation(ctx, clause, ctext, group, officials, has_trade, sent)
+                    if event is not None:
+                        events.append(event)
         return events
+
+    @staticmethod
+    def _partners(ctx: ArticleContext) -> tuple[Optional[str], Optional[str]]:
+        codes = [c.code for c in ctx.countries if c.counts] + [o.country for o in ctx.officials if o.country]
+        ranked = sorted(set(codes), key=lambda c: (-codes.count(c), c))
+        return (ranked[0] if ranked else None), (ranked[1] if len(ranked) > 1 else None)
+
+    def _distribute(self, ctx: ArticleContext, clause, ctext: str, parties: list[str]) -> list[list[str]]:
+        """"Britain and Vietnam have reached deals with Washington" is two bilateral deals."""
+        if len(parties) < 3 or not _PLURAL_PAIRS.search(ctext):
+            return [parties]
+        with_at = re.search(r"\bwith\b", ctext)
+        if not with_at:
+            return [parties]
+        pivot = clause[0] + with_at.start()
+        left = {c.code for c in ctx.countries_in(clause[0], pivot)} | {o.country for o, _ in ctx.officials_in(clause[0], pivot) if o.country}
+        right = {c.code for c in ctx.countries_in(pivot, clause[1])} | {o.country for o, _ in ctx.officials_in(pivot, clause[1]) if o.country}
+        if len(left) == 1 and len(right - left) >= 2:
+            hub, spokes = next(iter(left)), right - left
+        elif len(right) == 1 and len(left - right) >= 2:
+            hub, spokes = next(iter(right)), left - right
+        else:
+            return [parties]
+        return [sorted({hub, s}) for s in sorted(spokes)]
 
     def _parties(self, ctx: ArticleContext, clause: tuple[int, int]) -> tuple[list[str], list[Official], list[str]]:
         text = ctx.text
@@ -116,10 +152,11 @@ class TalksFinder:
         return [], [], []
 
     def _agreement(self, ctx, clause, ctext, parties, officials, sent) -> Optional[TalkEvent]:
-        if len(parties) < 2 or not _AGREEMENT_NOUN.search(ctext):
+        agreed_to = _AGREED_TO.search(ctext)
+        if len(parties) < 2 or not (_AGREEMENT_NOUN.search(ctext) or agreed_to):
             return None
         under = _AGREEMENT_UNDER.search(ctext)
-        verb = _AGREEMENT_VERB.search(ctext)
+        verb = _AGREEMENT_VERB.search(ctext) or agreed_to
         if not (under or verb):
             return None
         if verb and not under:
@@ -135,7 +172,7 @@ class TalksFinder:
             return None
         strong = _STRONG_TRIGGER.search(ctext)
         weak = _WEAK_TRIGGER.search(ctext)
-        if not strong and not (weak and has_trade):
+        if not strong and not weak:
             return None
         if _REQUESTED.search(ctext):
             status = "requested"

@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Optional, Sequence
@@ -22,7 +23,18 @@ from ..normalize.names import HONORIFICS, NAME_PARTICLES, normalise_name, strip_
 
 Span = tuple[int, int]
 
-_WORD = re.compile(r"[^\W_][\w.'’\-]*[^\W_]|[^\W_]|[^\w\s]")
+_WORD = re.compile(r"[A-Z]\.(?=\s)|[^\W_][\w.'’\-]*[^\W_]|[^\W_]|[^\w\s]")
+_APPOSITION_VERB = re.compile(
+    r"\b(?:said|says|told|tells|added|announced|warned|argued|noted|wrote|spoke|met|has|have|had|is|are|was|were|will|would)\b"
+)
+# Capitalised words that belong to titles and organisations, never to a person's name.
+_NOT_NAME_WORDS = frozenset(
+    """Deputy Vice Minister Ministers Secretary President Presidents Premier Prime Chancellor Commissioner Governor
+    Ambassador Senator Representative Speaker Chairman Chair Director Chief Head Spokesman Spokeswoman Spokesperson
+    National Development Reform Commission Producers Association Council Ministry Bank Group Party Federation Chamber
+    Institute Agency Authority Board Committee Union Office Department Bureau Service Corporation Company Exchange
+    Foreign Finance Economy Economic Industry Trade Commerce Affairs Customs Federal Reserve Central European Business""".split()
+)
 _STOP_NAME_WORDS = frozenset(
     """The A An And Or But In On At Of For To From By With As This That These Those However Meanwhile
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August
@@ -36,6 +48,15 @@ _TITLE_ADJECTIVES = frozenset(
     """top chief senior deputy acting new outgoing incoming interim lead main veteran junior powerful influential
     trade economy economic finance foreign commerce industry agriculture prime vice first then-""".split()
 )
+
+
+_DEPARTMENT_WORDS = (
+    r"(?:Trade|Economic|Economy|Security|Commerce|Foreign|Affairs|Finance|Industry|Agriculture|Energy|State|Treasury|"
+    r"International|Intergovernmental|Internal|Market|Markets|Investment|Development|Planning|Industrial|Policy|Exports?|"
+    r"Business|Enterprise|Competitiveness|Customs|Revenue|Taxation|Fiscal|Consumer|Digital|Environment|Defence|Defense|"
+    r"Home|Justice|Labor|Labour|Relations|Cooperation|Integration|European|Global|Americas|Asia|Pacific|the|and|&|,)"
+)
+_DEPARTMENT = re.compile(r"\s+(?:for|of)\s+" + _DEPARTMENT_WORDS + r"(?:\s+" + _DEPARTMENT_WORDS + r"){0,6}(?=\s+[A-Z])")
 
 
 @dataclass
@@ -52,6 +73,9 @@ class Official:
 class _Office:
     title: str
     country: Optional[str]
+    # Generic heads ("chairman", "chief") are offices only next to a government body.
+    conditional: bool = False
+    plural: bool = False
 
 
 @functools.lru_cache(maxsize=1)
@@ -70,7 +94,8 @@ def _holders() -> list[dict]:
 def _title_regex() -> tuple[re.Pattern, dict[str, _Office]]:
     offices: dict[str, _Office] = {}
     for entry in _office_data()["titles"]:
-        offices[entry["title"].lower()] = _Office(entry["title"], entry.get("country"))
+        offices[entry["title"].lower()] = _Office(entry["title"], entry.get("country"), entry.get("conditional", False),
+                                                  entry.get("plural", False))
     alternatives = sorted(offices, key=len, reverse=True)
     pattern = r"(?<![\w-])(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alternatives) + r")(?![\w-])"
     return re.compile(pattern, re.IGNORECASE), offices
@@ -79,7 +104,7 @@ def _title_regex() -> tuple[re.Pattern, dict[str, _Office]]:
 @functools.lru_cache(maxsize=1)
 def _not_official_regex() -> re.Pattern:
     words = sorted(_office_data()["not_officials"], key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")", re.IGNORECASE)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1)
@@ -94,13 +119,18 @@ def _government_regex() -> re.Pattern:
     return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])")
 
 
+def _fold(name: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)).lower()
+
+
 def _holder_for(name: str, ref_date: Optional[dt.date], *, surname_only: bool) -> Optional[dict]:
     matches = []
+    key = _fold(name)
     for h in _holders():
         if surname_only:
-            if not h["surname_match"] or h["name"].split()[-1] != name:
+            if not h["surname_match"] or _fold(h["name"].split()[-1]) != key:
                 continue
-        elif h["name"] != name:
+        elif _fold(h["name"]) != key:
             continue
         matches.append(h)
     if not matches:
@@ -119,11 +149,16 @@ def _tokens(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
 
 
-def _is_name_token(tok: str) -> bool:
+_ALWAYS_STOP = frozenset(w for w in _STOP_NAME_WORDS if w not in {"He", "She", "It", "We", "I", "May", "Li"})
+
+
+def _is_name_token(tok: str, first: bool = True) -> bool:
     bare = strip_possessive(tok)
-    if not bare or not bare[0].isupper() or bare in _STOP_NAME_WORDS:
+    if not bare or not bare[0].isupper() or bare in (_STOP_NAME_WORDS if first else _ALWAYS_STOP):
         return False
     if bare.isupper() and len(bare) > 3:  # "TOKYO", "TRADE FAIRNESS"
+        return False
+    if bare in _NOT_NAME_WORDS or re.search(r"-(?:based|led|born|made|owned|listed|run|backed)$", bare):
         return False
     if country_norm.country_code(bare) is not None or country_norm.region_country(bare) is not None:
         return False
@@ -135,9 +170,8 @@ def _name_after(text: str, pos: int, limit: int) -> Optional[Span]:
     toks = _tokens(text, pos, min(limit, pos + 80))
     if not toks or toks[0][1] - pos > 2:
         return None
-    if toks[0][0] in HONORIFICS:
-        toks = toks[1:] if len(toks) > 1 and toks[0][2] == toks[1][1] - 1 or len(toks) > 1 else []
-        toks = [t for t in toks if t[0] != "."]
+    if toks[0][0].rstrip(".") + "." in HONORIFICS or toks[0][0] in HONORIFICS:
+        toks = [t for t in toks[1:] if t[0] != "."][:4]
     picked: list[tuple[str, int, int]] = []
     prev_end = None
     for tok, s, e in toks:
@@ -147,7 +181,7 @@ def _name_after(text: str, pos: int, limit: int) -> Optional[Span]:
             picked.append((tok, s, e))
             prev_end = e
             continue
-        if not _is_name_token(tok):
+        if not _is_name_token(tok, first=not picked):
             break
         picked.append((tok, s, e))
         prev_end = e
@@ -210,6 +244,7 @@ class OfficialsFinder:
         found: dict[str, dict] = {}
         rejected: set[str] = set()
         pending_possessive: list[tuple[str, str, str]] = []  # (name, title, owner surname)
+        nearby: dict[str, Optional[str]] = {}  # the weakest evidence: a state named in the same sentence
 
         def add(name_span: Span, title: str, country: Optional[str], source: str) -> None:
             name = normalise_name(text[name_span[0]:name_span[1]])
@@ -233,13 +268,22 @@ class OfficialsFinder:
                     continue
                 # Title directly followed by the name: "Treasury Secretary Scott Bessent".
                 name_span = None
-                if tm.end() < sent_end and text[tm.end():tm.end() + 1] == " ":
-                    name_span = _name_after(text, tm.end() + 1, sent_end)
+                title_end = tm.end()
+                dept = _DEPARTMENT.match(text, title_end)
+                if dept and dept.end() < sent_end:
+                    # "Commissioner for Trade and Economic Security Maros Sefcovic"
+                    title_end = dept.end()
+                    title_text = re.sub(r"\s+", " ", text[tm.start():title_end])
+                if office.conditional and not (_government_regex().search(mod) or _government_regex().search(text[title_end:title_end + 60])
+                                               or country_norm.find_countries(mod)):
+                    continue
+                if title_end < sent_end and text[title_end:title_end + 1] == " ":
+                    name_span = _name_after(text, title_end + 1, sent_end)
                     # A lower-case generic title before a name needs a capitalised title or a modifier
                     # ("trade negotiator Akazawa" is fine, "official Li" is unusual): keep both.
                 # Or by a comma apposition: "Tokyo's top trade negotiator, Ryosei Akazawa,".
                 if name_span is None:
-                    name_span = self._comma_name(text, tm.end(), sent_end)
+                    name_span = self._comma_name(text, title_end, sent_end)
                 # Or preceded by a name and comma: "Ryosei Akazawa, Japan's chief negotiator".
                 if name_span is None:
                     name_span = self._apposed_name(text, mod_start, sent_start, person_spans)
@@ -248,7 +292,13 @@ class OfficialsFinder:
                 if self._company_modifier(mod):
                     rejected.add(normalise_name(text[name_span[0]:name_span[1]]))
                     continue
-                country, owner = self._country_from(mod, text[tm.end():min(sent_end, tm.end() + 40)], office)
+                if office.plural and text[name_span[1]:name_span[1] + 5] == " and ":
+                    second = _name_after(text, name_span[1] + 5, sent_end)
+                    if second is not None:
+                        add(second, office.title.rstrip("s"), None, "text")
+                country, owner = self._country_from(mod, text[title_end:min(sent_end, title_end + 40)], office)
+                if country is None and owner is None:
+                    nearby[normalise_name(text[name_span[0]:name_span[1]])] = self._country_nearby(text, (sent_start, sent_end), tm.start())
                 display_title = title_text if not title_text.islower() else title_text
                 if owner is not None:
                     pending_possessive.append((normalise_name(text[name_span[0]:name_span[1]]), display_title, owner))
@@ -258,12 +308,14 @@ class OfficialsFinder:
             for ps, pe in person_spans:
                 if ps < sent_start or pe > sent_end:
                     continue
-                tail = text[pe:min(sent_end, pe + 60)]
-                if tail.startswith(", ") or tail.startswith(","):
-                    appos = tail[1:].split(",")[0]
-                    if _not_official_regex().search(appos) and not self.title_re.search(appos.replace("former", "")):
-                        rejected.add(normalise_name(text[ps:pe]))
-                    elif _former_regex().search(appos):
+                tail = text[pe:min(sent_end, pe + 90)]
+                if tail.startswith(","):
+                    appos = re.split(r"[,;.)]", tail[1:])[0]
+                    # An apposition is a noun phrase: one with a verb ("Lighthizer told reporters") is a new clause.
+                    if len(appos.split()) > 12 or _APPOSITION_VERB.search(appos):
+                        continue
+                    if _former_regex().search(appos) or (
+                            _not_official_regex().search(appos) and not self.title_re.search(appos)):
                         rejected.add(normalise_name(text[ps:pe]))
 
         # Possessive owners: "Trump's Treasury Secretary" takes the owner's country.
@@ -290,6 +342,9 @@ class OfficialsFinder:
                         entry["country"] = holder["country"]
                         entry["source"] = "holders"
 
+        for name, entry in found.items():
+            if entry["country"] is None and nearby.get(name):
+                entry["country"] = nearby[name]
         return self._merge_and_link(text, found, rejected, exclude)
 
     # -- pieces ---------------------------------------------------------------------------------
@@ -385,6 +440,19 @@ class OfficialsFinder:
             return office.country, None
         owner = re.search(r"([A-Z][\w\-]+)['’]s?\s*$", mod.strip()) or re.search(r"([A-Z][\w\-]+)['’]s?\b", mod)
         return None, owner.group(1) if owner else None
+
+    @staticmethod
+    def _country_nearby(text: str, sent: Span, pos: int) -> Optional[str]:
+        """Last resort for an office the text does not place: the nearest state named in the sentence
+        ("In Beijing, Vice Commerce Minister ..."), before the title first."""
+        matches = country_norm.find_countries(text[sent[0]:sent[1]])
+        before = [m for m in matches if sent[0] + m.end <= pos]
+        after = [m for m in matches if sent[0] + m.start > pos]
+        if before:
+            return before[-1].code
+        if after:
+            return after[0].code
+        return None
 
     @staticmethod
     def _country_of_person(owner: str, found: dict[str, dict], ref_date: Optional[dt.date]) -> Optional[str]:

@@ -6,7 +6,7 @@ import re
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 # Lower-case particles that belong inside a name ("Ursula von der Leyen", "Luiz Inacio Lula da Silva").
 NAME_PARTICLES = frozenset({"von", "der", "van", "de", "da", "del", "della", "di", "du", "la", "le", "bin", "al", "dos", "das"})
-HONORIFICS = frozenset({"Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Sir", "Dame"})
+HONORIFICS = frozenset({"Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Sir", "Dame", "Honourable", "Honorable", "Hon", "Hon."})
 
 
 def strip_possessive(token: str) -> str:

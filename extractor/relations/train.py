@@ -1,0 +1,146 @@
+"""Fine-tune a BERT-family checkpoint on the role pairs and save it for `extract.roles = "learned"`.
+
+A plain torch loop (no accelerate needed): AdamW, linear warm-up and decay, fixed seed, whole
+articles held out for validation. The model directory gets the weights, the tokenizer (with the
+marker tokens) and relations.json (labels, settings, validation scores, the articles trained on).
+"""
+from __future__ import annotations
+
+import json
+import random
+import time
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+from ..errors import TariffwireError
+from .data import LABELS, MARKERS, TASK_LABELS, build_dataset, split_by_article
+from .model import FORMAT_VERSION, METADATA, pick_device, predict_labels, task_mask
+
+
+def _scores(gold: Sequence[int], pred: Sequence[int], tasks: Sequence[str], rule: Sequence[str]) -> dict:
+    """Accuracy of the model and of the rules per task, and the model's P/R/F1 per label."""
+    out: dict = {}
+    for task, labels in TASK_LABELS.items():
+        idx = [i for i, t in enumerate(tasks) if t == task]
+        if not idx:
+            continue
+        entry = {
+            "pairs": len(idx),
+            "accuracy": round(sum(gold[i] == pred[i] for i in idx) / len(idx), 4),
+            "rule_accuracy": round(sum(LABELS[gold[i]] == rule[i] for i in idx) / len(idx), 4),
+        }
+        for label in labels:
+            k = LABELS.index(label)
+            tp = sum(gold[i] == k and pred[i] == k for i in idx)
+            fp = sum(gold[i] != k and pred[i] == k for i in idx)
+            fn = sum(gold[i] == k and pred[i] != k for i in idx)
+            p = tp / (tp + fp) if tp + fp else 0.0
+            r = tp / (tp + fn) if tp + fn else 0.0
+            entry[label] = {"p": round(p, 4), "r": round(r, 4), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4), "n": tp + fn}
+        out[task] = entry
+    return out
+
+
+def train_relations(
+    gold: Sequence[str],
+    corpus: Sequence[str],
+    base: str,
+    out: str,
+    *,
+    config: Optional[str] = None,
+    epochs: int = 4,
+    batch_size: int = 16,
+    learning_rate: float = 5e-5,
+    val_fraction: float = 0.2,
+    seed: int = 13,
+    max_length: int = 128,
+    min_confidence: float = 0.5,
+    device: str = "auto",
+    log: Callable[[str], None] = lambda msg: None,
+) -> dict:
+    """Build the pairs, fine-tune `base`, score the held-out articles, save to `out`; returns the metadata."""
+    import numpy as np
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
+
+    from ..api import Extractor
+
+    if not Path(base).is_dir():
+        raise TariffwireError(f"--base {base!r} is not a local model directory (nothing is downloaded)")
+    if not 0 <= val_fraction < 1:
+        raise TariffwireError(f"--val-fraction must be in [0, 1), not {val_fraction}")
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    device = pick_device(device)
+    started = time.monotonic()
+
+    # Candidates come from the rule pipeline exactly as `extract` runs it (rules decide the roles).
+    extractor = Extractor.from_config(config, {"extract.roles": "rules"})
+    dataset = build_dataset(extractor, gold, corpus)
+    if len(dataset) == 0:
+        raise TariffwireError("No labelled pairs: do the --gold ids match the --corpus article ids?")
+    train, val = split_by_article(dataset, val_fraction, seed)
+    log(f"pairs: {len(train)} train ({len(set(train['article_id']))} articles), {len(val)} validation "
+        f"({len(set(val['article_id']))} articles) on {device}")
+
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    if not tokenizer.is_fast:
+        raise TariffwireError(f"--base {base!r} has no fast tokenizer (tokenizer.json)")
+    tokenizer.add_tokens(list(MARKERS), special_tokens=True)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        base, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)), label2id={l: i for i, l in enumerate(LABELS)},
+    )
+    model.resize_token_embeddings(len(tokenizer))
+    model.to(device)
+
+    encoded = train.map(lambda b: tokenizer(b["text"], truncation=True, max_length=max_length), batched=True)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01)
+    steps = epochs * ((len(encoded) + batch_size - 1) // batch_size)
+    schedule = get_linear_schedule_with_warmup(optimizer, int(0.1 * steps), steps)
+    order = torch.Generator().manual_seed(seed)
+    for epoch in range(epochs):
+        model.train()
+        total = 0.0
+        for batch_idx in torch.randperm(len(encoded), generator=order).split(batch_size):
+            rows = encoded.select(batch_idx.tolist())
+            enc = tokenizer.pad({"input_ids": rows["input_ids"], "attention_mask": rows["attention_mask"]},
+                                return_tensors="pt").to(device)
+            logits = model(**enc).logits + task_mask(rows["task"]).to(device)
+            loss = torch.nn.functional.cross_entropy(logits, torch.tensor(rows["label"], device=device))
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            schedule.step()
+            optimizer.zero_grad()
+            total += loss.item() * len(rows)
+        log(f"epoch {epoch + 1}/{epochs}: loss {total / len(encoded):.4f}")
+
+    validation = {}
+    if len(val):
+        pred = predict_labels(model, tokenizer, val["text"], val["task"], max_length=max_length, device=device)
+        validation = _scores(val["label"], [p for p, _ in pred], val["task"], val["rule_role"])
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(out_dir)
+    tokenizer.save_pretrained(out_dir)
+    metadata = {
+        "format": FORMAT_VERSION,
+        "labels": list(LABELS),
+        "task_labels": {k: list(v) for k, v in TASK_LABELS.items()},
+        "markers": list(MARKERS),
+        "max_length": max_length,
+        "min_confidence": min_confidence,
+        "base": str(base),
+        "settings": {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
+                     "val_fraction": val_fraction, "seed": seed, "device": device},
+        "gold": [str(g) for g in gold],
+        "corpus": [str(c) for c in corpus],
+        "train_articles": sorted(set(train["article_id"])),
+        "validation_articles": sorted(set(val["article_id"])),
+        "pairs": {"train": len(train), "validation": len(val)},
+        "validation": validation,
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    (out_dir / METADATA).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
+    return metadata
