@@ -14,22 +14,64 @@ from typing import List, Optional
 
 import typer
 
-from .errors import TariffwireError
-from .run import EXIT_FATAL, OUTPUT_FORMATS
+from .errors import Errors, TariffwireError
+from .run import EXIT_FATAL, EXIT_INTERRUPTED
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Structured records of trade policy from news wire archives.")
 _CTX = {"allow_extra_args": True, "ignore_unknown_options": True}
 
 
-def _fail(exc: BaseException, debug: bool) -> None:
+def _one_line(exc: BaseException) -> str:
+    """The first non-empty line of an error (confection's messages start with blank lines)."""
+    from .run import config_error_reason
+
+    line = next((ln.strip() for ln in str(exc).splitlines() if ln.strip()), "")
+    cause = exc.__cause__
+    if cause is not None and (not line or line.endswith(":")):
+        line = f"{line} {config_error_reason(cause)}".strip()
+    return line or type(exc).__name__
+
+
+def _fail(exc: BaseException, debug: bool, *, internal: bool = False) -> None:
     if debug:
-        traceback.print_exc()
-    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        traceback.print_exception(type(exc), exc, exc.__traceback__)
+    message = _one_line(exc)
+    if internal:  # a bug, not a bad input: name the exception so that it can be reported
+        message = f"internal error: {type(exc).__name__}: {message}" + ("" if debug else " (--debug shows the traceback)")
     typer.echo(f"tariffwire: error: {message}", err=True)
     raise typer.Exit(EXIT_FATAL)
 
 
-@app.command(context_settings=_CTX)
+def split_overrides(args: List[str]) -> tuple[List[str], List[str]]:
+    """Inputs and `--section.key[=value]` overrides, which click hands over mixed in one list.
+
+    `--section.key value` takes the next argument as its value, as parse_overrides() does.
+    """
+    inputs: List[str] = []
+    overrides: List[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg.startswith("--"):
+            overrides.append(arg)
+            if "=" not in arg and i + 1 < len(args) and not args[i + 1].startswith("--"):
+                overrides.append(args[i + 1])
+                i += 1
+        else:
+            inputs.append(arg)
+        i += 1
+    return inputs, overrides
+
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 every input record was written (or skipped as a duplicate); "
+    "1 some records failed, each with a line in OUTDIR/errors.jsonl; "
+    "2 fatal: bad arguments or config, a missing input, an unwritable output or database "
+    "(one line on stderr; --debug adds the traceback); 130 interrupted (rerun with --resume)."
+)
+
+
+@app.command(context_settings=_CTX, epilog=EXIT_CODES_HELP)
 def extract(
     ctx: typer.Context,
     inputs: List[str] = typer.Argument(..., help="Files, folders or glob patterns (.txt .json .jsonl .jsonl.gz .csv .parquet .html, datasets dirs)."),
@@ -42,34 +84,50 @@ def extract(
     prefilter: Optional[bool] = typer.Option(None, "--prefilter/--no-prefilter", help="Skip NER for articles that cannot hold a record."),
     engine: Optional[str] = typer.Option(None, "--engine", help="local (default) or dask."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (default: a local cluster)."),
-    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in the same output directory."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in the same output directory (refused for other inputs or settings)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks for fatal errors."),
 ) -> None:
     """Extract article and event records. Extra --section.key=value arguments override the config.
 
-    Exit codes: 0 all articles succeeded; 1 some failed (OUTDIR/errors.jsonl); 2 fatal error.
+    A record that cannot be read or processed fails alone: it gets a line in OUTDIR/errors.jsonl
+    ("level": "error"; warnings such as invalid UTF-8 get "level": "warning") and the run goes on.
+    The last line on stderr is the summary: read / written / skipped / failed.
+
+    Exit codes: 0 all records written (duplicates skipped); 1 some failed (OUTDIR/errors.jsonl);
+    2 fatal error (bad arguments or config, unwritable output), one line, traceback with --debug;
+    130 interrupted.
     """
     try:
         from .config import load_config, parse_overrides
-        from .run import run_extract
+        from .run import OUTPUT_FORMATS, run_extract
 
-        overrides = parse_overrides(ctx.args)
+        paths, extra = split_overrides(list(inputs) + list(ctx.args))
+        if not paths:
+            raise TariffwireError("Missing input: name at least one file, folder or glob pattern")
+        overrides = parse_overrides(extra)
         if published is not None:
             overrides["ingest.published_default"] = published
         if fmt not in OUTPUT_FORMATS:
-            raise TariffwireError(f"Unknown output format {fmt!r}; expected one of {', '.join(OUTPUT_FORMATS)}")
+            raise TariffwireError(Errors.E022.format(value=fmt, choices=", ".join(OUTPUT_FORMATS)))
         overrides["output.format"] = fmt
         for key, value in (("output.db", db), ("run.n_process", n_process), ("run.prefilter", prefilter),
                            ("run.engine", engine), ("run.scheduler", scheduler)):
             if value is not None:
                 overrides[key] = value
         cfg = load_config(config, overrides)
-        summary = run_extract(inputs, output, cfg, resume=resume, progress=None if quiet else sys.stderr)
+        summary = run_extract(paths, output, cfg, resume=resume, progress=None if quiet else sys.stderr)
     except TariffwireError as exc:
         _fail(exc, debug)
+    except KeyboardInterrupt:
+        typer.echo("tariffwire: interrupted; what was committed is kept: rerun with --resume to continue", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED)
     except (OSError, ValueError) as exc:
         _fail(exc, debug)
+    except Exception as exc:  # never a bare traceback and exit code 1 (which means "some failed")
+        _fail(exc, debug, internal=True)
+    if summary.read == 0 and not summary.already_complete:
+        typer.echo("tariffwire: warning: the inputs hold no records (no known file types, or empty folders)", err=True)
     typer.echo(summary.line(), err=True)
     raise typer.Exit(summary.exit_code)
 

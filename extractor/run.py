@@ -2,6 +2,12 @@
 
 Streaming end to end: inputs are read lazily, at most a few batches are in flight, and records are
 appended as each batch completes, so memory does not grow with the archive.
+
+Failures are confined to the input record they concern: every stage (ingest, nlp, events, db) turns
+an exception for one record into a line of OUTDIR/errors.jsonl and the run goes on. Only problems
+that would make every record fail (bad arguments or config, an unwritable output, an unreachable
+database) are fatal, and they are found before the outputs of an earlier run are touched.
+docs/robustness.md lists the failure modes, the errors.jsonl format and the resume semantics.
 """
 from __future__ import annotations
 
@@ -9,30 +15,41 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import sys
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, TextIO
+from typing import Callable, Iterable, Iterator, Optional, Sequence, TextIO
 
 from confection import Config
 
 from .api import Extractor, Outcome
 from .errors import Errors, TariffwireError
-from .writers.jsonl import JournaledWriter, read_resume_point
+from .writers.jsonl import JournaledWriter, OutdirLock, prepare_outdir, read_resume_point
 
 OUTPUT_FORMATS = ("jsonl", "parquet", "csv")
+ENGINES = ("local", "dask")
+ERRORS_FILE = "errors.jsonl"
 
-# Exit codes (documented in the README and `tariffwire extract --help`).
+# Exit codes (documented in docs/robustness.md and `tariffwire extract --help`).
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_FATAL = 2
+EXIT_INTERRUPTED = 130
 
 
 @dataclass
 class RunSummary:
+    """Counts over the whole run (a resumed run includes what was done before the interruption).
+
+    Every input record is exactly one of written, skipped (a duplicate id) or failed:
+    read == written + skipped + failed.
+    """
+
     read: int = 0
     written: int = 0
     skipped: int = 0
@@ -42,6 +59,8 @@ class RunSummary:
     warnings: int = 0
     seconds: float = 0.0
     resumed_from: int = 0
+    already_complete: bool = False
+    outdir: str = ""
     outputs: list[str] = field(default_factory=list)
 
     @property
@@ -49,11 +68,17 @@ class RunSummary:
         return EXIT_SOME_FAILED if self.failed else EXIT_OK
 
     def line(self) -> str:
-        rate = self.written / self.seconds if self.seconds > 0 else 0.0
+        counts = f"read {self.read}, written {self.written}, skipped {self.skipped}, failed {self.failed}"
+        report = ""
+        if self.failed or self.warnings:
+            report = f"; {self.warnings} warnings; see {Path(self.outdir) / ERRORS_FILE}"
+        if self.already_complete:
+            return f"nothing to do: {self.outdir} holds a finished run ({counts}, {self.events} events{report})"
+        rate = (self.read - self.resumed_from) / self.seconds if self.seconds > 0 else 0.0
         extra = f", resumed after {self.resumed_from}" if self.resumed_from else ""
         return (
-            f"read {self.read}, written {self.written}, skipped {self.skipped}, failed {self.failed} "
-            f"({self.events} events, {self.prefiltered} prefiltered{extra}) in {self.seconds:.1f}s, {rate:.1f} articles/s"
+            f"{counts} ({self.events} events, {self.prefiltered} prefiltered{extra}) "
+            f"in {self.seconds:.1f}s, {rate:.1f} articles/s{report}"
         )
 
     def counts(self) -> dict:
@@ -63,11 +88,12 @@ class RunSummary:
 class Progress:
     """Articles/s on stderr, at most every `every` seconds; one line per update when not a TTY."""
 
-    def __init__(self, stream: Optional[TextIO], every: float = 2.0):
+    def __init__(self, stream: Optional[TextIO], every: float = 2.0, start_count: int = 0):
         self.stream = stream
         self.every = every
         self.start = time.monotonic()
         self.last = 0.0
+        self.start_count = start_count
 
     def update(self, summary: RunSummary, force: bool = False) -> None:
         if self.stream is None:
@@ -77,7 +103,8 @@ class Progress:
             return
         self.last = now
         elapsed = max(now - self.start, 1e-9)
-        msg = f"[tariffwire] {summary.read} read, {summary.written} written, {summary.failed} failed, {summary.read / elapsed:.1f} articles/s"
+        rate = (summary.read - self.start_count) / elapsed
+        msg = f"[tariffwire] {summary.read} read, {summary.written} written, {summary.failed} failed, {rate:.1f} articles/s"
         if self.stream.isatty():
             self.stream.write("\r" + msg)
         else:
@@ -130,20 +157,178 @@ def process_stream(extractor: Extractor, items: Iterable, *, batch_size: int, n_
             yield fut.result()
 
 
-# -- the job ---------------------------------------------------------------------------------------
+# -- settings ----------------------------------------------------------------------------------------
+
+def config_error_reason(exc: BaseException) -> str:
+    """One line for a config problem, from confection's multi-line validation errors too."""
+    errors = getattr(exc, "errors", None)
+    if isinstance(errors, list) and errors:
+        parts = []
+        for err in errors[:3]:
+            if isinstance(err, dict):
+                loc = ".".join(str(p) for p in err.get("loc", []))
+                parts.append(f"{loc}: {err.get('msg', '')}".strip(": "))
+        if parts:
+            return "; ".join(parts)
+    boilerplate = ("Config validation error", "Make sure the sections and values are formatted correctly.")
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip() and ln.strip() not in boilerplate]
+    reason = " ".join(lines[:2]) if lines else type(exc).__name__
+    return reason if len(reason) <= 300 else reason[:297] + "..."
+
+
+def _int_setting(run_cfg, key: str, minimum: int) -> int:
+    value = run_cfg.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise TariffwireError(Errors.E020.format(reason=f"run.{key}={value!r}; expected a whole number >= {minimum}"))
+    return value
+
+
+def check_settings(config: Config) -> dict:
+    """The [run] and [output] settings, checked before any work starts (E020, E022)."""
+    fmt = config["output"]["format"]
+    if fmt not in OUTPUT_FORMATS:
+        raise TariffwireError(Errors.E022.format(value=fmt, choices=", ".join(OUTPUT_FORMATS)))
+    run_cfg = config["run"]
+    engine = run_cfg.get("engine", "local")
+    if engine not in ENGINES:
+        raise TariffwireError(Errors.E020.format(reason=f"run.engine={engine!r}; expected one of {', '.join(ENGINES)}"))
+    prefilter = run_cfg.get("prefilter", True)
+    if not isinstance(prefilter, bool):
+        raise TariffwireError(Errors.E020.format(reason=f"run.prefilter={prefilter!r}; expected true or false"))
+    db = config["output"].get("db")
+    if db is not None and not isinstance(db, str):
+        raise TariffwireError(Errors.E023.format(url=db))
+    return {
+        "format": fmt,
+        "engine": engine,
+        "prefilter": prefilter,
+        "batch_size": _int_setting(run_cfg, "batch_size", 1),
+        "n_process": _int_setting(run_cfg, "n_process", 1),
+        "db": db,
+    }
+
+
+def _sources_fingerprint(inputs: Sequence[str]) -> list[str]:
+    """Every file the inputs name (folders and globs expanded) with its size and mtime."""
+    from .ingest.sources import iter_sources, resolve_inputs
+
+    out = []
+    for path in iter_sources(resolve_inputs(inputs)):
+        try:
+            st = path.stat()
+            out.append(f"{path.resolve()}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            out.append(f"{path.resolve()}:?")
+    return out
+
 
 def inputs_key(inputs: Sequence[str], config: Config) -> str:
-    """Identifies a run's inputs and settings, so that --resume refuses to mix two different runs."""
+    """Identifies a run's inputs and settings, so that --resume refuses to mix two different runs.
+
+    It covers every input file (path, size, mtime), the settings that change the records
+    ([nlp], [extract], [ingest]) and the database written to (a resumed run that added or changed
+    --db would leave the database without the records written before the interruption).
+    """
     h = hashlib.sha1()
-    for item in inputs:
-        h.update(os.path.abspath(item).encode())
-        try:
-            st = os.stat(item)
-            h.update(f"{st.st_size}:{int(st.st_mtime)}".encode())
-        except OSError:
-            pass
+    for line in _sources_fingerprint(inputs):
+        h.update(line.encode("utf-8", "surrogatepass") + b"\n")
     h.update(json.dumps({k: config[k] for k in ("nlp", "extract", "ingest")}, sort_keys=True, default=str).encode())
+    h.update(json.dumps({"db": config["output"].get("db")}).encode())
     return h.hexdigest()[:16]
+
+
+# -- errors.jsonl ------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _code_patterns() -> list[tuple[str, re.Pattern]]:
+    patterns = []
+    for code, template in vars(Errors).items():
+        if re.fullmatch(r"[EW]\d{3}", code) and isinstance(template, str):
+            parts = re.split(r"\{[^{}]*\}", template)
+            patterns.append((code, re.compile(".*?".join(re.escape(p) for p in parts), re.S)))
+    return patterns
+
+
+def message_code(message: str) -> Optional[str]:
+    """The catalogue code (E004, W001, ...) a message was made from, or None."""
+    for code, pattern in _code_patterns():
+        if pattern.fullmatch(message):
+            return code
+    return None
+
+
+def _entry(level: str, *, article_id, origin, stage, error_type, message, traceback=None) -> dict:
+    return {
+        "level": level, "article_id": article_id, "origin": origin, "stage": stage,
+        "error_type": error_type, "code": message_code(message), "message": message, "traceback": traceback,
+    }
+
+
+def outcome_entries(o: Outcome) -> tuple[str, list[dict]]:
+    """("written" | "skipped" | "failed", the errors.jsonl entries of one outcome, warnings first)."""
+    entries = [
+        _entry("warning", article_id=o.article_id, origin=o.origin, stage="ingest", error_type=None, message=w)
+        for w in o.warnings
+    ]
+    if o.error is None:
+        return "written", entries
+    e = o.error
+    message = str(e.get("message") or e.get("error_type") or "unknown error")
+    # A record refused with a W-code (a duplicate id) is skipped on purpose, not failed.
+    skipped = e.get("stage") == "ingest" and (message_code(message) or "").startswith("W")
+    entries.append(_entry("warning" if skipped else "error", article_id=e.get("article_id", o.article_id),
+                          origin=e.get("origin", o.origin), stage=e.get("stage"), error_type=e.get("error_type"),
+                          message=message, traceback=e.get("traceback")))
+    return ("skipped" if skipped else "failed"), entries
+
+
+def _first_line(exc: BaseException) -> str:
+    return next((ln.strip() for ln in str(exc).splitlines() if ln.strip()), type(exc).__name__)
+
+
+def _write_db(db_sink, outcomes: list[Outcome]) -> None:
+    """Write a batch's records in one transaction. When that fails, write them one by one and fail
+    only the articles the database refuses (PostgreSQL refuses a NUL character, say), so that the
+    JSONL and the database keep holding the same records.
+
+    The failure is the database's, and fatal, when it no longer answers, or when several articles
+    are all refused for one and the same reason (permissions, a full disk, a read-only server).
+    """
+    good = [o for o in outcomes if o.record is not None and o.error is None]
+    if not good:
+        return
+    try:
+        db_sink.write([o.record for o in good], [e for o in good for e in o.events])
+        return
+    except TariffwireError as exc:
+        batch_error = exc
+    reasons = {}
+    for o in good:
+        try:
+            db_sink.write([o.record], o.events)
+        except TariffwireError as exc:
+            reasons[id(o)] = (exc, _first_line(exc.__cause__ or exc))
+    if len(reasons) == len(good):
+        if not db_sink.ping() or (len(good) > 1 and len({r for _, r in reasons.values()}) == 1):
+            raise batch_error
+    for o in good:
+        if id(o) in reasons:
+            exc = reasons[id(o)][0]
+            o.error = {"article_id": o.article_id, "origin": o.origin, "stage": "db", "error_type": type(exc).__name__,
+                       "message": _first_line(exc), "traceback": None}
+            o.record, o.events = None, []
+
+
+# -- the job ---------------------------------------------------------------------------------------
+
+def _preflight(extractor: Extractor) -> None:
+    """Load the NER model now: a missing model is a config error, not one failure per article."""
+    try:
+        list(extractor.ner.pipe([""]))
+    except TariffwireError:
+        raise
+    except Exception:  # the backend's trouble with a text, not with its setup: per article later
+        pass
 
 
 def run_extract(
@@ -155,83 +340,108 @@ def run_extract(
     progress: Optional[TextIO] = sys.stderr,
     on_batch: Optional[Callable[[RunSummary], None]] = None,
 ) -> RunSummary:
-    """Run extraction over `inputs` into `outdir`. Fatal problems raise TariffwireError."""
+    """Run extraction over `inputs` into `outdir`. Fatal problems raise TariffwireError, and are
+    found before any output of an earlier run in `outdir` is changed."""
     outdir = Path(outdir)
-    fmt = config["output"]["format"]
-    if fmt not in OUTPUT_FORMATS:
-        raise TariffwireError(Errors.E022.format(value=fmt, choices=", ".join(OUTPUT_FORMATS)))
-    run_cfg = config["run"]
-    if run_cfg.get("engine", "local") == "dask":
-        from .distributed import run_dask
-
+    settings = check_settings(config)
+    if settings["engine"] == "dask":
+        try:
+            from .distributed import run_dask
+        except ImportError as exc:
+            raise TariffwireError(Errors.E020.format(reason=f"run.engine='dask' is not available ({exc})")) from None
         return run_dask(inputs, outdir, config, progress=progress)
 
-    extractor = Extractor(config)
+    try:
+        extractor = Extractor(config)
+    except TariffwireError:
+        raise
+    except Exception as exc:  # the registry validates every block against its function
+        raise TariffwireError(Errors.E020.format(reason=config_error_reason(exc))) from exc
     items = extractor.read(inputs)  # raises E001 now for a missing input
     key = inputs_key(inputs, config)
-    point = read_resume_point(outdir) if resume else None
-    if point is not None and point.inputs_key != key:
-        raise TariffwireError(Errors.E020.format(
-            reason=f"--resume: {outdir} holds a run over other inputs or settings; use a new output directory"))
-    summary = RunSummary()
+    prepare_outdir(outdir)
+    lock = OutdirLock(outdir).acquire()
+    db_sink = writer = None
+    meter = Progress(None)
     started = time.monotonic()
-    if point is not None and point.complete:
-        summary = RunSummary(**point.counts)
-        summary.skipped = point.items_done
-        summary.resumed_from = point.items_done
-        summary.outputs = [str(outdir / n) for n in ("articles.jsonl", "events.jsonl")]
-        return summary
-    db_sink = None
-    if config["output"].get("db"):
-        from .writers.sql import open_sql_sink
-
-        db_sink = open_sql_sink(config["output"]["db"])
-    writer = JournaledWriter(outdir, resume=point, inputs_key=key)
-    if point is not None:
-        summary = RunSummary(**point.counts)
-        summary.resumed_from = point.items_done
-        items = islice(items, point.items_done, None)
-    meter = Progress(progress)
-    done = writer.items_done
     try:
-        for outcomes in process_stream(extractor, items, batch_size=int(run_cfg["batch_size"]),
-                                       n_process=int(run_cfg["n_process"]), prefilter=bool(run_cfg["prefilter"])):
+        point = read_resume_point(outdir) if resume else None
+        if point is not None and point.inputs_key != key:
+            raise TariffwireError(Errors.E020.format(
+                reason=f"--resume: {outdir} holds a run over other inputs or settings (input files, "
+                       f"[nlp], [extract], [ingest] or --db); use a new output directory or rerun without --resume"))
+        summary = RunSummary(outdir=str(outdir))
+        if point is not None:
+            summary = RunSummary(**point.counts, outdir=str(outdir), resumed_from=point.items_done)
+        if point is not None and point.complete:
+            summary.already_complete = True
+            summary.outputs = [str(outdir / n) for n in ("articles.jsonl", "events.jsonl")]
+            if settings["format"] != "jsonl":
+                summary.outputs += _tables(outdir, settings["format"], only_missing=True)
+            return summary
+        _preflight(extractor)
+        if settings["db"]:
+            from .writers.sql import open_sql_sink
+
+            db_sink = open_sql_sink(settings["db"])
+        writer = JournaledWriter(outdir, resume=point, inputs_key=key)
+        if point is not None:
+            items = islice(items, point.items_done, None)
+        meter = Progress(progress, start_count=summary.read)
+        done = writer.items_done
+        for outcomes in process_stream(extractor, items, batch_size=settings["batch_size"],
+                                       n_process=settings["n_process"], prefilter=settings["prefilter"]):
+            if db_sink is not None:
+                _write_db(db_sink, outcomes)
             articles, events, errors = [], [], []
-            records, event_records = [], []
             for o in outcomes:
+                status, entries = outcome_entries(o)
                 summary.read += 1
-                summary.warnings += len(o.warnings)
-                if o.error is not None:
-                    summary.failed += 1
-                    errors.append(json.dumps(o.error, ensure_ascii=False, sort_keys=True))
+                summary.warnings += sum(1 for e in entries if e["level"] == "warning")
+                errors.extend(json.dumps(e, ensure_ascii=False, sort_keys=True) for e in entries)
+                if status != "written":
+                    setattr(summary, status, getattr(summary, status) + 1)
                     continue
                 summary.written += 1
                 summary.events += len(o.events)
                 summary.prefiltered += int(o.prefiltered)
                 articles.append(o.record.model_dump_json())
                 events.extend(e.model_dump_json() for e in o.events)
-                records.append(o.record)
-                event_records.extend(o.events)
             writer.append("articles.jsonl", articles)
             writer.append("events.jsonl", events)
-            writer.append("errors.jsonl", errors)
-            if db_sink is not None and records:
-                db_sink.write(records, event_records)
+            writer.append(ERRORS_FILE, errors)
             done += len(outcomes)
             writer.commit(done, summary.counts())
             meter.update(summary)
             if on_batch is not None:
                 on_batch(summary)
         summary.outputs = [str(outdir / "articles.jsonl"), str(outdir / "events.jsonl")]
-        if fmt != "jsonl":
-            from .writers.tables import write_tables
-
-            summary.outputs += [str(p) for p in write_tables(outdir, fmt)]
+        if settings["format"] != "jsonl":
+            summary.outputs += _tables(outdir, settings["format"])
         writer.commit(done, summary.counts(), complete=True)
     finally:
-        writer.close()
+        if writer is not None:
+            writer.close()
         if db_sink is not None:
             db_sink.close()
         meter.close()
+        lock.release()
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _tables(outdir: Path, fmt: str, *, only_missing: bool = False) -> list[str]:
+    """Parquet/CSV from the finished JSONL. Always rebuilt from the whole files, so a resumed run's
+    tables equal an uninterrupted run's; a finished run resumed with --format gets the missing ones."""
+    from .writers.tables import write_tables
+
+    parts = ("articles", "events")
+    if only_missing:
+        parts = tuple(p for p in parts if not (outdir / f"{p}.{fmt}").exists())
+        if not parts:
+            return [str(outdir / f"{p}.{fmt}") for p in ("articles", "events")]
+    try:
+        write_tables(outdir, fmt, parts=parts)
+    except OSError as exc:
+        raise TariffwireError(Errors.E021.format(path=outdir, reason=exc.strerror or exc)) from exc
+    return [str(outdir / f"{p}.{fmt}") for p in ("articles", "events")]

@@ -29,12 +29,15 @@ from .tariffs import TariffFinder, TariffMention
 
 Span = tuple[int, int]
 
-# A duration is a date only when it is the length of a trade measure (extraction guide).
+# A duration is a date only when it is the length of a trade measure (extraction guide): a pause,
+# truce, delay or tariff near it, and not the length of a visit or a round of talks.
 _MEASURE_WORDS = re.compile(
-    r"tariff|dut(?:y|ies)|lev(?:y|ies)|paus|suspen|truce|deal|agreement|exemption|quota|window|deadline|extension|"
-    r"extend|delay|reprieve|grace|negotiat|talks|countermeasure|retaliat",
+    r"tariff|dut(?:y|ies)|lev(?:y|ies)|paus|suspen|truce|exemption|quota|window|deadline|extension|extend|delay|"
+    r"postpone|reprieve|grace|hold off|held off|countermeasure|retaliat|ceasefire|moratorium|waiver|carve-out",
     re.I,
 )
+_NOT_MEASURE_HEAD = re.compile(r"^[\s-]*(?:of\s+)?(?:talks|visit|trip|meeting|meetings|negotiations|tour|summit|session|"
+                               r"after|before|earlier|later|ago|from now)\b", re.I)
 
 
 class RecordBuilder:
@@ -89,9 +92,11 @@ class RecordBuilder:
     def _keep_date(text: str, d: DateMatch, sentences: list[Span]) -> bool:
         if d.grain != "duration":
             return True
+        if _NOT_MEASURE_HEAD.match(text, d.end):
+            return False
         for s, e in sentences:
             if s <= d.start < e:
-                return bool(_MEASURE_WORDS.search(text, s, e))
+                return bool(_MEASURE_WORDS.search(text, max(s, d.start - 80), min(e, d.end + 60)))
         return False
 
     @staticmethod

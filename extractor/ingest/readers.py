@@ -42,7 +42,7 @@ def normalize_published(value: str) -> Optional[str]:
     """'YYYY-MM-DD', 'YYYY-MM', 'YYYY' as given, the date part of an ISO datetime; else None."""
     value = value.strip()
     if _YEAR.fullmatch(value) or _MONTH.fullmatch(value):
-        return value
+        return value if int(value[:4]) >= 1 else None  # there is no year 0 (datetime refuses it)
     if _DAY.fullmatch(value):
         try:
             return dt.date.fromisoformat(value).isoformat()
@@ -105,7 +105,7 @@ class Ingestor:
                 if isinstance(item, ArticleError):
                     yield item
                     continue
-                result = self._build(item, today)
+                result = self._build_safely(item, today)
                 if isinstance(result, Article):
                     if result.id in seen_ids:
                         message = Errors.W002.format(origin=item.origin, article_id=result.id)
@@ -117,7 +117,7 @@ class Ingestor:
     def from_mapping(self, record: Mapping[str, Any], origin: str = "<input>") -> Result:
         """One article given as a mapping (the Python API: dicts, DataFrame rows, datasets rows)."""
         values = {ours: record.get(theirs) for ours, theirs in self.fields.items()}
-        return self._build(RawRecord(origin, values), dt.date.today())
+        return self._build_safely(RawRecord(origin, values), dt.date.today())
 
     def _iter_file(self, path: Path) -> Iterator[Union[RawRecord, ArticleError]]:
         kind = format_of(path)
@@ -130,6 +130,15 @@ class Ingestor:
         except Exception as err:  # one unreadable file (permissions, corrupt gzip/parquet, ...) never stops the run
             reason = f"{type(err).__name__}: {err}"
             yield ArticleError(Errors.E003.format(path=path, reason=reason), origin=str(path))
+
+    def _build_safely(self, record: RawRecord, today: dt.date) -> Result:
+        # An exception here (a wire-parsing bug on some odd text, say) would otherwise end the
+        # generator, and with it the run: it becomes this one record's error instead.
+        try:
+            return self._build(record, today)
+        except Exception as err:
+            message = Errors.E030.format(article_id=record.origin, stage="ingest", error_type=type(err).__name__, message=err)
+            return ArticleError(message.splitlines()[0], origin=record.origin, stage="ingest")
 
     def _build(self, record: RawRecord, today: dt.date) -> Result:
         origin = record.origin

@@ -191,15 +191,24 @@ def _number(word: str) -> float | None:
     return None
 
 
-def _pick(candidates: list, ref_key, tense: str | None):
-    """Nearest candidate to ref_key in the direction of the tense (ties go to the past)."""
+def _pick(candidates: list, ref_key, tense: str | None, horizon: int | None = None):
+    """Nearest candidate to ref_key in the direction of the tense (ties go to the past).
+
+    With a `horizon` (in the candidates' unit), the tense may not push the value further than that
+    when a candidate lies within it: wire copy does not name a day almost a year back by month and
+    day alone, and word-based tense cues are often wrong ("duties begin April 3" in a past-tense story).
+    """
+    nearest = min(candidates, key=lambda c: (abs(c[0] - ref_key), c[0] > ref_key))
     if tense == "past":
         pool = [c for c in candidates if c[0] <= ref_key] or candidates
     elif tense == "future":
         pool = [c for c in candidates if c[0] >= ref_key] or candidates
     else:
         pool = candidates
-    return min(pool, key=lambda c: (abs(c[0] - ref_key), c[0] > ref_key))
+    chosen = min(pool, key=lambda c: (abs(c[0] - ref_key), c[0] > ref_key))
+    if horizon is not None and abs(chosen[0] - ref_key) > horizon and abs(nearest[0] - ref_key) <= horizon:
+        return nearest
+    return chosen
 
 
 def _year_of(match: re.Match) -> int | None:
@@ -253,7 +262,7 @@ def _month_day(m: re.Match, ctx: _Context) -> Result | None:
         candidates.append((d.toordinal(), d))
     if not candidates:
         return None, DAY
-    return _day(_pick(candidates, ctx.ref.toordinal(), ctx.tense(m.start(), m.end(), _TENSE_REACH))[1]), DAY
+    return _day(_pick(candidates, ctx.ref.toordinal(), ctx.tense(m.start(), m.end(), _TENSE_REACH), horizon=45)[1]), DAY
 
 
 def _iso_date(m: re.Match, ctx: _Context) -> Result | None:

@@ -5,6 +5,11 @@ that records how many input items are done and the byte length of every output f
 truncates each file to the journal's lengths (dropping any half-written tail) and skips the items
 the journal counts, so the outputs hold every article exactly once, in input order, byte-identical
 to an uninterrupted run.
+
+The journal itself may end in a torn line (a kill during its write): the last complete line is the
+truth, and a resumed run cuts the torn tail off before it appends. One run at a time may write to
+an output directory (an advisory lock on OUTDIR/.tariffwire/lock; the OS drops it when the process
+dies, however it dies).
 """
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from ..errors import Errors, TariffwireError
 
 OUTPUT_FILES = ("articles.jsonl", "events.jsonl", "errors.jsonl")
 JOURNAL = "journal.jsonl"
+LOCK = "lock"
 STATE_DIR = ".tariffwire"
 
 
@@ -28,6 +34,7 @@ class ResumePoint:
     complete: bool
     inputs_key: str
     counts: dict
+    journal_size: int = 0  # bytes of the journal up to the end of its last complete line
 
 
 def _fsync_dir(path: Path) -> None:
@@ -43,59 +50,122 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _resume_error(outdir: Path, reason: str) -> TariffwireError:
+    return TariffwireError(Errors.E020.format(reason=f"--resume: {outdir}: {reason}; rerun without --resume"))
+
+
 def read_resume_point(outdir: Path) -> Optional[ResumePoint]:
-    journal = outdir / STATE_DIR / JOURNAL
-    if not journal.exists():
+    """The last committed state of the run in `outdir`, or None when none was ever committed."""
+    journal = Path(outdir) / STATE_DIR / JOURNAL
+    try:
+        data = journal.read_bytes()
+    except FileNotFoundError:
         return None
-    last = None
-    with journal.open(encoding="utf-8") as fh:
-        for line in fh:
-            try:
-                last = json.loads(line)
-            except json.JSONDecodeError:
-                break  # a torn last line: the previous one is the truth
+    except OSError as exc:
+        raise _resume_error(Path(outdir), f"cannot read the journal ({exc.strerror or exc})") from exc
+    last, good_end, pos = None, 0, 0
+    while pos < len(data):
+        newline = data.find(b"\n", pos)
+        if newline < 0:
+            break  # a torn last line (no newline): the previous line is the truth
+        try:
+            entry = json.loads(data[pos:newline])
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            break
+        if not isinstance(entry, dict):
+            break
+        last, good_end, pos = entry, newline + 1, newline + 1
     if last is None:
         return None
-    return ResumePoint(last["items_done"], last["sizes"], last.get("complete", False), last.get("inputs_key", ""),
-                       last.get("counts", {}))
+    try:
+        return ResumePoint(int(last["items_done"]), {k: int(v) for k, v in last["sizes"].items()},
+                           bool(last.get("complete", False)), str(last.get("inputs_key", "")),
+                           dict(last.get("counts", {})), good_end)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise _resume_error(Path(outdir), f"the journal is not one tariffwire writes ({exc!r})") from exc
+
+
+def prepare_outdir(outdir: Path) -> None:
+    """Create OUTDIR and check that it is writable, before anything in it is touched (E021)."""
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        (outdir / STATE_DIR).mkdir(exist_ok=True)
+        probe = outdir / STATE_DIR / ".probe"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise TariffwireError(Errors.E021.format(path=outdir, reason=exc.strerror or exc)) from exc
+
+
+class OutdirLock:
+    """An exclusive, non-blocking lock on OUTDIR, so that two runs never interleave their writes."""
+
+    def __init__(self, outdir: Path):
+        self.outdir = outdir
+        self._fh = None
+
+    def acquire(self) -> "OutdirLock":
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: no advisory locks, run unguarded
+            return self
+        try:
+            fh = (self.outdir / STATE_DIR / LOCK).open("a")
+        except OSError as exc:
+            raise TariffwireError(Errors.E021.format(path=self.outdir, reason=exc.strerror or exc)) from exc
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            raise TariffwireError(Errors.E021.format(
+                path=self.outdir, reason="another tariffwire run is writing to it")) from None
+        self._fh = fh
+        return self
+
+    def release(self) -> None:
+        if self._fh is not None:
+            self._fh.close()  # closing drops the flock
+            self._fh = None
 
 
 class JournaledWriter:
-    """Appends records and commits batches to the journal."""
+    """Appends records and commits batches to the journal. Call prepare_outdir() first."""
 
     def __init__(self, outdir: Path, *, resume: Optional[ResumePoint], inputs_key: str):
         self.outdir = outdir
         self.inputs_key = inputs_key
-        try:
-            outdir.mkdir(parents=True, exist_ok=True)
-            (outdir / STATE_DIR).mkdir(exist_ok=True)
-            probe = outdir / STATE_DIR / ".probe"
-            probe.write_text("ok")
-            probe.unlink()
-        except OSError as exc:
-            raise TariffwireError(Errors.E021.format(path=outdir, reason=exc.strerror or exc)) from exc
         self.items_done = 0
-        mode = "r+b"
+        state = outdir / STATE_DIR
         if resume is not None:
             for name in OUTPUT_FILES:
                 path = outdir / name
                 size = resume.sizes.get(name, 0)
+                actual = path.stat().st_size if path.exists() else 0
+                if actual < size:
+                    # truncate() would pad with NUL bytes: records the journal counts are gone.
+                    raise _resume_error(outdir, f"{name} holds {actual} bytes but the journal committed {size}")
+            for name in OUTPUT_FILES:
+                path = outdir / name
                 if not path.exists():
                     path.touch()
                 with path.open("r+b") as fh:
-                    fh.truncate(size)
+                    fh.truncate(resume.sizes.get(name, 0))
+            with (state / JOURNAL).open("r+b") as fh:
+                fh.truncate(resume.journal_size)  # drop a torn last line before appending
             self.items_done = resume.items_done
-            journal_mode = "a"
+            self._journal = (state / JOURNAL).open("a", encoding="utf-8")
         else:
+            # The old journal goes first: a kill between the two steps must not leave a journal
+            # that counts records the truncated files no longer hold.
+            self._journal = (state / JOURNAL).open("w", encoding="utf-8")
             for name in OUTPUT_FILES:
                 (outdir / name).write_bytes(b"")
-            journal_mode = "w"
-        self._files = {name: (outdir / name).open(mode) for name in OUTPUT_FILES}
+        self._files = {name: (outdir / name).open("r+b") for name in OUTPUT_FILES}
         for fh in self._files.values():
             fh.seek(0, os.SEEK_END)
-        self._journal = (outdir / STATE_DIR / JOURNAL).open(journal_mode, encoding="utf-8")
         if resume is None:
             self.commit(0, {}, complete=False)
+            _fsync_dir(outdir)
 
     def append(self, name: str, lines: list[str]) -> None:
         if lines:

@@ -372,6 +372,16 @@ class SqlSink:
             shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
             raise TariffwireError(Errors.E056.format(target=db.target, article_ids=shown))
 
+    def ping(self) -> bool:
+        """Does the database still answer? (Tells a failed batch's bad article from a lost server.)"""
+        if self._db is None:
+            return False
+        try:
+            self._db.execute("SELECT 1")
+            return True
+        except self._db.errors:
+            return False
+
     def _many(self, sql: str, rows: list) -> None:
         for start in range(0, len(rows), self.batch_size):
             self._db.executemany(sql, rows[start:start + self.batch_size])

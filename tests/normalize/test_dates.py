@@ -278,3 +278,18 @@ def test_dates_are_fast():
     per_call = (time.perf_counter() - start) / 5
     # Measured about 10 ms here; the guard is loose so that slow CI machines do not flake.
     assert per_call < 0.02
+
+
+@pytest.mark.parametrize(
+    "text,ref,value",
+    [
+        # A wrong-looking tense cue cannot push a month-day almost a year away when the same
+        # month-day lies within the horizon (45 days) of the publication date.
+        ("The duties took effect after Trump said they begin April 3.", dt.date(2025, 3, 27), "2025-04-03"),
+        ("He signed an order moving the deadline from July 9 to Aug. 1.", dt.date(2025, 7, 8), "2025-07-09"),
+        # Beyond the horizon the tense still decides.
+        ("The levy took effect Sept. 5.", dt.date(2025, 4, 16), "2024-09-05"),
+    ],
+)
+def test_dates_month_day_tense_horizon(text, ref, value):
+    assert [m.value for m in find_dates(text, ref) if m.grain == "day"][0] == value
