@@ -24,6 +24,7 @@ _TARIFF_NOUN = re.compile(
 )
 _OBJECT_CUE_BEFORE = re.compile(
     r"\b(?:extra|additional|further|another|hit with|slapped with|face[sd]?|facing|subject to|taxed(?: at)?|assigned|given|"
+    r"pay(?:s|ing)?|stay at|remain at|keep|collect(?:s|ing)?|"
     r"charged?|levied at|rate of|up to|tariffed at)\s+(?:(?:an?|the|of|up to|about|around|roughly|nearly)\s+){0,2}$",
     re.IGNORECASE,
 )
@@ -70,7 +71,7 @@ _IMPOSE_VERB = (
     r"sign|plan|vow|promis|counter|charg|collect|appl|keep|kept|maintain|scrap|remov|doubl|tripl|escalat|boost|"
     r"agree|offer|propos|decid|move|moved|moves|is set to|are set to|published|publish|releas|struck back|fir(?:ed|es) back|"
     r"said|says|announced|warned|told|drop|end|eliminat|exempt|waive|halv|slash|match|mirror|adopt|enact|"
-    r"tighten|expand|broaden|implement|answer|hit|targets?|targeted|ramp|step)"
+    r"tighten|expand|broaden|implement|answer|hit|targets?|targeted|ramp|step|backed off|back off)"
 )
 _IMPOSER_AFTER = re.compile(
     r"^(?:['’]s?)?\s*(?:\([A-Z]+\)\s*)?(?:government\s+|administration\s+|officials?\s+|also\s+|has\s+|have\s+|had\s+|"
@@ -83,7 +84,7 @@ _IMPOSER_POSSESSIVE = re.compile(
     r"punitive|current|existing|previous|original|universal|baseline|import|sweeping|levies|fresh|so-called|latest|"
     r"round\s+of|list\s+of|set\s+of|wave\s+of|rebalancing|counter|"
     r"\d[\d.,]*\s?(?:%|percent|per cent)|[\w-]+-percent)\s+){0,3}(?:tariffs?|duties|duty|levies|levy|counter-?tariffs|"
-    r"countermeasures|surcharges?|measures|retaliation|retaliatory|counter-duties|counter-levies|rates?)",
+    r"countermeasures|surcharges?|measures|retaliation|retaliatory|counter-duties|counter-levies)",
     re.IGNORECASE,
 )
 _IMPOSER_BEFORE = re.compile(
@@ -104,9 +105,13 @@ _TARGET_AFTER_BASE = (
 )
 _TARGET_SUBJECT = re.compile(
     r"^\s*(?:['’]s?\s+)?(?:(?:has|have|had|was|were|is|are|will|would|could|now|also|already|been|be|still)\s+){0,3}"
-    r"(?:hit|slapped|facing|faces|faced|face|subject|subjected|targeted|hardest hit|among|exposed)\b",
+    r"(?:hit|slapped|facing|faces|faced|face|subject|subjected|targeted|hardest hit|among|exposed|assigned|given|told|handed|"
+    r"spared|charged|taxed|levied|threatened with|set for|in line for|expect(?:s|ed)? to (?:pay|face))\b",
     re.IGNORECASE,
 )
+_PARTICIPLE_START = re.compile(r"[\s,;]*\w+ing\b")
+_PREPOSITION_BEFORE = re.compile(r"\b(?:to|of|on|from|for|with|against|by|in|at|into|than|that|which)\s+(?:the\s+)?(?:\w+\s+){0,3}$", re.I)
+_BLOC = re.compile(r"\bthe (?:27-(?:member|nation) )?bloc\b", re.IGNORECASE)
 _COORDINATED = re.compile(r"(?:,|\band|\bor|\bas well as|/)\s*(?:the\s+)?$", re.IGNORECASE)
 
 _STATUS_CUES: list[tuple[str, re.Pattern]] = [
@@ -175,7 +180,7 @@ class TariffMention:
 
 
 _CLAUSE_SPLIT = re.compile(
-    r";|,\s+(?:while|whereas|but|and|after|before|as|when|which|although|though|even as)\b|"
+    r";|,\s+(?:while|whereas|but|and|after|before|as|when|which|although|though|even as|\w+ing)\b|"
     r"\s(?:after|before|while|whereas|even as)\s(?=[A-Z]|the\b|its\b|his\b|their\b)"
 )
 
@@ -246,10 +251,10 @@ class TariffFinder:
         neg_after = [m for m in _NEGATIVE.finditer(after[:60])]
         nb = min((_words_between(before[-80:], m.end(), len(before[-80:])) for m in neg_before), default=99)
         na = min((_words_between(after, 0, m.start()) for m in neg_after), default=99)
-        if min(nb, na) < dist or (min(nb, na) == dist and dist > 1):
-            return None
         if weak:
             return None if min(nb, na) <= 8 else 0.3
+        if min(nb, na) < dist or (min(nb, na) == dist and dist > 1):
+            return None
         if dist <= 1:
             return 1.0
         if dist <= 4:
@@ -273,6 +278,10 @@ class TariffFinder:
         for off, (s, e) in ctx.officials_in(*sent):
             if off.country and not any(s < me and e > ms for ms, me, _ in mentions):
                 mentions.append((s, e, off.country))
+        if any(c.code == "EU" for c in ctx.countries):
+            for m in _BLOC.finditer(text, *sent):
+                if not any(m.start() < me and m.end() > ms for ms, me, _ in mentions):
+                    mentions.append((m.start(), m.end(), "EU"))
         mentions.sort()
         for start, end, code in mentions:
             before = text[max(sent[0], start - 60):start]
@@ -280,9 +289,10 @@ class TariffFinder:
             role = "none"
             if _IMPOSER_POSSESSIVE.match(after) or _IMPOSER_BEFORE.search(before):
                 role = "imposer"
-            elif _TARGET_BEFORE.search(before) or _target_after().match(after) or _TARGET_SUBJECT.match(after) \
-                    or _LIST_RATE_AFTER.match(after):
+            elif _TARGET_BEFORE.search(before) or _target_after().match(after) or _TARGET_SUBJECT.match(after):
                 role = "target"
+            elif _LIST_RATE_AFTER.match(after):
+                role = "list_target"
             elif out and _COORDINATED.search(text[out[-1][1]:start]) and start - out[-1][1] < 12 and out[-1][3] != "none":
                 role = out[-1][3]
             elif _IMPOSER_AFTER.match(after):
@@ -312,8 +322,15 @@ class TariffFinder:
                 hi = pcts[i + 1].start if i + 1 < len(pcts) else sent[1]
                 clause = next((c for c in clauses if c[0] <= pct.start < c[1]), sent)
                 rate_roles = self._rate_roles(ctx, pct, sent, roles)
+                imposer, imposer_local = self._imposer(rate_roles, pct, clause, [])
                 targets, target_local = self._targets(ctx, rate_roles, pct, lo, hi, sent, clause)
-                imposer, imposer_local = self._imposer(rate_roles, pct, clause, targets)
+                if imposer in targets and target_local:
+                    # Both roles for one state: keep the role whose cue is nearer the rate.
+                    if self._nearest_role(rate_roles, pct, "target", imposer) < self._nearest_role(rate_roles, pct, "imposer", imposer):
+                        imposer, imposer_local = self._imposer(rate_roles, pct, clause, targets)
+                if imposer is None:
+                    imposer = self._subject_actor(text, rate_roles, pct, clause, sent, targets)
+                    imposer_local = imposer is not None
                 if imposer is None:
                     imposer = self._context_imposer(ctx, sent, pct, last_imposer, targets)
                 if not targets:
@@ -368,6 +385,31 @@ class TariffFinder:
         return self.default_imposer if self.default_imposer not in targets else None
 
     @staticmethod
+    def _nearest_role(roles, pct: PercentMatch, role: str, code: str) -> int:
+        dists = [abs(r[0] - pct.start) for r in roles if r[3] == role and r[2] == code]
+        return min(dists) if dists else 10**6
+
+    @staticmethod
+    def _subject_actor(text: str, roles, pct: PercentMatch, clause, sent, targets) -> Optional[str]:
+        """The subject of the rate's clause, when it is a state actor: it levies the rate.
+
+        A clause that opens with a participle (", sending letters to ...") has the sentence's subject.
+        """
+        start = clause[0]
+        if _PARTICIPLE_START.match(text, start):
+            start = sent[0]
+        for r in roles:
+            if r[0] < start or r[0] >= pct.start:
+                continue
+            lead = text[start:r[0]]
+            if len(lead) > 40 or _PREPOSITION_BEFORE.search(lead):
+                return None
+            if r[3] in ("none", "imposer") and r[2] not in targets:
+                return r[2]
+            return None
+        return None
+
+    @staticmethod
     def _imposer(roles, pct: PercentMatch, clause, targets) -> tuple[Optional[str], bool]:
         # Subjects precede their verbs: an imposer to the left of the rate in its clause is the best
         # evidence; one to the right ("the 25% U.S. tariffs") counts at double distance.
@@ -386,7 +428,10 @@ class TariffFinder:
         text = ctx.text
         right = text[pct.end:hi]
         left = text[lo:pct.start]
-        near_right = [r[2] for r in roles if r[3] == "target" and pct.end <= r[0] < min(hi, pct.end + 70)]
+        listed = [r[2] for r in roles if r[3] == "list_target" and lo <= r[0] and r[1] <= pct.start and pct.start - r[1] <= 6]
+        if listed:
+            return listed, True
+        near_right = [r[2] for r in roles if r[3] == "target" and pct.end <= r[0] < min(hi, pct.end + 70, clause[1])]
         if near_right:
             return sorted(set(near_right)), True
         # A universal cue belongs to the rate it is nearer to ("a 10% universal rate ... a 25% duty").
