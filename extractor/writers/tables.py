@@ -71,6 +71,38 @@ def event_from_row(row: dict) -> dict:
     return EventRecord.model_validate(data).model_dump(mode="json")
 
 
+_FLOAT_COLUMNS = ("rate", "previous_rate", "confidence")
+_INT_COLUMNS = ("date_start", "date_end", "evidence_start", "evidence_end")
+_TEXT_NOT_NULL = ("evidence_text",)
+
+
+def read_event_table(path: Path) -> list[dict]:
+    """Events from a .parquet or .csv written by write_tables, as EventRecord-shaped dicts."""
+    path = Path(path)
+    if path.suffix == ".parquet" or path.is_dir():
+        import pyarrow.parquet as pq
+
+        rows = pq.read_table(path).to_pylist()
+    else:
+        import csv
+
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = []
+            for raw in csv.DictReader(fh):
+                row: dict = {}
+                for key, value in raw.items():
+                    if value == "" and key not in _TEXT_NOT_NULL:
+                        row[key] = None
+                    elif key in _FLOAT_COLUMNS:
+                        row[key] = float(value)
+                    elif key in _INT_COLUMNS:
+                        row[key] = int(value)
+                    else:
+                        row[key] = value
+                rows.append(row)
+    return [event_from_row(r) for r in rows]
+
+
 def _iter_jsonl(path: Path, chunk: int) -> Iterator[list[dict]]:
     batch: list[dict] = []
     with path.open(encoding="utf-8") as fh:
