@@ -1,0 +1,23 @@
+"""tariffwire: structured records of trade policy from news wire archives.
+
+The public API: build an Extractor once, feed it articles, get schema-v1 records back.
+"""
+from .api import Extractor, Outcome, is_relevant
+from .config import load_config
+from .ingest.article import Article
+from .records import SCHEMA_VERSION, ArticleRecord, EventRecord
+from .run import RunSummary, run_extract
+
+__all__ = [
+    "Article",
+    "ArticleRecord",
+    "EventRecord",
+    "Extractor",
+    "Outcome",
+    "RunSummary",
+    "SCHEMA_VERSION",
+    "is_relevant",
+    "load_config",
+    "run_extract",
+]
+__version__ = "0.1.0"
