@@ -29,6 +29,12 @@ _TRADE_WORDS = re.compile(r"\b(?:trade|tariffs?|deal|negotiat\w*|imports?|export
 _AGREEMENT_NOUN = re.compile(r"\b(?:deal|agreement|accord|pact|framework|truce|understanding)s?\b", re.I)
 _AGREED_TO = re.compile(r"\bagreed\s+(?:on\s+\w+\s+|late on \w+\s+)?to\s+(?:scrap|lift|remove|cut|lower|reduce|drop|end|"
                         r"eliminate|suspend|pause|hold off|delay|roll back|halve|exempt)", re.I)
+# Agreeing to keep talking is a negotiation, not a deal.
+_AGREED_TO_TALK = re.compile(r"\bagreed\s+(?:\w+\s+){0,4}?(?:to\s+(?:aim|work|seek|continue|start|begin|hold|resume|negotiate|pursue|"
+                             r"keep|intensify|step up|accelerate|launch|try|talk)|on (?:the )?terms of reference|to talks)", re.I)
+_NEGATED_TALKS = re.compile(r"\b(?:no point in|refus\w*|declin\w* to|won['’]t|will not|ruled out|broke (?:them |the talks )?off|"
+                            r"no plans to|not (?:to )?(?:negotiate|talk|meet))\b", re.I)
+_BOTH_SIDES = re.compile(r"\b(?:both (?:countries|sides|governments|nations)|the two (?:countries|sides|governments|nations|leaders))\b", re.I)
 _PLURAL_PAIRS = re.compile(r"\b(?:deals|agreements|calls|meetings|separate|separately|respective|bilateral)\b", re.I)
 _AGREEMENT_VERB = re.compile(
     r"\b(?:reached|struck|signed|sealed|clinched|finali[sz]ed|concluded|inked|secured|announced|agreed|unveiled|"
@@ -87,6 +93,8 @@ class TalksFinder:
                     parties = sorted(set(parties) | set(prev_subject))
                 elif subject:
                     prev_subject = subject
+                if len(parties) < 2 and _BOTH_SIDES.search(ctext) and partner and second:
+                    parties = sorted({partner, second})
                 if len(parties) == 1 and partner is not None and (_STRONG_TRIGGER.search(ctext) or _AGREEMENT_NOUN.search(ctext)
                                                                    or _AGREED_TO.search(ctext)):
                     # "Tokyo would keep negotiating": the other side is the one the story is about.
@@ -135,8 +143,10 @@ class TalksFinder:
             codes: list[str] = []
             officials: list[Official] = []
             ordered: list[tuple[int, str]] = []
-            for c in ctx.countries_in(*span):
-                ordered.append((c.start, c.code))
+            # Talks held in a capital involve its government ("held talks in Washington").
+            for c in ctx.countries_in(*span, counting_only=False):
+                if c.counts or c.kind in ("capital", "metonym"):
+                    ordered.append((c.start, c.code))
             for off, (s, _) in ctx.officials_in(*span):
                 if off.country:
                     ordered.append((s, off.country))
@@ -155,24 +165,23 @@ class TalksFinder:
         agreed_to = _AGREED_TO.search(ctext)
         if len(parties) < 2 or not (_AGREEMENT_NOUN.search(ctext) or agreed_to):
             return None
-        under = _AGREEMENT_UNDER.search(ctext)
+        # "under the deal" only refers to a deal; the record needs a report that one was reached.
         verb = _AGREEMENT_VERB.search(ctext) or agreed_to
-        if not (under or verb):
+        if not verb:
             return None
-        if verb and not under:
-            before_verb = ctext[:verb.start()]
-            if _NOT_REACHED.search(before_verb[-40:]) or _TO_VERB.search(ctext):
-                return None
+        before_verb = ctext[:verb.start()]
+        if _NOT_REACHED.search(before_verb[-40:]) or _TO_VERB.search(ctext) or _AGREED_TO_TALK.search(ctext):
+            return None
         status = "signed" if re.search(r"\bsign(?:ed|ing)\b", ctext, re.I) and not re.search(r"\b(?:will|to) sign\b", ctext, re.I) else "reached"
         return TalkEvent("agreement", status, parties, officials, clause, self._date(ctx, clause, sent),
-                         0.75 if verb else 0.6, {"trigger": (verb or under).group()})
+                         0.75, {"trigger": verb.group()})
 
     def _negotiation(self, ctx, clause, ctext, parties, officials, has_trade, sent) -> Optional[TalkEvent]:
         if len(parties) < 2:
             return None
         strong = _STRONG_TRIGGER.search(ctext)
         weak = _WEAK_TRIGGER.search(ctext)
-        if not strong and not weak:
+        if not strong and not weak or _NEGATED_TALKS.search(ctext):
             return None
         if _REQUESTED.search(ctext):
             status = "requested"
