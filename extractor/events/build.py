@@ -54,7 +54,7 @@ class RecordBuilder:
         text = article.text
         exclude = list(article.wire_spans)
         ref_date = article.ref_date
-        sentences = split_sentences(text)
+        sentences = _trim_wire(split_sentences(text), exclude, text)
         countries = country_norm.find_countries(text, exclude=exclude)
         dates = [d for d in find_dates(text, ref_date, exclude=exclude) if self._keep_date(text, d, sentences)]
         person_spans = [(e.start, e.end) for e in entities if e.label == "PERSON"]
@@ -200,6 +200,21 @@ class RecordBuilder:
                 confidence=t.confidence,
             ))
         return events
+
+
+def _trim_wire(sentences: list[Span], wire: Sequence[Span], text: str) -> list[Span]:
+    """Cut the dateline/byline off the sentence it opens ("WASHINGTON (Reuters) - Japan is ..."), so
+    the lead sentence is read like any other; drop sentences that are wholly wire metadata."""
+    out: list[Span] = []
+    for s, e in sentences:
+        for ws, we in wire:
+            if ws <= s < we:
+                s = we
+        while s < e and text[s].isspace():
+            s += 1
+        if s < e and not any(ws <= s and e <= we for ws, we in wire):
+            out.append((s, e))
+    return out
 
 
 def _looks_like_name(span_text: str) -> bool:
