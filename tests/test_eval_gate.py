@@ -42,3 +42,16 @@ def test_eval_gate_f1_at_least_pinned(report, field):
 def test_eval_gate_every_test_article_has_a_prediction(report):
     assert not report.missing_predictions
     assert report.articles >= 20
+
+
+def test_eval_gate_higher_confidence_means_higher_precision():
+    import sys
+
+    sys.path.insert(0, str(CORPORA.parent / "benchmarks"))
+    from confidence import measure
+
+    result = measure([str(CORPORA / "dev" / "test")], [str(CORPORA / "dev" / "gold" / "test-t.gold.jsonl")])
+    high, mid = result["at_least"]["0.8"], result["at_least"]["0.5"]
+    assert high["n"] >= 20
+    assert high["precision"] > mid["precision"]
+    assert high["precision"] >= 0.85
