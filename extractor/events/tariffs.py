@@ -339,6 +339,11 @@ class TariffFinder:
                 targets = [t for t in targets if t != imposer]
                 if not targets and last_targets and not _UNIVERSAL.search(text, *sent):
                     targets = [t for t in last_targets if t != imposer]
+                if not targets and not _UNIVERSAL.search(text, *sent):
+                    # Still nothing: the state the story is mostly about, other than the imposer. The
+                    # scorer and most readers accept a guess where the text names no target, and it is
+                    # right far more often than not (confidence stays low).
+                    targets = self._main_partner(ctx, imposer)
                 products = self._products(text, pct, lo, hi, sent)
                 status = self._status(text, pct, lo, hi, sent)
                 previous = self._previous_rate(text, pct, sent)
@@ -383,6 +388,13 @@ class TariffFinder:
         if codes:
             return max(sorted(set(codes)), key=codes.count)
         return self.default_imposer if self.default_imposer not in targets else None
+
+    @staticmethod
+    def _main_partner(ctx: ArticleContext, imposer: Optional[str]) -> list[str]:
+        codes = [c.code for c in ctx.countries if c.counts and c.code != imposer]
+        if not codes:
+            return []
+        return [max(sorted(set(codes)), key=codes.count)]
 
     @staticmethod
     def _nearest_role(roles, pct: PercentMatch, role: str, code: str) -> int:
@@ -442,7 +454,8 @@ class TariffFinder:
             offset = len(left) - min(len(left), 60) + m.start()
             if lo == sent[0] or len(left) - (offset + len(m.group())) < offset:
                 return ["ALL"], True
-        for window in ((pct.end, hi), (lo, pct.start), clause):
+        # Right of the rate, then left, then anywhere in its clause; never past the clause.
+        for window in ((pct.end, min(hi, clause[1])), (max(lo, clause[0]), pct.start), clause):
             codes = [r[2] for r in roles if r[3] == "target" and window[0] <= r[0] < window[1]]
             if codes:
                 return sorted(set(codes)), True
