@@ -30,10 +30,12 @@ _AGREEMENT_NOUN = re.compile(r"\b(?:deal|agreement|accord|pact|framework|truce|u
 _AGREED_TO = re.compile(r"\bagreed\s+(?:on\s+\w+\s+|late on \w+\s+)?to\s+(?:scrap|lift|remove|cut|lower|reduce|drop|end|"
                         r"eliminate|suspend|pause|hold off|delay|roll back|halve|exempt)", re.I)
 # Agreeing to keep talking is a negotiation, not a deal.
-_AGREED_TO_TALK = re.compile(r"\bagreed\s+(?:\w+\s+){0,4}?(?:to\s+(?:aim|work|seek|continue|start|begin|hold|resume|negotiate|pursue|"
+_AGREED_TO_TALK = re.compile(r"\bagreed\b[^.;]{0,90}?(?:\bto\s+(?:aim|work|seek|continue|start|begin|hold|resume|negotiate|pursue|"
                              r"keep|intensify|step up|accelerate|launch|try|talk)|on (?:the )?terms of reference|to talks)", re.I)
 _NEGATED_TALKS = re.compile(r"\b(?:no point in|refus\w*|declin\w* to|won['’]t|will not|ruled out|broke (?:them |the talks )?off|"
                             r"no plans to|not (?:to )?(?:negotiate|talk|meet))\b", re.I)
+_VENUE_ADJECTIVE = re.compile(r"\s+(?:meeting|meetings|talks|summit|round|negotiations|truce|agreement|framework|consensus|accord|"
+                              r"understanding|deal|pact|process)\b", re.I)
 _BOTH_SIDES = re.compile(r"\b(?:both (?:countries|sides|governments|nations)|the two (?:countries|sides|governments|nations|leaders))\b", re.I)
 _PLURAL_PAIRS = re.compile(r"\b(?:deals|agreements|calls|meetings|separate|separately|respective|bilateral)\b", re.I)
 _AGREEMENT_VERB = re.compile(
@@ -45,7 +47,7 @@ _AGREEMENT_UNDER = re.compile(r"\b(?:under|as part of|per|in) (?:the|a|its|their
 _NOT_REACHED = re.compile(
     r"\b(?:hop(?:e|es|ed|ing)|seek(?:s|ing)?|sought|aim(?:s|ed|ing)?|try(?:ing)?|tried|would|could|might|may|if|whether|"
     r"won['’]t|will not|no deal|not|yet to|fail(?:ed|s)?|without|push(?:es|ed|ing)? for|want(?:s|ed)?|rush|toward|"
-    r"pursu\w*|close to|near(?:ing)?|possible|potential|prospects?)\b",
+    r"pursu\w*|close to|near(?:ing)?|possible|potential|prospects?|unless|until|before|expect\w*|likely|to be|once)\b",
     re.I,
 )
 _TO_VERB = re.compile(r"\bto (?:reach|strike|sign|seal|clinch|secure|finali[sz]e|conclude|get|make|negotiate)\b", re.I)
@@ -143,15 +145,22 @@ class TalksFinder:
             codes: list[str] = []
             officials: list[Official] = []
             ordered: list[tuple[int, str]] = []
-            # Talks held in a capital involve its government ("held talks in Washington").
+            venues: list[tuple[int, str]] = []
             for c in ctx.countries_in(*span, counting_only=False):
-                if c.counts or c.kind in ("capital", "metonym"):
+                if _VENUE_ADJECTIVE.match(ctx.text, c.end):
+                    continue  # "the Stockholm meeting", "the Geneva truce": a venue, not a side
+                if c.counts:
                     ordered.append((c.start, c.code))
+                elif c.kind in ("capital", "metonym"):
+                    venues.append((c.start, c.code))
             for off, (s, _) in ctx.officials_in(*span):
                 if off.country:
                     ordered.append((s, off.country))
                     if off not in officials:
                         officials.append(off)
+            if len({code for _, code in ordered}) < 2:
+                # Talks held in a capital involve its government ("held talks in Washington").
+                ordered.extend(venues)
             ordered.sort()
             for _, code in ordered:
                 if code not in codes:
@@ -166,7 +175,13 @@ class TalksFinder:
         if len(parties) < 2 or not (_AGREEMENT_NOUN.search(ctext) or agreed_to):
             return None
         # "under the deal" only refers to a deal; the record needs a report that one was reached.
-        verb = _AGREEMENT_VERB.search(ctext) or agreed_to
+        verb = agreed_to
+        if verb is None:
+            # The verb must govern the deal: "reached a trade deal", "the agreement was signed".
+            for v in _AGREEMENT_VERB.finditer(ctext):
+                if any(abs(n.start() - v.end()) <= 40 or abs(v.start() - n.end()) <= 25 for n in _AGREEMENT_NOUN.finditer(ctext)):
+                    verb = v
+                    break
         if not verb:
             return None
         before_verb = ctext[:verb.start()]
