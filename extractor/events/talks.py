@@ -27,7 +27,7 @@ _WEAK_TRIGGER = re.compile(
 )
 _TRADE_WORDS = re.compile(r"\b(?:trade|tariffs?|deal|negotiat\w*|imports?|exports?|economic|commerce|duties|levies)\b", re.I)
 _AGREEMENT_NOUN = re.compile(r"\b(?:deal|agreement|accord|pact|framework|truce|understanding)s?\b", re.I)
-_AGREED_TO = re.compile(r"\bagreed\s+(?:on\s+\w+\s+|late on \w+\s+)?to\s+(?:scrap|lift|remove|cut|lower|reduce|drop|end|"
+_AGREED_TO = re.compile(r"\bagreed\s+(?:on\s+\w+\s+|late on \w+\s+)?to\s+(?:scrap|lift|remove|cut|lower|reduce|drop|end|slash|roll back|"
                         r"eliminate|suspend|pause|hold off|delay|roll back|halve|exempt)", re.I)
 # Agreeing to keep talking is a negotiation, not a deal.
 _AGREED_TO_TALK = re.compile(r"\bagreed\b[^.;]{0,90}?(?:\bto\s+(?:aim|work|seek|continue|start|begin|hold|resume|negotiate|pursue|"
@@ -36,6 +36,7 @@ _NEGATED_TALKS = re.compile(r"\b(?:no point in|refus\w*|declin\w* to|won['’]t|
                             r"no plans to|not (?:to )?(?:negotiate|talk|meet))\b", re.I)
 _VENUE_ADJECTIVE = re.compile(r"\s+(?:meeting|meetings|talks|summit|round|negotiations|truce|agreement|framework|consensus|accord|"
                               r"understanding|deal|pact|process)\b", re.I)
+_AT_PLACE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$", re.I)
 _BOTH_SIDES = re.compile(r"\b(?:both (?:countries|sides|governments|nations)|the two (?:countries|sides|governments|nations|leaders))\b", re.I)
 _PLURAL_PAIRS = re.compile(r"\b(?:deals|agreements|calls|meetings|separate|separately|respective|bilateral)\b", re.I)
 _AGREEMENT_VERB = re.compile(
@@ -119,7 +120,9 @@ class TalksFinder:
 
     def _distribute(self, ctx: ArticleContext, clause, ctext: str, parties: list[str]) -> list[list[str]]:
         """"Britain and Vietnam have reached deals with Washington" is two bilateral deals."""
-        if len(parties) < 3 or not _PLURAL_PAIRS.search(ctext):
+        # "talks with Japan and India", "Britain and Vietnam reached deals with Washington": one hub,
+        # several partners on the other side of "with" -> bilateral records.
+        if len(parties) < 3:
             return [parties]
         with_at = re.search(r"\bwith\b", ctext)
         if not with_at:
@@ -129,7 +132,8 @@ class TalksFinder:
         right = {c.code for c in ctx.countries_in(pivot, clause[1])} | {o.country for o, _ in ctx.officials_in(pivot, clause[1]) if o.country}
         if len(left) == 1 and len(right - left) >= 2:
             hub, spokes = next(iter(left)), right - left
-        elif len(right) == 1 and len(left - right) >= 2:
+        elif len(right) == 1 and len(left - right) >= 2 and _PLURAL_PAIRS.search(ctext):
+            # "A and B sit down with C" is one meeting; "A and B reached deals with C" are two.
             hub, spokes = next(iter(right)), left - right
         else:
             return [parties]
@@ -149,9 +153,9 @@ class TalksFinder:
             for c in ctx.countries_in(*span, counting_only=False):
                 if _VENUE_ADJECTIVE.match(ctx.text, c.end):
                     continue  # "the Stockholm meeting", "the Geneva truce": a venue, not a side
-                if c.counts:
+                if c.counts and not _AT_PLACE.search(ctx.text, max(0, c.start - 12), c.start):
                     ordered.append((c.start, c.code))
-                elif c.kind in ("capital", "metonym"):
+                elif c.kind in ("capital", "metonym") or c.counts:
                     venues.append((c.start, c.code))
             for off, (s, _) in ctx.officials_in(*span):
                 if off.country:
