@@ -48,9 +48,13 @@ _NEGATIVE = re.compile(
     r"turnout|interest|investments?|spending|consumption|productivity|wages?|income|volumes?|shipments|orders|demand|"
     r"rose|fell|jumped|climbed|dropped|slid|surged|gained|lost|declined|plunged|tumbled|expanded|contracted|shrank|"
     r"slipped|edged|soared|sank|rallied|slumped|dipped|advanced|retreated|accounted|accounting|account|share|"
+    r"giving back|gave back|pared|erased|trimmed|"
     r"year-on-year|year-over-year|annualized|annual|quarterly|forecast|expected to grow|estimate[sd]?)\b",
     re.IGNORECASE,
 )
+_MARKET_SENTENCE = re.compile(
+    r"\b(?:S&P|Nasdaq|Dow|Nikkei|FTSE|DAX|index|indexes|stocks?|shares|markets?|futures|bonds?|yields?|currency|"
+    r"dollar|euro|yen|yuan|peso|economy|growth|inflation|GDP|prices|forecast|survey|poll)\b", re.I)
 _SHARE_OF = re.compile(r"^\s*of\s+(?!(?:the\s+)?(?:value|customs value|import value)\b)", re.IGNORECASE)
 _TARIFF_SUBJECT_VERB = re.compile(
     r"\b(?:tariffs?|duties|duty|levies|levy|rates?)\s+(?:\w+\s+){0,2}(?:rose|jumped|climbed|surged|soared|fell|dropped|"
@@ -152,7 +156,7 @@ def _target_after() -> re.Pattern:
 
 
 # "Japan 24%, India 26%": a country right before a bare rate in a list is the rate's target.
-_LIST_RATE_AFTER = re.compile(r"^\s+(?:at\s+|with\s+)?\d[\d.]*\s?(?:%|percent|per cent)(?!\s+(?:tariffs?|duty|duties|levy|levies))")
+_LIST_RATE_AFTER = re.compile(r"^(?:,\s*[^,%;]{3,80},)?\s+(?:at\s+|with\s+)?\d[\d.]*\s?(?:%|percent|per cent)(?!\s+(?:tariffs?|duty|duties|levy|levies))")
 
 
 @functools.lru_cache(maxsize=1)
@@ -252,7 +256,9 @@ class TariffFinder:
         nb = min((_words_between(before[-80:], m.end(), len(before[-80:])) for m in neg_before), default=99)
         na = min((_words_between(after, 0, m.start()) for m in neg_after), default=99)
         if weak:
-            return None if min(nb, na) <= 8 else 0.3
+            if min(nb, na) <= 8 or _MARKET_SENTENCE.search(text, s0, s1):
+                return None
+            return 0.3
         if min(nb, na) < dist or (min(nb, na) == dist and dist > 1):
             return None
         if dist <= 1:
@@ -298,6 +304,11 @@ class TariffFinder:
             elif _IMPOSER_AFTER.match(after):
                 role = "imposer"
             out.append((start, end, code, role))
+        # Coordination shares a role both ways: "Thailand and Cambodia were told to expect 36%".
+        for i in range(len(out) - 2, -1, -1):
+            cur, nxt = out[i], out[i + 1]
+            if cur[3] == "none" and nxt[3] != "none" and nxt[0] - cur[1] < 12 and _COORDINATED.search(text[cur[1]:nxt[0]]):
+                out[i] = (cur[0], cur[1], cur[2], nxt[3])
         return out
 
     def find(self, ctx: ArticleContext) -> list[TariffMention]:
@@ -337,9 +348,9 @@ class TariffFinder:
                     # No explicit target: the other state actors of the clause are the best guess.
                     targets = sorted({r[2] for r in rate_roles if r[3] == "none" and clause[0] <= r[0] < clause[1]})
                 targets = [t for t in targets if t != imposer]
-                if not targets and last_targets and not _UNIVERSAL.search(text, *sent):
+                if not targets and last_targets:
                     targets = [t for t in last_targets if t != imposer]
-                if not targets and not _UNIVERSAL.search(text, *sent):
+                if not targets:
                     # Still nothing: the state the story is mostly about, other than the imposer. The
                     # scorer and most readers accept a guess where the text names no target, and it is
                     # right far more often than not (confidence stays low).
