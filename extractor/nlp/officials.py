@@ -123,16 +123,21 @@ def _fold(name: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)).lower()
 
 
-def _holder_for(name: str, ref_date: Optional[dt.date], *, surname_only: bool) -> Optional[dict]:
-    matches = []
-    key = _fold(name)
+@functools.lru_cache(maxsize=1)
+def _holder_index() -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
+    """Holders by accent-folded full name, and by surname where the surname alone is distinctive."""
+    by_name: dict[str, list[dict]] = {}
+    by_surname: dict[str, list[dict]] = {}
     for h in _holders():
-        if surname_only:
-            if not h["surname_match"] or _fold(h["name"].split()[-1]) != key:
-                continue
-        elif _fold(h["name"]) != key:
-            continue
-        matches.append(h)
+        by_name.setdefault(_fold(h["name"]), []).append(h)
+        if h["surname_match"]:
+            by_surname.setdefault(_fold(h["name"].split()[-1]), []).append(h)
+    return by_name, by_surname
+
+
+def _holder_for(name: str, ref_date: Optional[dt.date], *, surname_only: bool) -> Optional[dict]:
+    by_name, by_surname = _holder_index()
+    matches = (by_surname if surname_only else by_name).get(_fold(name), [])
     if not matches:
         return None
     if ref_date is not None:
@@ -222,6 +227,12 @@ def _name_before(text: str, pos: int, floor: int) -> Optional[Span]:
     return picked[0][1], picked[-1][2]
 
 
+@functools.lru_cache(maxsize=4096)
+def _countries_in(fragment: str) -> tuple:
+    """find_countries on a short fragment (title modifiers repeat a lot across an archive)."""
+    return tuple(country_norm.find_countries(fragment))
+
+
 class OfficialsFinder:
     """Finds officials in one article. Stateless between articles; data files load once per process."""
 
@@ -275,7 +286,7 @@ class OfficialsFinder:
                     title_end = dept.end()
                     title_text = re.sub(r"\s+", " ", text[tm.start():title_end])
                 if office.conditional and not (_government_regex().search(mod) or _government_regex().search(text[title_end:title_end + 60])
-                                               or country_norm.find_countries(mod)):
+                                               or _countries_in(mod)):
                     continue
                 if title_end < sent_end and text[title_end:title_end + 1] == " ":
                     name_span = _name_after(text, title_end + 1, sent_end)
@@ -404,7 +415,7 @@ class OfficialsFinder:
         """A capitalised word in front of the title that is no country, region, government body or
         person possessive means a company or group title ("Ford President Jim Farley")."""
         stripped = _government_regex().sub(" ", mod)
-        for m in country_norm.find_countries(stripped):
+        for m in _countries_in(stripped):
             stripped = stripped[:m.start] + " " * (m.end - m.start) + stripped[m.end:]
         for tok, _, _ in _tokens(stripped, 0, len(stripped)):
             bare = strip_possessive(tok)
@@ -422,7 +433,7 @@ class OfficialsFinder:
     @staticmethod
     def _country_from(mod: str, after_title: str, office: _Office) -> tuple[Optional[str], Optional[str]]:
         """(country, possessive owner) for a title: the text first, then offices of one government."""
-        for m in country_norm.find_countries(mod):
+        for m in _countries_in(mod):
             return m.code, None
         for tok in re.findall(r"[A-Z][\w\-]+", mod):
             region = country_norm.region_country(tok)
@@ -434,7 +445,7 @@ class OfficialsFinder:
                 return region, None
         of_country = re.match(r"\s+(?:of|for)\s+(?:the\s+)?([A-Z][\w.\- ]{1,40})", after_title)
         if of_country:
-            for m in country_norm.find_countries(of_country.group(1)):
+            for m in _countries_in(of_country.group(1)):
                 return m.code, None
         if office.country:
             return office.country, None
