@@ -36,7 +36,7 @@ _MEASURE_WORDS = re.compile(
     r"postpone|reprieve|grace|hold off|held off|countermeasure|retaliat|ceasefire|moratorium|waiver|carve-out",
     re.I,
 )
-_NOT_MEASURE_HEAD = re.compile(r"^[\s-]*(?:of\s+)?(?:talks|visit|trip|meeting|meetings|negotiations|tour|summit|session|"
+_NOT_MEASURE_HEAD = re.compile(r"[\s-]*(?:of\s+)?(?:talks|visit|trip|meeting|meetings|negotiations|tour|summit|session|"
                                r"after|before|earlier|later|ago|from now)\b", re.I)
 
 
