@@ -1,8 +1,9 @@
 """The `tariffwire` command: a thin layer that checks arguments and calls plain functions.
 
-Exit codes: 0 all articles succeeded; 1 some articles failed (see OUTDIR/errors.jsonl); 2 fatal
-error (bad arguments, unreadable config, unwritable output), printed as one line (--debug for the
-traceback).
+Exit codes of `extract` (docs/robustness.md): 0 every record written (duplicates skipped); 1 some
+records failed (see OUTDIR/errors.jsonl); 2 fatal error (bad arguments, unreadable config, missing
+input, unwritable output or database), printed as one line (--debug for the traceback);
+130 interrupted.
 """
 from __future__ import annotations
 
@@ -15,21 +16,18 @@ from typing import List, Optional
 import typer
 
 from .errors import Errors, TariffwireError
-from .run import EXIT_FATAL, EXIT_INTERRUPTED
+from .run import EXIT_FATAL, EXIT_INTERRUPTED, config_error_reason, first_line
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Structured records of trade policy from news wire archives.")
 _CTX = {"allow_extra_args": True, "ignore_unknown_options": True}
 
 
 def _one_line(exc: BaseException) -> str:
-    """The first non-empty line of an error (confection's messages start with blank lines)."""
-    from .run import config_error_reason
-
-    line = next((ln.strip() for ln in str(exc).splitlines() if ln.strip()), "")
-    cause = exc.__cause__
-    if cause is not None and (not line or line.endswith(":")):
-        line = f"{line} {config_error_reason(cause)}".strip()
-    return line or type(exc).__name__
+    """One line for an error; where it ends in a colon (a wrapped config error), the cause's reason."""
+    line = first_line(exc)
+    if exc.__cause__ is not None and line.endswith(":"):
+        line = f"{line} {config_error_reason(exc.__cause__)}"
+    return line
 
 
 def _fail(exc: BaseException, debug: bool, *, internal: bool = False) -> None:
@@ -115,7 +113,12 @@ def extract(
                            ("run.engine", engine), ("run.scheduler", scheduler)):
             if value is not None:
                 overrides[key] = value
-        cfg = load_config(config, overrides)
+        try:
+            cfg = load_config(config, overrides)
+        except TariffwireError as exc:
+            if config is not None and exc.__cause__ is not None and str(config) not in str(exc):
+                raise TariffwireError(f"{_one_line(exc)} (in {config})") from exc
+            raise
         summary = run_extract(paths, output, cfg, resume=resume, progress=None if quiet else sys.stderr)
     except TariffwireError as exc:
         _fail(exc, debug)

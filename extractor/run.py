@@ -18,7 +18,9 @@ import os
 import re
 import sys
 import time
+from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -29,7 +31,8 @@ from confection import Config
 
 from .api import Extractor, Outcome
 from .errors import Errors, TariffwireError
-from .writers.jsonl import JournaledWriter, OutdirLock, prepare_outdir, read_resume_point
+from .ingest.readers import SURROGATES
+from .writers.jsonl import STATE_DIR, JournaledWriter, OutdirLock, prepare_outdir, read_resume_point
 
 OUTPUT_FORMATS = ("jsonl", "parquet", "csv")
 ENGINES = ("local", "dask")
@@ -139,7 +142,12 @@ def _work(batch: list, prefilter: bool) -> list[Outcome]:
 
 def process_stream(extractor: Extractor, items: Iterable, *, batch_size: int, n_process: int, prefilter: bool) -> Iterator[list[Outcome]]:
     """Batches of outcomes in input order. With n_process > 1, each worker loads the model once and
-    at most 2 * n_process batches are in flight (bounded memory)."""
+    at most 2 * n_process batches are in flight (bounded memory).
+
+    A worker that dies (killed for memory, a crash in native code) breaks the pool: the batches in
+    flight are then redone in a fresh pool, the broken one article by article, so that only the
+    article that kills its worker fails (stage "worker").
+    """
     if n_process <= 1:
         for batch in _batched(items, batch_size):
             yield extractor.process_batch(batch, prefilter=prefilter)
@@ -147,14 +155,65 @@ def process_stream(extractor: Extractor, items: Iterable, *, batch_size: int, n_
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     ctx = multiprocessing.get_context(method)
     config_text = extractor.config.to_str()
-    with ProcessPoolExecutor(max_workers=n_process, mp_context=ctx, initializer=_init_worker, initargs=(config_text,)) as pool:
-        pending: list[Future] = []
+
+    def new_pool() -> ProcessPoolExecutor:
+        pool = ProcessPoolExecutor(max_workers=n_process, mp_context=ctx, initializer=_init_worker, initargs=(config_text,))
+        try:
+            pool.submit(_work, [], prefilter).result()
+        except BrokenProcessPool:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise TariffwireError(Errors.E020.format(reason=f"worker processes cannot start (run.n_process={n_process})")) from None
+        return pool
+
+    pool = new_pool()
+    pending: deque[tuple[list, Future]] = deque()
+
+    def submit(batch: list) -> Future:
+        try:
+            return pool.submit(_work, batch, prefilter)
+        except BrokenProcessPool as exc:  # broken by a batch in flight: collect() redoes this one
+            failed: Future = Future()
+            failed.set_exception(exc)
+            return failed
+
+    def collect() -> list[Outcome]:
+        nonlocal pool
+        batch, fut = pending.popleft()
+        try:
+            return fut.result()
+        except BrokenProcessPool:
+            pass
+        pool.shutdown(wait=False, cancel_futures=True)
+        pool = new_pool()
+        outcomes: list[Outcome] = []
+        for item in batch:
+            try:
+                outcomes.extend(pool.submit(_work, [item], prefilter).result())
+            except BrokenProcessPool:
+                outcomes.append(_worker_died(item))
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = new_pool()
+        for i, (other, _) in enumerate(pending):
+            pending[i] = (other, submit(other))
+        return outcomes
+
+    try:
         for batch in _batched(items, batch_size):
-            pending.append(pool.submit(_work, batch, prefilter))
+            pending.append((batch, submit(batch)))
             while len(pending) >= 2 * n_process:
-                yield pending.pop(0).result()
-        for fut in pending:
-            yield fut.result()
+                yield collect()
+        while pending:
+            yield collect()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_died(item) -> Outcome:
+    article_id = getattr(item, "id", None) or getattr(item, "article_id", None)
+    origin = getattr(item, "origin", "")
+    message = "the worker process died while processing this article (out of memory, or a crash in native code)"
+    return Outcome(article_id, origin, error={"article_id": article_id, "origin": origin, "stage": "worker",
+                                              "error_type": "BrokenProcessPool", "message": message, "traceback": None})
 
 
 # -- settings ----------------------------------------------------------------------------------------
@@ -222,6 +281,22 @@ def _sources_fingerprint(inputs: Sequence[str]) -> list[str]:
     return out
 
 
+def check_outdir_apart(inputs: Sequence[str], outdir: Path) -> None:
+    """An output directory inside an input folder would be read as input (its own articles.jsonl,
+    growing while it is read); an input that is one of the output files would be overwritten."""
+    from .ingest.sources import resolve_inputs
+
+    out = outdir.resolve()
+    written = {"articles", "events", "errors"}
+    for root in resolve_inputs(inputs):
+        root = root.resolve()
+        inside_input = root.is_dir() and out.is_relative_to(root)
+        overwritten = root.parent == out and root.name.split(".")[0] in written
+        if inside_input or overwritten or root.is_relative_to(out / STATE_DIR):
+            raise TariffwireError(Errors.E020.format(
+                reason=f"the output directory {outdir} and the input {root} overlap; write the output elsewhere"))
+
+
 def inputs_key(inputs: Sequence[str], config: Config) -> str:
     """Identifies a run's inputs and settings, so that --resume refuses to mix two different runs.
 
@@ -282,7 +357,28 @@ def outcome_entries(o: Outcome) -> tuple[str, list[dict]]:
     return ("skipped" if skipped else "failed"), entries
 
 
-def _first_line(exc: BaseException) -> str:
+def error_line(entry: dict) -> str:
+    """One errors.jsonl line. Lone surrogates (an undecodable file name in `origin`) become U+FFFD:
+    they cannot be written as UTF-8, and one bad name must not stop the run."""
+    clean = {k: SURROGATES.sub("\ufffd", v) if isinstance(v, str) else v for k, v in entry.items()}
+    return json.dumps(clean, ensure_ascii=False, sort_keys=True)
+
+
+def _serialize(o: Outcome) -> Optional[tuple[str, list[str]]]:
+    """The JSONL lines of a processed article; a record that cannot be serialized fails alone."""
+    if o.record is None or o.error is not None:
+        return None
+    try:
+        return o.record.model_dump_json(), [e.model_dump_json() for e in o.events]
+    except Exception as exc:
+        o.error = {"article_id": o.article_id, "origin": o.origin, "stage": "output", "error_type": type(exc).__name__,
+                   "message": first_line(exc), "traceback": None}
+        o.record, o.events = None, []
+        return None
+
+
+def first_line(exc: BaseException) -> str:
+    """The first non-empty line of an error's message (confection's start with blank lines)."""
     return next((ln.strip() for ln in str(exc).splitlines() if ln.strip()), type(exc).__name__)
 
 
@@ -307,7 +403,7 @@ def _write_db(db_sink, outcomes: list[Outcome]) -> None:
         try:
             db_sink.write([o.record], o.events)
         except TariffwireError as exc:
-            reasons[id(o)] = (exc, _first_line(exc.__cause__ or exc))
+            reasons[id(o)] = (exc, first_line(exc.__cause__ or exc))
     if len(reasons) == len(good):
         if not db_sink.ping() or (len(good) > 1 and len({r for _, r in reasons.values()}) == 1):
             raise batch_error
@@ -315,7 +411,7 @@ def _write_db(db_sink, outcomes: list[Outcome]) -> None:
         if id(o) in reasons:
             exc = reasons[id(o)][0]
             o.error = {"article_id": o.article_id, "origin": o.origin, "stage": "db", "error_type": type(exc).__name__,
-                       "message": _first_line(exc), "traceback": None}
+                       "message": first_line(exc), "traceback": None}
             o.record, o.events = None, []
 
 
@@ -349,7 +445,7 @@ def run_extract(
             from .distributed import run_dask
         except ImportError as exc:
             raise TariffwireError(Errors.E020.format(reason=f"run.engine='dask' is not available ({exc})")) from None
-        return run_dask(inputs, outdir, config, progress=progress)
+        return run_dask(inputs, outdir, config, progress=progress, resume=resume, on_batch=on_batch)
 
     try:
         extractor = Extractor(config)
@@ -358,6 +454,7 @@ def run_extract(
     except Exception as exc:  # the registry validates every block against its function
         raise TariffwireError(Errors.E020.format(reason=config_error_reason(exc))) from exc
     items = extractor.read(inputs)  # raises E001 now for a missing input
+    check_outdir_apart(inputs, outdir)
     key = inputs_key(inputs, config)
     prepare_outdir(outdir)
     lock = OutdirLock(outdir).acquire()
@@ -372,7 +469,8 @@ def run_extract(
                        f"[nlp], [extract], [ingest] or --db); use a new output directory or rerun without --resume"))
         summary = RunSummary(outdir=str(outdir))
         if point is not None:
-            summary = RunSummary(**point.counts, outdir=str(outdir), resumed_from=point.items_done)
+            counts = {k: int(v) for k, v in point.counts.items() if k in summary.counts()}
+            summary = RunSummary(**counts, outdir=str(outdir), resumed_from=point.items_done)
         if point is not None and point.complete:
             summary.already_complete = True
             summary.outputs = [str(outdir / n) for n in ("articles.jsonl", "events.jsonl")]
@@ -391,6 +489,7 @@ def run_extract(
         done = writer.items_done
         for outcomes in process_stream(extractor, items, batch_size=settings["batch_size"],
                                        n_process=settings["n_process"], prefilter=settings["prefilter"]):
+            lines = {id(o): _serialize(o) for o in outcomes}  # first: the database gets only what the JSONL gets
             if db_sink is not None:
                 _write_db(db_sink, outcomes)
             articles, events, errors = [], [], []
@@ -398,20 +497,24 @@ def run_extract(
                 status, entries = outcome_entries(o)
                 summary.read += 1
                 summary.warnings += sum(1 for e in entries if e["level"] == "warning")
-                errors.extend(json.dumps(e, ensure_ascii=False, sort_keys=True) for e in entries)
+                errors.extend(error_line(e) for e in entries)
                 if status != "written":
                     setattr(summary, status, getattr(summary, status) + 1)
                     continue
                 summary.written += 1
                 summary.events += len(o.events)
                 summary.prefiltered += int(o.prefiltered)
-                articles.append(o.record.model_dump_json())
-                events.extend(e.model_dump_json() for e in o.events)
-            writer.append("articles.jsonl", articles)
-            writer.append("events.jsonl", events)
-            writer.append(ERRORS_FILE, errors)
+                article_line, event_lines = lines[id(o)]
+                articles.append(article_line)
+                events.extend(event_lines)
             done += len(outcomes)
-            writer.commit(done, summary.counts())
+            try:
+                writer.append("articles.jsonl", articles)
+                writer.append("events.jsonl", events)
+                writer.append(ERRORS_FILE, errors)
+                writer.commit(done, summary.counts())
+            except OSError as exc:  # a full disk, say: what the journal holds stays good for --resume
+                raise TariffwireError(Errors.E021.format(path=outdir, reason=exc.strerror or exc)) from exc
             meter.update(summary)
             if on_batch is not None:
                 on_batch(summary)

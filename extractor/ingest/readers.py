@@ -34,6 +34,9 @@ _YEAR = re.compile(r"\d{4}")
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*")
+# Lone surrogates: JSON escapes (\ud800) and undecodable file names (surrogateescape) make them.
+# No UTF-8 writer, spaCy or database takes them.
+SURROGATES = re.compile("[\ud800-\udfff]")
 
 Result = Union[Article, ArticleError]
 
@@ -142,16 +145,19 @@ class Ingestor:
 
     def _build(self, record: RawRecord, today: dt.date) -> Result:
         origin = record.origin
-        values = record.values
         warnings = list(record.warnings)
+        values = _replace_surrogates(record.values, origin, warnings)
         text = values.get(TEXT_FIELD)
+        # The record's own id, when it has a usable one, so that errors.jsonl names the article.
+        given_id = self._id(values.get("id"), origin, [])
         if _missing(text) or (isinstance(text, str) and not text.strip()):
-            return ArticleError(Errors.E005.format(origin=origin, field=self.fields[TEXT_FIELD]), origin=origin)
+            return ArticleError(Errors.E005.format(origin=origin, field=self.fields[TEXT_FIELD]), origin=origin, article_id=given_id)
         if not isinstance(text, str):
             message = Errors.E006.format(origin=origin, field=self.fields[TEXT_FIELD], type=type(text).__name__, expected="str")
-            return ArticleError(message, origin=origin)
+            return ArticleError(message, origin=origin, article_id=given_id)
         if len(text) > self.max_chars:
-            return ArticleError(Errors.E011.format(origin=origin, size=len(text), limit=self.max_chars), origin=origin)
+            message = Errors.E011.format(origin=origin, size=len(text), limit=self.max_chars)
+            return ArticleError(message, origin=origin, article_id=given_id)
         optional = {name: self._as_str(values.get(name), name, origin, warnings) for name in _OPTIONAL_TEXT_FIELDS}
         published = self._published(values.get("published"), origin, warnings, today)
         article_id = self._id(values.get("id"), origin, warnings) or content_id(text, optional["headline"])
@@ -205,6 +211,15 @@ class Ingestor:
         if published is not None and is_future(published, today):
             warnings.append(Errors.W001.format(origin=origin, value=published, today=today.isoformat()))
         return published
+
+
+def _replace_surrogates(values: dict[str, Any], origin: str, warnings: list[str]) -> dict[str, Any]:
+    """Each lone surrogate becomes U+FFFD: one character for one, so every offset still holds."""
+    bad = [k for k, v in values.items() if isinstance(v, str) and SURROGATES.search(v)]
+    if not bad:
+        return values
+    warnings.append(Errors.E009.format(origin=origin))
+    return {k: SURROGATES.sub("\ufffd", v) if k in bad else v for k, v in values.items()}
 
 
 def _missing(value: Any) -> bool:

