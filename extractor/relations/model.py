@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-from typing import Sequence
+from typing import Optional, Sequence
 
 from ..errors import TariffwireError
 from ..events.context import ArticleContext
@@ -65,8 +65,6 @@ class RoleClassifier:
     """A trained relations model directory (see train.py), loaded once per process."""
 
     def __init__(self, model_dir: str, device: str = "auto"):
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
         path = Path(model_dir)
         meta_path = path / METADATA
         if not meta_path.is_file():
@@ -76,11 +74,14 @@ class RoleClassifier:
         if tuple(self.metadata["labels"]) != LABELS:
             raise TariffwireError(f"Config error: relations model {model_dir!r} has labels {self.metadata['labels']}, "
                                   f"this tariffwire expects {list(LABELS)}")
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
         self.device = pick_device(device)
         self.tokenizer = AutoTokenizer.from_pretrained(path)
         self.model = AutoModelForSequenceClassification.from_pretrained(path).to(self.device).eval()
         self.max_length = int(self.metadata["max_length"])
-        self.min_confidence = float(self.metadata["min_confidence"])
+        # Per task; None: the rules keep that decision and the model is not even run for it.
+        self.min_confidence: dict = self.metadata["min_confidence"]
 
     @classmethod
     @functools.lru_cache(maxsize=4)
@@ -89,17 +90,21 @@ class RoleClassifier:
 
     def decide(self, texts: Sequence[str], task: str) -> list[str | None]:
         """The label for each marked text, or None where the model is not confident enough."""
-        if not texts:
-            return []
+        threshold = self.min_confidence.get(task)
+        if not texts or threshold is None:
+            return [None] * len(texts)
         pred = predict_labels(self.model, self.tokenizer, texts, [task] * len(texts),
                               max_length=self.max_length, device=self.device)
-        return [LABELS[i] if p >= self.min_confidence else None for i, p in pred]
+        return [LABELS[i] if p >= threshold else None for i, p in pred]
 
 
 class LearnedRoles(TariffFinder):
     """The rule tariff finder with pair decisions from a RoleClassifier."""
 
     classifier: RoleClassifier
+    # For the article being read: the pairs' marked texts while collecting, then text -> label.
+    _pending: Optional[list[str]] = None
+    _decisions: dict = {}
 
     @classmethod
     def wrap(cls, finder: TariffFinder, model_dir: str) -> "LearnedRoles":
@@ -108,12 +113,22 @@ class LearnedRoles(TariffFinder):
     def find(self, ctx: ArticleContext) -> list[TariffMention]:
         # Officials first: the tariff rules read an official's country ("Trump imposed ...").
         self._place_officials(ctx)
+        # The pairs that reach _rate_roles do not depend on the decisions, so a first rule pass can
+        # collect them all and the model decides the article's pairs in one batch.
+        self._pending = []
+        super().find(ctx)
+        texts, self._pending = self._pending, None
+        self._decisions = dict(zip(texts, self.classifier.decide(texts, "tariff")))
         return super().find(ctx)
 
     def _rate_roles(self, ctx, pct, sent, roles):
         pairs = tariff_candidates(ctx, pct, sent, roles)
+        if self._pending is not None:
+            self._pending.extend(c.text for _, c in pairs)
+            return roles
         decided = list(roles)
-        for (i, _), label in zip(pairs, self.classifier.decide([c.text for _, c in pairs], "tariff")):
+        for i, c in pairs:
+            label = self._decisions.get(c.text)
             if label is not None:
                 decided[i] = (*roles[i][:3], label)
         return decided
@@ -121,10 +136,12 @@ class LearnedRoles(TariffFinder):
     def _place_officials(self, ctx: ArticleContext) -> None:
         """Re-decide each official's country in place: ctx.officials are the objects the article
         record and the events are built from."""
+        pairs = [(official, c) for official in ctx.officials for c in official_candidates(ctx, official)]
+        serves: dict[int, set] = {id(official): set() for official in ctx.officials}
+        for (official, c), label in zip(pairs, self.classifier.decide([c.text for _, c in pairs], "official")):
+            if label == "serves":
+                serves[id(official)].add(c.code)
         for official in ctx.officials:
-            pairs = official_candidates(ctx, official)
-            serves = {c.code for c, label in zip(pairs, self.classifier.decide([c.text for c in pairs], "official"))
-                      if label == "serves"}
             # One clear answer only: several countries, or none, leave the rule country in place.
-            if len(serves) == 1:
-                official.country = serves.pop()
+            if len(serves[id(official)]) == 1:
+                official.country = serves[id(official)].pop()

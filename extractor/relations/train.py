@@ -41,6 +41,30 @@ def _scores(gold: Sequence[int], pred: Sequence[int], tasks: Sequence[str], rule
     return out
 
 
+# Candidate abstention thresholds: 0.0, the model always decides; None, it never overrides the rules.
+THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, None)
+
+
+def _combined_correct(gold, pred, rule, threshold) -> int:
+    """Pairs right when the model decides where it is `threshold` sure and the rules elsewhere."""
+    return sum((LABELS[p] if threshold is not None and prob >= threshold else r) == LABELS[g]
+               for g, (p, prob), r in zip(gold, pred, rule))
+
+
+def calibrate(gold: Sequence[int], pred: Sequence[tuple[int, float]], tasks: Sequence[str], rule: Sequence[str]) -> dict:
+    """Per task, (min_confidence, accuracy of the combination) for the threshold at which "the model
+    where it is that sure, else the rules" is most accurate on the held-out pairs; ties go to caution."""
+    out: dict = {}
+    for task in TASK_LABELS:
+        idx = [i for i, t in enumerate(tasks) if t == task]
+        if not idx:
+            continue
+        rows = ([gold[i] for i in idx], [pred[i] for i in idx], [rule[i] for i in idx])
+        best = max(THRESHOLDS, key=lambda t: (_combined_correct(*rows, t), 2.0 if t is None else t))
+        out[task] = (best, round(_combined_correct(*rows, best) / len(idx), 4))
+    return out
+
+
 def train_relations(
     gold: Sequence[str],
     corpus: Sequence[str],
@@ -48,17 +72,20 @@ def train_relations(
     out: str,
     *,
     config: Optional[str] = None,
-    epochs: int = 4,
+    epochs: int = 8,
     batch_size: int = 16,
-    learning_rate: float = 5e-5,
+    learning_rate: float = 1.5e-4,
     val_fraction: float = 0.2,
     seed: int = 13,
     max_length: int = 128,
-    min_confidence: float = 0.5,
+    min_confidence: Optional[float] = None,
     device: str = "auto",
     log: Callable[[str], None] = lambda msg: None,
 ) -> dict:
-    """Build the pairs, fine-tune `base`, score the held-out articles, save to `out`; returns the metadata."""
+    """Build the pairs, fine-tune `base`, score the held-out articles, save to `out`; returns the metadata.
+
+    `min_confidence` None: calibrated per task on the held-out articles (0.5 without any).
+    """
     import numpy as np
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
@@ -116,10 +143,16 @@ def train_relations(
             total += loss.item() * len(rows)
         log(f"epoch {epoch + 1}/{epochs}: loss {total / len(encoded):.4f}")
 
-    validation = {}
+    validation: dict = {}
+    thresholds = {task: 0.5 if min_confidence is None else min_confidence for task in TASK_LABELS}
     if len(val):
         pred = predict_labels(model, tokenizer, val["text"], val["task"], max_length=max_length, device=device)
         validation = _scores(val["label"], [p for p, _ in pred], val["task"], val["rule_role"])
+        for task, (threshold, accuracy) in calibrate(val["label"], pred, val["task"], val["rule_role"]).items():
+            if min_confidence is None:
+                thresholds[task] = threshold
+            validation[task]["calibrated"] = {"min_confidence": threshold, "accuracy": accuracy}
+    log(f"min_confidence: {thresholds}")
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out_dir)
@@ -130,7 +163,7 @@ def train_relations(
         "task_labels": {k: list(v) for k, v in TASK_LABELS.items()},
         "markers": list(MARKERS),
         "max_length": max_length,
-        "min_confidence": min_confidence,
+        "min_confidence": thresholds,
         "base": str(base),
         "settings": {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
                      "val_fraction": val_fraction, "seed": seed, "device": device},

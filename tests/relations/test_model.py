@@ -1,0 +1,125 @@
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from extractor.api import Extractor
+from extractor.cli import app
+from extractor.events.tariffs import TariffFinder
+from extractor.relations.data import extend_finder
+from extractor.relations.model import LearnedRoles
+
+
+class StubClassifier:
+    """Answers each pair of a task with `answer(text)`, or one fixed label (None: abstain)."""
+
+    def __init__(self, tariff=None, official=None):
+        self.answers = {"tariff": tariff, "official": official}
+        self.seen = []
+
+    def decide(self, texts, task):
+        self.seen.extend(texts)
+        answer = self.answers[task]
+        return [answer(t) if callable(answer) else answer for t in texts]
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor.from_config()
+
+
+def _tariffs(extractor, finder, article):
+    extractor.builder.tariffs = finder
+    (outcome,) = extractor.process_batch([extractor.to_article(article)])
+    return outcome, sorted((e.rate, e.imposer, tuple(e.targets)) for e in outcome.events if e.type == "tariff")
+
+
+def test_model_learned_roles_abstaining_keeps_rule_roles(extractor, gold_records):
+    from conftest import ARTICLES
+
+    rules = TariffFinder()
+    _, expected = _tariffs(extractor, rules, ARTICLES[0])
+    stub = StubClassifier()
+    _, got = _tariffs(extractor, extend_finder(rules, LearnedRoles, classifier=stub), ARTICLES[0])
+    assert got == expected
+    assert any("[R]25%[/R]" in t for t in stub.seen) and any("[P]" in t for t in stub.seen)
+
+
+def test_model_learned_roles_override_rule_roles(extractor):
+    from conftest import ARTICLES
+
+    # The model (here a stub) reverses the rules' reading of the first sentence.
+    def reverse(text):
+        return "imposer" if "[C]Chinese[/C]" in text else "target"
+
+    finder = extend_finder(TariffFinder(), LearnedRoles, classifier=StubClassifier(tariff=reverse))
+    _, got = _tariffs(extractor, finder, ARTICLES[0])
+    assert (25.0, "CHN", ("USA",)) in got
+    assert (25.0, "USA", ("CHN",)) not in got
+
+
+@pytest.mark.parametrize(
+    "answer,expected",
+    [
+        # The rules read "... on U.S. steel, Finance Minister Bill Morneau said" as a U.S. official.
+        (None, "USA"),
+        (lambda text: "serves" if "[C]Canada[/C]" in text else "none", "CAN"),
+        # Two countries "serve": no clear answer, the rule country stays.
+        ("serves", "USA"),
+    ],
+)
+def test_model_learned_roles_places_officials(extractor, answer, expected):
+    from conftest import ARTICLES
+
+    finder = extend_finder(TariffFinder(), LearnedRoles, classifier=StubClassifier(official=answer))
+    outcome, _ = _tariffs(extractor, finder, ARTICLES[1])
+    assert {(o.name, o.country) for o in outcome.record.officials} == {("Bill Morneau", expected)}
+
+
+def test_model_wrap_refuses_a_directory_without_metadata(tmp_path):
+    from extractor.errors import TariffwireError
+
+    with pytest.raises(TariffwireError, match="relations.json"):
+        LearnedRoles.wrap(TariffFinder(), str(tmp_path))
+
+
+@pytest.mark.slow
+def test_model_train_cli_then_extract_learned(tiny_base, corpus, tmp_path):
+    articles, gold = corpus
+    out = tmp_path / "relations"
+    runner = CliRunner()
+    result = runner.invoke(app, ["train", "relations", "--gold", str(gold), "--corpus", str(articles), "--base", str(tiny_base),
+                                 "--out", str(out), "--epochs", "1", "--val-fraction", "0.34", "--seed", "3", "-q"])
+    assert result.exit_code == 0, result.output
+    meta = json.loads((out / "relations.json").read_text())
+    assert meta["pairs"]["train"] > 0 and meta["pairs"]["validation"] > 0
+    assert len(meta["validation_articles"]) == 1
+    assert not set(meta["train_articles"]) & set(meta["validation_articles"])
+    assert set(meta["validation"]) <= {"tariff", "official"} and meta["validation"]
+    assert (out / "tokenizer.json").exists() and (out / "config.json").exists()
+
+    pred = tmp_path / "pred"
+    result = runner.invoke(app, ["extract", str(articles), "-o", str(pred), "-q", "--extract.roles=learned",
+                                 f"--paths.relations_model={out}"])
+    assert result.exit_code == 0, result.output
+    events = [json.loads(line) for line in (pred / "events.jsonl").read_text().splitlines()]
+    tariffs = [e for e in events if e["type"] == "tariff"]
+    assert {e["rate"] for e in tariffs} >= {25.0, 10.0, 15.0}
+    assert all(e["imposer"] for e in tariffs)
+    result = runner.invoke(app, ["evaluate", "--gold", str(gold), "--pred", str(pred)])
+    assert result.exit_code == 0 and "tariffs" in result.output
+
+
+@pytest.mark.slow
+def test_model_learned_classifier_loads_once(tiny_base, corpus, tmp_path):
+    from extractor.relations.train import train_relations
+
+    articles, gold = corpus
+    out = tmp_path / "relations"
+    train_relations([str(gold)], [str(articles)], str(tiny_base), str(out), epochs=1, val_fraction=0.0)
+    first = LearnedRoles.wrap(TariffFinder(), str(out))
+    second = LearnedRoles.wrap(TariffFinder(cue_window=8), str(out))
+    assert first.classifier is second.classifier
+    assert second.cue_window == 8
+    decided = first.classifier.decide(["A [R]25%[/R] tariff on [C]Chinese[/C] goods."], "tariff")
+    assert decided[0] in (None, "none", "imposer", "target")
