@@ -1,0 +1,102 @@
+"""`--engine dask` writes what a local run writes.
+
+One local run and one dask run (a LocalCluster of 2 worker processes, started by the run itself as
+with no --scheduler) over the samples, dev/train and a file of broken records, with small batches
+and partitions so that several partitions are in flight and can finish out of order.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from extractor.cli import app
+from extractor.config import load_config
+from extractor.distributed import partition_size, run_dask
+from extractor.errors import TariffwireError
+from extractor.run import EXIT_SOME_FAILED
+
+ROOT = Path(__file__).resolve().parents[1]
+# 8 articles a batch; partitions of 20 round up to 24 (3 batches): 12 + 40 + 4 records make 3 partitions.
+SETTINGS = ["--published", "2025-04-10", "--format", "parquet", "--run.batch_size=8", "--run.partition_size=20", "-q"]
+
+BROKEN = [
+    '{"id": "broken-1", "published": "2025-04-10", "text": "Canada said on Monday it would answer U.S. steel tariffs with 25% duties."}',
+    '{"id": "broken-2", "text": ',  # not JSON: an ingest error
+    '{"id": "broken-3", "text": ""}',  # no text: an ingest error
+    '{"id": "dev-a-01", "text": "A second record with an id the dev corpus already used."}',  # skipped (W002)
+]
+
+
+def _summary(output: str) -> str:
+    """The summary line without its timing and output directory."""
+    line = next(ln for ln in output.splitlines() if ln.startswith("read "))
+    return re.sub(r" in [\d.]+s, [\d.]+ articles/s|; see .*$", "", line)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    base = tmp_path_factory.mktemp("distributed")
+    broken = base / "broken.jsonl"
+    broken.write_text("\n".join(BROKEN) + "\n", encoding="utf-8")
+    inputs = [str(ROOT / "corpora" / "samples"), str(ROOT / "corpora" / "dev" / "train"), str(broken)]
+    runner = CliRunner()
+    out = {}
+    for engine, extra in (("local", []), ("dask", ["--engine", "dask", "-n", "2"])):
+        outdir = base / engine
+        result = runner.invoke(app, ["extract", *inputs, "-o", str(outdir), *SETTINGS, *extra])
+        assert result.exit_code == EXIT_SOME_FAILED, (result.output, result.exception)
+        out[engine] = (outdir, _summary(result.output))
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["articles.jsonl", "events.jsonl", "errors.jsonl"])
+def test_dask_jsonl_equals_local(runs, name):
+    local = (runs["local"][0] / name).read_bytes()
+    dask = (runs["dask"][0] / name).read_bytes()
+    assert local  # every file has records: broken.jsonl puts errors and warnings in errors.jsonl
+    assert dask == local
+
+
+@pytest.mark.slow
+def test_dask_summary_equals_local(runs):
+    assert runs["dask"][1] == runs["local"][1]
+    assert "read 56, written 53, skipped 1, failed 2" in runs["dask"][1]
+
+
+@pytest.mark.slow
+def test_dask_parquet_dataset_holds_the_jsonl_records(runs):
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from extractor.writers.tables import event_from_row
+
+    outdir = runs["dask"][0]
+    events = [json.loads(line) for line in (outdir / "events.jsonl").read_text(encoding="utf-8").splitlines()]
+    articles = (outdir / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    assert sorted(p.name for p in (outdir / "events.parquet").iterdir()) == [f"part-{i:05d}.parquet" for i in range(3)]
+    rows = pq.read_table(outdir / "events.parquet").to_pylist()
+    assert [event_from_row(r) for r in rows] == events
+    assert pq.read_table(outdir / "articles.parquet").column("article_id").to_pylist() == [
+        json.loads(a)["article_id"] for a in articles]
+    # A local run writes single files at the same paths; pandas reads either the same way.
+    local = runs["local"][0]
+    assert (local / "events.parquet").is_file()
+    for name in ("articles", "events"):
+        pd.testing.assert_frame_equal(pd.read_parquet(outdir / f"{name}.parquet"), pd.read_parquet(local / f"{name}.parquet"))
+
+
+@pytest.mark.parametrize("wanted,batch,expected", [(500, 64, 512), (512, 64, 512), (1, 64, 64), (20, 8, 24), (7, 1, 7)])
+def test_partition_size_is_whole_batches(wanted, batch, expected):
+    config = load_config(None, {"run.partition_size": wanted, "run.batch_size": batch})
+    assert partition_size(config) == expected
+
+
+def test_dask_refuses_resume(tmp_path):
+    config = load_config(None, {"run.engine": "dask"})
+    with pytest.raises(TariffwireError, match="--resume is not supported"):
+        run_dask([str(ROOT / "corpora" / "samples")], tmp_path, config, progress=None, resume=True)
