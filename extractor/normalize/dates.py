@@ -717,7 +717,20 @@ def find_dates(
             taken.append((start, end, result))
     taken.sort()
     matches = [DateMatch(text[s:e], s, e, value, grain) for s, e, (value, grain) in taken if grain != "block"]
-    return _resolve_anaphors(matches, ctx.ref)
+    return [_in_calendar(m) for m in _resolve_anaphors(matches, ctx.ref)]
+
+
+_YEAR_PREFIX = re.compile(r"^(\d+)")
+
+
+def _in_calendar(m: DateMatch) -> DateMatch:
+    """Relative arithmetic at the calendar's edges ("next year" from 9999-12-31) has no ISO value."""
+    if m.value is None or m.grain == "duration":
+        return m
+    year = _YEAR_PREFIX.match(m.value)
+    if year is None or (len(year.group(1)) == 4 and 1 <= int(year.group(1)) <= 9999):
+        return m
+    return DateMatch(m.text, m.start, m.end, None, m.grain)
 
 
 def _resolve_anaphors(matches: list[DateMatch], ref: dt.date | None) -> list[DateMatch]:
