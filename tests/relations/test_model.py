@@ -35,7 +35,7 @@ def _tariffs(extractor, finder, article):
 
 
 def test_model_learned_roles_abstaining_keeps_rule_roles(extractor, gold_records):
-    from conftest import ARTICLES
+    from tests.relations.conftest import ARTICLES
 
     rules = TariffFinder()
     _, expected = _tariffs(extractor, rules, ARTICLES[0])
@@ -46,7 +46,7 @@ def test_model_learned_roles_abstaining_keeps_rule_roles(extractor, gold_records
 
 
 def test_model_learned_roles_override_rule_roles(extractor):
-    from conftest import ARTICLES
+    from tests.relations.conftest import ARTICLES
 
     # The model (here a stub) reverses the rules' reading of the first sentence.
     def reverse(text):
@@ -69,7 +69,7 @@ def test_model_learned_roles_override_rule_roles(extractor):
     ],
 )
 def test_model_learned_roles_places_officials(extractor, answer, expected):
-    from conftest import ARTICLES
+    from tests.relations.conftest import ARTICLES
 
     finder = extend_finder(TariffFinder(), LearnedRoles, classifier=StubClassifier(official=answer))
     outcome, _ = _tariffs(extractor, finder, ARTICLES[1])
