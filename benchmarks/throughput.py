@@ -1,6 +1,6 @@
 """Throughput of `tariffwire extract` against bare spaCy, from one run of this script.
 
-    python benchmarks/throughput.py [-n 2000] [--trade-share 0.1] [--json results.json]
+    python benchmarks/throughput.py [-n 2000] [--trade-share 0.1] [--repeat 1] [--json results.json]
 
 Builds a corpus with build_corpus.py (N articles, --trade-share of them trade news, the rest
 MEANTIME non-trade news), then measures, each in a fresh subprocess so that every figure has its
@@ -17,7 +17,10 @@ batch job (reading the JSONL, NER, rules, records, writing and fsyncing articles
 .jsonl). Model load time is excluded everywhere: each subprocess loads and warms the model before
 the clock starts (local runs: spacy.load is pointed at the warmed pipeline, which --n-process 2
 workers inherit through fork; dask: the cluster is started and its workers load the model in a
-warm-up run over the first batch first). Clock: time.perf_counter.
+warm-up run over the first batch first). Clock: time.perf_counter. With --repeat K the
+measurements run K times round-robin and the fastest of each counts (load from other work on the
+machine only slows runs down); CPU-ms per article is printed too, and the single-process ratios
+by CPU time, which such load disturbs less.
 """
 from __future__ import annotations
 

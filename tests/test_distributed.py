@@ -50,6 +50,7 @@ def runs(tmp_path_factory):
         result = runner.invoke(app, ["extract", *inputs, "-o", str(outdir), *SETTINGS, *extra])
         assert result.exit_code == EXIT_SOME_FAILED, (result.output, result.exception)
         out[engine] = (outdir, _summary(result.output))
+    out["inputs"] = inputs
     return out
 
 
@@ -88,6 +89,31 @@ def test_dask_parquet_dataset_holds_the_jsonl_records(runs):
     assert (local / "events.parquet").is_file()
     for name in ("articles", "events"):
         pd.testing.assert_frame_equal(pd.read_parquet(outdir / f"{name}.parquet"), pd.read_parquet(local / f"{name}.parquet"))
+
+
+@pytest.mark.slow
+def test_interrupted_dask_run_resumes_with_local_engine(runs, tmp_path):
+    """Dask writes the same journal as a local run, one commit a partition, so `--engine local
+    --resume` can finish what a dask run left, to the same bytes; its single-file Parquet tables
+    replace the dask dataset directories."""
+    import shutil
+
+    import pandas as pd
+
+    outdir = tmp_path / "interrupted"
+    shutil.copytree(runs["dask"][0], outdir)
+    journal = outdir / ".tariffwire" / "journal.jsonl"
+    lines = journal.read_text(encoding="utf-8").splitlines(keepends=True)
+    journal.write_text("".join(lines[:2]), encoding="utf-8")  # the start and the first partition's commit
+    assert json.loads(lines[1])["items_done"] == 24
+    result = CliRunner().invoke(app, ["extract", *runs["inputs"], "-o", str(outdir), *SETTINGS, "--resume"])
+    assert result.exit_code == EXIT_SOME_FAILED, (result.output, result.exception)
+    assert "resumed after 24" in result.output
+    for name in ("articles.jsonl", "events.jsonl", "errors.jsonl"):
+        assert (outdir / name).read_bytes() == (runs["local"][0] / name).read_bytes()
+    assert (outdir / "events.parquet").is_file()
+    pd.testing.assert_frame_equal(pd.read_parquet(outdir / "events.parquet"),
+                                  pd.read_parquet(runs["local"][0] / "events.parquet"))
 
 
 @pytest.mark.parametrize("wanted,batch,expected", [(500, 64, 512), (512, 64, 512), (1, 64, 64), (20, 8, 24), (7, 1, 7)])

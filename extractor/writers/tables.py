@@ -164,6 +164,10 @@ def write_tables(outdir: Path, fmt: str, *, chunk: int = 5000, parts: Sequence[s
                     w.writerows(to_row(r) for r in batch)
         else:
             raise ValueError(fmt)
+        if dst.is_dir():  # a partitioned dataset from an earlier `--engine dask` run at the same path
+            import shutil
+
+            shutil.rmtree(dst)
         os.replace(tmp, dst)
         written.append(dst)
     return written
