@@ -64,6 +64,7 @@ _TARIFF_SUBJECT_VERB = re.compile(
 
 _UNIVERSAL = re.compile(
     r"\b(?:universal|baseline|across-the-board|across the board|blanket|global tariff|global rate|all imports|"
+    r"(?-i:all (?:[a-z-]+ (?:and )?){1,3}imports)|"
     r"nearly all imports|almost all imports|most imports|all countries|every country|all trading partners|"
     r"all (?:U\.S\. |US )?trading partners|all foreign|imports from all|all goods|most trading partners|minimum tariff)\b",
     re.IGNORECASE,

@@ -59,3 +59,9 @@ def test_tariffs_status_paused_and_duration():
     (event,) = [e for e in out.events if e.type == "tariff"]
     assert event.status == "paused"
     assert event.duration == "P90D"
+
+
+def test_tariffs_all_product_imports_is_universal():
+    assert tariffs("U.S. tariffs of 25% on all steel and aluminum imports took effect on Wednesday.") == {(25.0, "USA", ("ALL",))}
+    # a named country is a target, not a universal tariff
+    assert tariffs("U.S. tariffs of 25% on all Chinese imports took effect on Wednesday.") == {(25.0, "USA", ("CHN",))}
