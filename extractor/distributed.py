@@ -13,6 +13,10 @@ partition: OUTDIR/articles.parquet/part-00000.parquet, ... and OUTDIR/events.par
 run writes a single file at those same paths; pandas.read_parquet and pyarrow read either, the
 parts in input order. Because workers write the parts, OUTDIR must be on storage that every
 worker sees at the same path (the client checks that every part arrived).
+
+The journal is a local run's, one commit a partition: `--resume` is refused here, and
+`--engine local --resume` finishes an interrupted dask run. docs/benchmarks.md has the figures and
+how to run on a cluster.
 """
 from __future__ import annotations
 
