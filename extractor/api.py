@@ -120,7 +120,9 @@ class Extractor:
             else:
                 outcomes.append(Outcome(item.id, item.origin, warnings=list(item.warnings)))
                 articles.append((len(outcomes) - 1, item))
-        needs_ner = [(i, a) for i, a in articles if not prefilter or is_relevant(a.text)]
+        # The relevance test runs once per article; the event stage reuses its answer.
+        relevance = {i: is_relevant(a.text) for i, a in articles} if prefilter else {}
+        needs_ner = [(i, a) for i, a in articles if not prefilter or relevance[i]]
         entities = self._entities([a for _, a in needs_ner], outcomes, [i for i, _ in needs_ner])
         for i, article in articles:
             if outcomes[i].error is not None:
@@ -130,7 +132,7 @@ class Extractor:
                 outcomes[i].prefiltered = True
                 ents = []
             try:
-                record, events = self.builder.build(article, ents)
+                record, events = self.builder.build(article, ents, relevant=relevance.get(i))
             except Exception as exc:  # one article's bug must not cost the batch
                 outcomes[i].error = _error_dict(article.id, article.origin, "events", exc)
                 continue

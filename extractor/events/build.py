@@ -50,7 +50,8 @@ class RecordBuilder:
         self.talks = talks
         self.config_fingerprint = config_fingerprint
 
-    def build(self, article: Article, entities: Sequence[Entity]) -> tuple[ArticleRecord, list[EventRecord]]:
+    def build(self, article: Article, entities: Sequence[Entity], *, relevant: Optional[bool] = None) -> tuple[ArticleRecord, list[EventRecord]]:
+        """`relevant`: the prefilter's answer for this text, when the caller already has it."""
         text = article.text
         exclude = list(article.wire_spans)
         ref_date = article.ref_date
@@ -65,7 +66,7 @@ class RecordBuilder:
 
         events: list[EventRecord] = []
         rate_mentions: list[RateMention] = []
-        if TRADE_CONTEXT.search(text):
+        if relevant if relevant is not None else TRADE_CONTEXT.search(text):
             tariff_mentions = self.tariffs.find(ctx)
             rate_mentions = [RateMention(value=t.rate, text=t.rate_text, start=t.rate_span[0], end=t.rate_span[1])
                              for t in tariff_mentions]
