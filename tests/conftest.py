@@ -96,3 +96,41 @@ def dev_articles() -> list[dict]:
     """The dev/train articles (real wire stories with tariffs, talks and deals)."""
     root = Path(__file__).resolve().parent.parent / "corpora" / "dev" / "train"
     return [row for path in sorted(root.glob("*.jsonl")) for row in read_jsonl(path)]
+
+
+# -- PostgreSQL: a fresh schema per test, dropped afterwards ----------------------------------------
+# The server is TARIFFWIRE_TEST_POSTGRES_URL (default: postgresql://postgres@127.0.0.1:5432/test).
+# Locally an unreachable server skips the test; with CI=true it fails it, so CI cannot go green
+# without having run the PostgreSQL tests.
+
+import os as _os
+import uuid as _uuid
+
+POSTGRES_URL = _os.environ.get("TARIFFWIRE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _in_ci() -> bool:
+    return _os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+@pytest.fixture
+def postgresql_url():
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        admin = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        message = f"PostgreSQL at {POSTGRES_URL} is unreachable ({reason}); set TARIFFWIRE_TEST_POSTGRES_URL"
+        if _in_ci():
+            pytest.fail(f"{message}. CI=true: the PostgreSQL tests are required, not skipped.")
+        pytest.skip(message)
+    schema = f"tw_test_{_uuid.uuid4().hex[:12]}"
+    admin.execute(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    try:
+        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.close()
+
+

@@ -7,38 +7,14 @@ unreachable server skips these tests, with the reason; with CI=true it fails the
 from __future__ import annotations
 
 import json
-import os
-import uuid
 
 import pytest
 
 psycopg = pytest.importorskip("psycopg")
 
-POSTGRES_URL = os.environ.get("TARIFFWIRE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
-
-
 @pytest.fixture
-def pg_url():
-    try:
-        admin = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as exc:
-        reason = next((ln for ln in str(exc).splitlines() if ln.strip()), type(exc).__name__)
-        message = f"PostgreSQL at {POSTGRES_URL} is unreachable ({reason}); set TARIFFWIRE_TEST_POSTGRES_URL"
-        if _in_ci():
-            pytest.fail(f"{message}. CI=true: the PostgreSQL tests are required, not skipped.")
-        pytest.skip(message)
-    schema = f"tw_cli_{uuid.uuid4().hex[:12]}"
-    admin.execute(f'CREATE SCHEMA "{schema}"')
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    try:
-        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.close()
+def pg_url(postgresql_url):
+    return postgresql_url
 
 
 @pytest.fixture
