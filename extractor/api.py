@@ -18,7 +18,7 @@ from confection import Config
 from .config import fingerprint, load_config
 from .errors import ArticleError
 from .events.build import RecordBuilder
-from .events.context import TRADE_CONTEXT
+from .events.context import mentions_trade
 from .events.talks import TalksFinder
 from .events.tariffs import TariffFinder
 from .ingest.article import Article
@@ -49,7 +49,7 @@ def is_relevant(text: str) -> bool:
     The event stage refuses to build events for any article that fails this same test, so the
     prefilter loses nothing by construction; it only decides whether the NER model runs.
     """
-    return TRADE_CONTEXT.search(text) is not None
+    return mentions_trade(text)
 
 
 @registry.extractors("tariffwire.RuleExtractor.v1")

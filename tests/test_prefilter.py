@@ -1,6 +1,6 @@
 """The prefilter (api.is_relevant) only decides whether NER runs: the output never changes.
 
-The event stage applies the same test (events.context.TRADE_CONTEXT), so an article that fails it
+The event stage applies the same test (events.context.mentions_trade), so an article that fails it
 can hold no event either way; these tests check that claim on the project's corpora and on
 MEANTIME's non-trade news, and check the predicate itself.
 """
@@ -144,3 +144,39 @@ def test_event_stage_builds_events_with_trade_context(fake_extractor):
     outcome = fake_extractor.process_batch([article], prefilter=True)[0]
     assert not outcome.prefiltered
     assert {e.type for e in outcome.events} >= {"tariff", "negotiation"}
+
+
+# -- the fast path of the predicate equals the plain regex ---------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from extractor.events import context as trade_context  # noqa: E402
+
+# The predicate as first written: one case-insensitive regex search. mentions_trade adds a literal
+# pre-check and a lookahead for speed and must answer exactly as this does.
+_REFERENCE = __import__("re").compile(trade_context._TRADE_PATTERN, __import__("re").IGNORECASE)
+
+_PIECES = ["tariff", "TARIFFS", "duty", "Duties", "dutyfree", "levy", "LEVIES", "levying", "trade", "trader",
+           "Trading Partner", "trading partners", "countermeasure", "counter-measure", "customs", "Customs",
+           "import", "Imports", "imported", "export", "retaliat", "ı", "ſ", "İ", "K", "\u0307", "-", " ", ".",
+           "s", "i", "'", "é", "the", "cuſtoms", "İmport", "dut", "lev", "y", "ies", "\n", "’"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=3), max_size=12))
+def test_mentions_trade_answers_as_the_plain_regex(pieces):
+    text = "".join(pieces)
+    assert trade_context.mentions_trade(text) == (_REFERENCE.search(text) is not None)
+
+
+@pytest.mark.parametrize("text", ["İMPORTS rose", "cuſtoms union", "new dutıes", "TRADE", "a levy,", "no such words"])
+def test_mentions_trade_folds_case_as_the_regex_does(text):
+    assert trade_context.mentions_trade(text) == (_REFERENCE.search(text) is not None)
+
+
+@needs_meantime
+def test_mentions_trade_answers_as_the_plain_regex_on_meantime():
+    for article in BC.meantime_articles():
+        for text in (article["text"], article["text"].upper(), article["text"].swapcase()):
+            assert trade_context.mentions_trade(text) == (_REFERENCE.search(text) is not None)

@@ -23,7 +23,7 @@ from ..records import (
     OfficialMention,
     RateMention,
 )
-from .context import TRADE_CONTEXT, ArticleContext
+from .context import ArticleContext, mentions_trade
 from .talks import TalkEvent, TalksFinder
 from .tariffs import TariffFinder, TariffMention
 
@@ -66,7 +66,7 @@ class RecordBuilder:
 
         events: list[EventRecord] = []
         rate_mentions: list[RateMention] = []
-        if relevant if relevant is not None else TRADE_CONTEXT.search(text):
+        if relevant if relevant is not None else mentions_trade(text):
             tariff_mentions = self.tariffs.find(ctx)
             rate_mentions = [RateMention(value=t.rate, text=t.rate_text, start=t.rate_span[0], end=t.rate_span[1])
                              for t in tariff_mentions]
