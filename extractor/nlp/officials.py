@@ -20,6 +20,7 @@ from typing import Optional, Sequence
 
 from ..normalize import countries as country_norm
 from ..normalize.names import HONORIFICS, NAME_PARTICLES, normalise_name, strip_possessive
+from ..textpatterns import trie_alternation
 
 Span = tuple[int, int]
 
@@ -96,8 +97,13 @@ def _title_regex() -> tuple[re.Pattern, dict[str, _Office]]:
     for entry in _office_data()["titles"]:
         offices[entry["title"].lower()] = _Office(entry["title"], entry.get("country"), entry.get("conditional", False),
                                                   entry.get("plural", False))
-    alternatives = sorted(offices, key=len, reverse=True)
-    pattern = r"(?<![\w-])(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alternatives) + r")(?![\w-])"
+    # A trie of the titles (a space matches any run of whitespace), behind a lookahead on their
+    # first letters so that the regex engine skips to candidate positions: the same matches as a
+    # flat alternation sorted longest first, at a fraction of the cost (this scan ran over every
+    # sentence of every article and was the officials finder's main cost).
+    first_letters = "".join(sorted({ch for title in offices for ch in (title[0].lower(), title[0].upper())}))
+    alternation = trie_alternation(offices, token=lambda ch: r"\s+" if ch == " " else re.escape(ch))
+    pattern = rf"(?=[{re.escape(first_letters)}])(?<![\w-])(?:{alternation})(?![\w-])"
     return re.compile(pattern, re.IGNORECASE), offices
 
 

@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
+from ..textpatterns import trie_alternation
+
 _DATA = Path(__file__).resolve().parent.parent / "data"
 _KINDS = ("name", "alias", "demonym", "capital", "metonym")
 _PLACE_KINDS = frozenset({"capital", "metonym"})
@@ -97,21 +99,7 @@ class _Gazetteer:
 
 def _trie_regex(forms: list[str]) -> re.Pattern:
     """One regex whose alternation is a character trie: longest form first, a word boundary after forms ending in a word character."""
-    end = ""
-    trie: dict = {}
-    for form in forms:
-        node = trie
-        for ch in form:
-            node = node.setdefault(ch, {})
-        node[end] = True
-
-    def build(node: dict, last: str) -> str:
-        branches = [re.escape(ch) + build(child, ch) for ch, child in sorted(node.items()) if ch != end]
-        if end in node:
-            branches.append(r"(?!\w)" if (last.isalnum() or last == "_") else "")
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-    return re.compile(build(trie, ""))
+    return re.compile(trie_alternation(forms, on_end=lambda last: r"(?!\w)" if (last.isalnum() or last == "_") else ""))
 
 
 @lru_cache(maxsize=1)

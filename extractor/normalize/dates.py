@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
+from ..textpatterns import trie_alternation
+
 __all__ = ["DateMatch", "find_dates"]
 
 _DATA = json.loads((Path(__file__).resolve().parents[1] / "data" / "dates.json").read_text("utf-8"))
@@ -138,12 +140,16 @@ class _Context:
         return best[1] if best else None
 
     def _find_markers(self) -> list[tuple[int, int, str]]:
-        markers = [(m.start(), m.end(), "future") for m in _FUTURE.finditer(self.text)]
-        for m in _WORD.finditer(self.text):
-            word = m.group(0).lower()
-            if not (word in _PAST_WORDS or (word.endswith("ed") and len(word) > 3 and word not in _NON_PAST_ED)):
+        text = self.text
+        markers = [(m.start(), m.end(), "future") for m in _FUTURE.finditer(text)]
+        # A past marker is a whole ASCII word (letters only, no word character or apostrophe beside
+        # it) that is an irregular past form, or that ends in "ed", has four letters or more and is
+        # not a known non-verb ("hundred").
+        for m in _PAST_CANDIDATE.finditer(text):
+            word = m.group().lower()
+            if word in _NON_PAST_ED and word not in _PAST_WORDS:
                 continue
-            if self.text[max(0, m.start() - 3) : m.start()].lower() == "be ":
+            if text[max(0, m.start() - 3) : m.start()].lower() == "be ":
                 continue
             markers.append((m.start(), m.end(), "past"))
         markers.sort()
@@ -151,10 +157,19 @@ class _Context:
 
 
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“'‘(]?[A-Z])|\n")
+# Tries instead of flat alternations (the same matches, see textpatterns.trie_alternation): these
+# two scans run over every article with a weekday or a month-day in it.
 _FUTURE = re.compile(
     rf"(?=[{''.join(sorted({w[0].lower() + w[0].upper() for w in _DATA['future_markers']}))}'’])"
-    rf"(?:(?<![\w'’])(?:{_alt(_DATA['future_markers'])})|['’]ll)(?![\w'’])", _I)
-_WORD = re.compile(r"(?<![\w'’])[A-Za-z]+(?![\w'’])")
+    rf"(?:(?<![\w'’])(?:{trie_alternation(_DATA['future_markers'])})|['’]ll)(?![\w'’])", _I)
+# The words _find_markers keeps, found by the regex engine instead of a Python loop over every word.
+# ASCII-only case folding, as str.lower() on an [A-Za-z] word gives (re.IGNORECASE would also let
+# "ſ" or "K" (the Kelvin sign) in).
+_PAST_CANDIDATE = re.compile(
+    r"(?<![\w'’])(?:[A-Za-z]{2,}[eE][dD]|"
+    + trie_alternation([w.lower() for w in _DATA["past_irregular_verbs"]], token=lambda ch: f"[{ch}{ch.upper()}]")
+    + r")(?![\w'’])"
+)
 _PAST_WORDS = frozenset(w.lower() for w in _DATA["past_irregular_verbs"])
 
 
