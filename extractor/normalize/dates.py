@@ -29,11 +29,11 @@ import bisect
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..textpatterns import trie_alternation
+from ..textpatterns import caseless, caseless_alternation, trie_alternation
 
 __all__ = ["DateMatch", "find_dates"]
 
@@ -96,8 +96,9 @@ class _Context:
     text: str
     ref: dt.date | None
     _bounds: list[int] | None = None
-    _markers: list[tuple[int, int, str]] | None = None
-    _marker_starts: list[int] | None = None
+    # Tense markers by the sentence range they were looked for in: most texts need them in a few
+    # sentences only, and scanning the whole text was the largest cost of an article's dates.
+    _markers: dict[tuple[int, int], tuple[list[tuple[int, int, str]], list[int]]] = field(default_factory=dict)
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         if self._bounds is None:
@@ -119,16 +120,18 @@ class _Context:
             return "future"
         if before in _PAST_PREPOSITIONS:
             return "past"
-        s, e = self.sentence(start, end)
+        s0, e0 = s, e = self.sentence(start, end)
         if reach is not None:
             s, e = max(s, start - reach), min(e, end + reach)
-        if self._markers is None:
-            self._markers = self._find_markers()
-            self._marker_starts = [m[0] for m in self._markers]
+        cached = self._markers.get((s0, e0))
+        if cached is None:
+            found = self._find_markers(s0, e0)
+            cached = self._markers[(s0, e0)] = (found, [m[0] for m in found])
+        markers, marker_starts = cached
         best: tuple[int, str] | None = None
-        i = bisect.bisect_left(self._marker_starts, s)
-        while i < len(self._markers) and self._markers[i][0] < e:
-            m_start, m_end, kind = self._markers[i]
+        i = bisect.bisect_left(marker_starts, s)
+        while i < len(markers) and markers[i][0] < e:
+            m_start, m_end, kind = markers[i]
             i += 1
             if m_end > e or (m_start < end and start < m_end):
                 continue
@@ -139,13 +142,24 @@ class _Context:
                 best = (dist, kind)
         return best[1] if best else None
 
-    def _find_markers(self) -> list[tuple[int, int, str]]:
+    def _find_markers(self, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+        """The tense markers that start in text[start:end], sorted; start and end are sentence
+        bounds. No marker can span a bound (none holds a newline or a sentence-final punctuation
+        mark followed by a space), so these are exactly the markers of a whole-text scan that start
+        there. The scan runs without endpos, so the lookarounds at the edges see the real text."""
         text = self.text
-        markers = [(m.start(), m.end(), "future") for m in _FUTURE.finditer(text)]
+        end = len(text) if end is None else end
+        markers = []
+        for m in _FUTURE.finditer(text, start):
+            if m.start() >= end:
+                break
+            markers.append((m.start(), m.end(), "future"))
         # A past marker is a whole ASCII word (letters only, no word character or apostrophe beside
         # it) that is an irregular past form, or that ends in "ed", has four letters or more and is
         # not a known non-verb ("hundred").
-        for m in _PAST_CANDIDATE.finditer(text):
+        for m in _PAST_CANDIDATE.finditer(text, start):
+            if m.start() >= end:
+                break
             word = m.group().lower()
             if word in _NON_PAST_ED and word not in _PAST_WORDS:
                 continue
@@ -161,7 +175,7 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“'‘(]?[A-Z])|\n")
 # two scans run over every article with a weekday or a month-day in it.
 _FUTURE = re.compile(
     rf"(?=[{''.join(sorted({w[0].lower() + w[0].upper() for w in _DATA['future_markers']}))}'’])"
-    rf"(?:(?<![\w'’])(?:{trie_alternation(_DATA['future_markers'])})|['’]ll)(?![\w'’])", _I)
+    rf"(?:(?<![\w'’])(?:{trie_alternation(w.lower() for w in _DATA['future_markers'])})|['’]ll)(?![\w'’])", _I)
 # The words _find_markers keeps, found by the regex engine instead of a Python loop over every word.
 # ASCII-only case folding, as str.lower() on an [A-Za-z] word gives (re.IGNORECASE would also let
 # "ſ" or "K" (the Kelvin sign) in).
@@ -645,10 +659,19 @@ _FIRST_CHARS = [
 assert len(_FIRST_CHARS) == len(_RULES)
 _RULES = [(re.compile(f"(?=[{first}])(?<![A-Za-z0-9])(?:{p.pattern})", p.flags), handler)
           for (p, handler), first in zip(_RULES, _FIRST_CHARS)]
-# Rules that start with a number word ("a", "two", ...) are costly to scan: run them only in
-# windows around a unit word (day, weeks, year...), which each of their matches contains.
-_UNIT_WORD = re.compile(r"(?i)(?<![A-Za-z])(?:day|week|month|year|decade|fortnight)s?(?![A-Za-z])")
-_UNIT_WINDOW_BEFORE, _UNIT_WINDOW_AFTER = 48, 12
+# Anchored rules: every match of such a rule contains an anchor word (a unit word like "day" or
+# "years"; a month name), starts within BEFORE characters before it, and its match and
+# lookaheads end within AFTER characters after it (the longest forms, "earlier in the beginning
+# of the following year", "Wednesday, the 23rd of", reach about 45 before; single spaces assumed).
+# Such rules are scanned only in windows around their anchors instead of over the whole text:
+# a date-free stretch of an article costs one anchor scan instead of one scan per rule.
+# Unit words anchor the number-word rules ("a", "two" start them), "last/next/this week", "the
+# past year", "the year before", "the same day".
+_UNIT_WORD = re.compile(caseless_alternation(["day", "week", "month", "year", "decade", "fortnight"])
+                        + caseless("s") + "?(?![A-Za-z])")
+# Month names, case-sensitive like _MON ("may" and "march" are verbs).
+_MONTH_WORD = re.compile(rf"(?:{trie_alternation(_DATA['months'])})(?![A-Za-z])")
+_ANCHORS = {"unit": (_UNIT_WORD, 64, 16), "month": (_MONTH_WORD, 64, 32)}
 # Rules that can only match where a rare literal occurs are skipped on texts without it.
 _GATES = {i: re.compile(g) for i, g in {
     4: r"[0-9]-[0-9]", 5: r"[0-9]/[0-9]", 9: r"['’][0-9]", 11: r"[Qq][1-4]", 12: r"Q[1-4]",
@@ -665,14 +688,23 @@ _WORD_GATES = {
 }
 # Weekday names are matched case-sensitively, like month names.
 _CASED_GATES = {14: tuple(_DATA["weekdays"])}
-_WINDOWED = frozenset(i for i, (p, h) in enumerate(_RULES)
-                      if h in (_ago, _duration, _range_start) or "olds" in p.pattern)
+_ANCHORED_BY = {
+    **{i: "unit" for i, (p, h) in enumerate(_RULES)
+       if h in (_ago, _duration, _range_start, _relative_unit, _past_unit, _relative_year_phrase, _anaphor)
+       or "olds" in p.pattern},
+    # Every rule with a month name has it as a mandatory part (tests/normalize check this).
+    **{i: "month" for i, (p, h) in enumerate(_RULES) if "(?P<mon>" in p.pattern},
+}
 
 
-def _unit_windows(text: str) -> list[tuple[int, int]]:
+def _anchor_windows(text: str, anchor: re.Pattern, before: int, after: int) -> list[tuple[int, int]]:
     windows: list[tuple[int, int]] = []
-    for m in _UNIT_WORD.finditer(text):
-        s, e = max(0, m.start() - _UNIT_WINDOW_BEFORE), min(len(text), m.end() + _UNIT_WINDOW_AFTER)
+    for m in anchor.finditer(text):
+        # The anchor must start a word. Checked here rather than by a leading lookbehind, which
+        # would keep the regex engine from skipping ahead to the anchors' first letters.
+        if m.start() and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha():
+            continue
+        s, e = max(0, m.start() - before), min(len(text), m.end() + after)
         if windows and s <= windows[-1][1]:
             windows[-1] = (windows[-1][0], e)
         else:
@@ -689,16 +721,18 @@ def _as_date(ref) -> dt.date | None:
 
 
 def find_dates(
-    text: str, ref_date: dt.date | None, *, exclude: Sequence[tuple[int, int]] = ()
+    text: str, ref_date: dt.date | None, *, exclude: Sequence[tuple[int, int]] = (), anchor_windows: bool = True
 ) -> list[DateMatch]:
-    """Every date expression in text, sorted by start, non-overlapping (the longest wins)."""
+    """Every date expression in text, sorted by start, non-overlapping (the longest wins).
+
+    anchor_windows=False scans every rule over the whole text: slower, and the reference that the
+    windows are tested against (tests/normalize/test_dates_windows.py)."""
     if not isinstance(text, str) or not text:
         return []
     ctx = _Context(text, _as_date(ref_date))
     spans = [(int(s), int(e)) for s, e in exclude]
     candidates: list[tuple[int, int, int, Result]] = []
-    unit_windows = _unit_windows(text)
-    whole = [(0, len(text))]
+    windows = {"whole": [(0, len(text))]}
     low = text.lower()
     if "ſ" in low:
         low = low.replace("ſ", "s")
@@ -712,8 +746,10 @@ def find_dates(
         gate = _GATES.get(priority)
         if gate is not None and not gate.search(text):
             continue
-        for m in (m for ws, we in (unit_windows if priority in _WINDOWED else whole)
-                  for m in pattern.finditer(text, ws, we)):
+        anchor = _ANCHORED_BY.get(priority, "whole") if anchor_windows else "whole"
+        if anchor not in windows:
+            windows[anchor] = _anchor_windows(text, *_ANCHORS[anchor])
+        for m in (m for ws, we in windows[anchor] for m in pattern.finditer(text, ws, we)):
             start, end = m.span()
             if start == end or any(s < end and start < e for s, e in spans):
                 continue

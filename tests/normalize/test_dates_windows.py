@@ -1,0 +1,106 @@
+"""find_dates scans its anchored rules (month names, unit words) only in windows around their
+anchors. These tests hold the windowed scan to the whole-text scan on real and distorted text."""
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import random
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractor.normalize import dates
+from extractor.textpatterns import _FOLD_EXTRAS, caseless_alternation
+
+ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("build_corpus", ROOT / "benchmarks" / "build_corpus.py")
+BC = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(BC)
+
+REFS = [dt.date(2025, 4, 16), dt.date(2010, 1, 1), None]
+
+
+def _same(text: str, ref) -> bool:
+    return dates.find_dates(text, ref) == dates.find_dates(text, ref, anchor_windows=False)
+
+
+def _variants(text: str) -> list[str]:
+    return [text, text.upper(), text.swapcase(), text.replace(" ", "  "), text.replace(" ", " \n "),
+            text.replace("s", "ſ")]
+
+
+@pytest.mark.slow
+def test_windows_equal_whole_text_scan_on_the_project_corpora():
+    texts = [a["text"] for a in BC.corpus_articles()]
+    assert len(texts) > 50
+    for i, text in enumerate(texts):
+        for variant in _variants(text):
+            assert _same(variant, REFS[i % 3]), text[:80]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not BC.meantime_dir().is_dir(), reason="MEANTIME not found beside the checkout")
+def test_windows_equal_whole_text_scan_on_meantime():
+    texts = [a["text"] for a in BC.meantime_articles()]
+    rnd = random.Random(7)
+    sentences = [s for t in texts for s in re.split(r"(?<=[.!?])\s+", t)]
+    texts += [" ".join(rnd.sample(sentences, 5)) for _ in range(200)]
+    for i, text in enumerate(texts):
+        for variant in _variants(text):
+            assert _same(variant, REFS[i % 3]), text[:80]
+
+
+# The longest forms the windows must hold, with a date-free stretch around them.
+_LONG_FORMS = [
+    "earlier in the beginning of the following year", "later in the second half of the next month",
+    "Wednesday, the 23rd of September, 2025", "Wednesday, September 23rd, 2025", "the fourth week of September, 2025",
+    "September of next year", "over the past decade", "the twelve months previous", "the same period a year earlier",
+    "that same day", "twenty-five to thirty calendar days", "a 70-year-old", "three weeks ago", "early-September 2024",
+    "the day after", "the end of the year", "5 percent in May 2", "Sept. 3 at 4 p.m.",
+]
+_FILLER = "Officials spoke at length about the weather and other matters of no consequence to anyone. " * 2
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_LONG_FORMS), min_size=1, max_size=4), st.sampled_from([" ", "  ", "\n", ", "]),
+       st.sampled_from(REFS))
+def test_windows_hold_the_longest_forms(forms, sep, ref):
+    text = _FILLER + sep.join(forms) + ". " + _FILLER
+    assert _same(text, ref)
+
+
+# -- caseless_alternation == a case-insensitive alternation ------------------------------------------------
+
+_WORDS = st.lists(st.text(alphabet="adiksyAKS", min_size=1, max_size=4), min_size=1, max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WORDS, st.text(alphabet="adiksyAKS .İıKſ", max_size=30))
+def test_caseless_alternation_matches_as_ignorecase(words, text):
+    fast = re.compile(caseless_alternation(words))
+    flat = re.compile("(?i:" + "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) + ")")
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in flat.finditer(text)]
+
+
+@pytest.mark.slow
+def test_fold_extras_are_every_non_ascii_match_of_an_ascii_letter():
+    every_char = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    found = set()
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        found |= {ch for ch in re.findall(letter, every_char, re.IGNORECASE) if not ch.isascii()}
+    assert found == set(_FOLD_EXTRAS)
+
+
+def test_month_anchored_rules_need_a_month_name():
+    """A month-anchored rule must not match where no month name is (else the windows would miss it)."""
+    month_rules = [dates._RULES[i][0] for i, a in dates._ANCHORED_BY.items() if a == "month"]
+    assert month_rules
+    probes = ["the 23rd of 2025", "Wednesday, 23, 2025", "early 2025", "next year of", "the first week of 2025",
+              "mid-2024", "23 of 2025", "last Tuesday", "3/4/2025", "2025-04-02"]
+    for rule in month_rules:
+        for probe in probes:
+            for m in rule.finditer(probe):
+                assert dates._MONTH_WORD.search(m.group()), (rule.pattern[:60], probe)
