@@ -671,13 +671,16 @@ _UNIT_WORD = re.compile(caseless_alternation(["day", "week", "month", "year", "d
                         + caseless("s") + "?(?![A-Za-z])")
 # Month names, case-sensitive like _MON ("may" and "march" are verbs).
 _MONTH_WORD = re.compile(rf"(?:{trie_alternation(_DATA['months'])})(?![A-Za-z])")
-_ANCHORS = {"unit": (_UNIT_WORD, 64, 16), "month": (_MONTH_WORD, 64, 32)}
-# Rules that can only match where a rare literal occurs are skipped on texts without it.
+# Digit runs anchor the numeric rules (years, "Q1", "'09", money, percentages, times of day), which
+# start at most a few characters before their first digit ("mid-", "US$", "class of '").
+_DIGITS = re.compile(r"[0-9]+")
+# name -> (anchor, characters before, characters after, the anchor must start a word)
+_ANCHORS = {"unit": (_UNIT_WORD, 64, 16, True), "month": (_MONTH_WORD, 64, 32, True), "digits": (_DIGITS, 16, 32, False)}
+# Rules that can only match where a rare literal occurs are skipped on texts without it (the
+# anchored rules need no such gate: their windows are empty or small).
 _GATES = {i: re.compile(g) for i, g in {
     4: r"[0-9]-[0-9]", 5: r"[0-9]/[0-9]", 9: r"['’][0-9]", 11: r"[Qq][1-4]", 12: r"Q[1-4]",
-    21: r"Christmas|New Year|Independence Day|Boxing Day", 23: r" of (?:next|last|this) year",
-    24: r"(?i)the (?:year|twelve|12)", 25: r"(?i)week of", 26: r"(?i)same|that day|the day",
-    29: r"[$€£¥]", 30: r"[0-9]", 31: r"[0-9]", 32: r":",
+    21: r"Christmas|New Year|Independence Day|Boxing Day", 29: r"[$€£¥]", 32: r":",
 }.items()}
 # Cheaper still: rules whose every match contains one of these words (case-insensitively, as the
 # rules match) are skipped on texts whose lower-cased form holds none of them ("ſ" counts as "s"
@@ -694,15 +697,17 @@ _ANCHORED_BY = {
        or "olds" in p.pattern},
     # Every rule with a month name has it as a mandatory part (tests/normalize check this).
     **{i: "month" for i, (p, h) in enumerate(_RULES) if "(?P<mon>" in p.pattern},
+    **{i: "digits" for i, (p, h) in enumerate(_RULES)
+       if h in (_year, _short_year, _q_quarter, _iso_date, _us_numeric) or (h is _block and "olds" not in p.pattern)},
 }
 
 
-def _anchor_windows(text: str, anchor: re.Pattern, before: int, after: int) -> list[tuple[int, int]]:
+def _anchor_windows(text: str, anchor: re.Pattern, before: int, after: int, word_start: bool) -> list[tuple[int, int]]:
     windows: list[tuple[int, int]] = []
     for m in anchor.finditer(text):
-        # The anchor must start a word. Checked here rather than by a leading lookbehind, which
+        # A word anchor must start a word. Checked here rather than by a leading lookbehind, which
         # would keep the regex engine from skipping ahead to the anchors' first letters.
-        if m.start() and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha():
+        if word_start and m.start() and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha():
             continue
         s, e = max(0, m.start() - before), min(len(text), m.end() + after)
         if windows and s <= windows[-1][1]:

@@ -60,6 +60,8 @@ _LONG_FORMS = [
     "September of next year", "over the past decade", "the twelve months previous", "the same period a year earlier",
     "that same day", "twenty-five to thirty calendar days", "a 70-year-old", "three weeks ago", "early-September 2024",
     "the day after", "the end of the year", "5 percent in May 2", "Sept. 3 at 4 p.m.",
+    "US$ 1,234,567.89 billion", "the mid-1990s", "the class of '09", "Q1 2025", "2025-Q3", "40.5 per cent",
+    "11:30 a.m. EST", "12/31/2024", "2024-12-31", "1,000,000,000,000 percent", "late-2024", "in '98",
 ]
 _FILLER = "Officials spoke at length about the weather and other matters of no consequence to anyone. " * 2
 
