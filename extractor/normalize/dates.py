@@ -143,23 +143,19 @@ class _Context:
         return best[1] if best else None
 
     def _find_markers(self, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
-        """The tense markers that start in text[start:end], sorted; start and end are sentence
-        bounds. No marker can span a bound (none holds a newline or a sentence-final punctuation
-        mark followed by a space), so these are exactly the markers of a whole-text scan that start
-        there. The scan runs without endpos, so the lookarounds at the edges see the real text."""
+        """The tense markers in text[start:end], sorted; start and end are sentence bounds.
+
+        No marker can span a bound or end at one (markers end in a letter; none holds a newline or
+        a sentence-final punctuation mark followed by a space, and the character before a bound is
+        whitespace), so these are exactly the markers of a whole-text scan that start there, and
+        the scan can stop at the bound."""
         text = self.text
         end = len(text) if end is None else end
-        markers = []
-        for m in _FUTURE.finditer(text, start):
-            if m.start() >= end:
-                break
-            markers.append((m.start(), m.end(), "future"))
+        markers = [(m.start(), m.end(), "future") for m in _FUTURE.finditer(text, start, end)]
         # A past marker is a whole ASCII word (letters only, no word character or apostrophe beside
         # it) that is an irregular past form, or that ends in "ed", has four letters or more and is
         # not a known non-verb ("hundred").
-        for m in _PAST_CANDIDATE.finditer(text, start):
-            if m.start() >= end:
-                break
+        for m in _PAST_CANDIDATE.finditer(text, start, end):
             word = m.group().lower()
             if word in _NON_PAST_ED and word not in _PAST_WORDS:
                 continue
@@ -673,7 +669,9 @@ _UNIT_WORD = re.compile(caseless_alternation(["day", "week", "month", "year", "d
 _MONTH_WORD = re.compile(rf"(?:{trie_alternation(_DATA['months'])})(?![A-Za-z])")
 # Digit runs anchor the numeric rules (years, "Q1", "'09", money, percentages, times of day), which
 # start at most a few characters before their first digit ("mid-", "US$", "class of '").
-_DIGITS = re.compile(r"[0-9]+")
+# One match per cluster of digits less than 16 + 32 characters apart, whose windows would merge
+# anyway: the regex engine chains them instead of a Python loop over every digit run.
+_DIGITS = re.compile(r"[0-9](?:[\s\S]{0,48}?[0-9])*")
 # name -> (anchor, characters before, characters after, the anchor must start a word)
 _ANCHORS = {"unit": (_UNIT_WORD, 64, 16, True), "month": (_MONTH_WORD, 64, 32, True), "digits": (_DIGITS, 16, 32, False)}
 # Rules that can only match where a rare literal occurs are skipped on texts without it (the

@@ -106,3 +106,19 @@ def test_month_anchored_rules_need_a_month_name():
         for probe in probes:
             for m in rule.finditer(probe):
                 assert dates._MONTH_WORD.search(m.group()), (rule.pattern[:60], probe)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["1", "23", " ", "\n", ".", "x" * 20, "y" * 47, "z" * 48, "w" * 49]), max_size=30))
+def test_digit_clusters_give_the_windows_of_every_digit_run(pieces):
+    """The digit anchor chains runs in the regex; the windows must be those of run-by-run merging."""
+    text = "".join(pieces)
+    _, before, after, _ = dates._ANCHORS["digits"]
+    expected: list[tuple[int, int]] = []
+    for m in re.finditer(r"[0-9]+", text):
+        s, e = max(0, m.start() - before), min(len(text), m.end() + after)
+        if expected and s <= expected[-1][1]:
+            expected[-1] = (expected[-1][0], e)
+        else:
+            expected.append((s, e))
+    assert dates._anchor_windows(text, *dates._ANCHORS["digits"]) == expected
