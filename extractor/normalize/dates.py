@@ -166,7 +166,9 @@ class _Context:
         return markers
 
 
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“'‘(]?[A-Z])|\n")
+# Written to start with a character class (one branch per first character) so that the regex engine
+# skips ahead to candidates: the same matches as r"[.!?]["'”’)]*\s+(?=["“'‘(]?[A-Z])|\n".
+_SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])[\"'”’)]*\s+(?=[\"“'‘(]?[A-Z])|(?<=\n))")
 # Tries instead of flat alternations (the same matches, see textpatterns.trie_alternation): these
 # two scans run over every article with a weekday or a month-day in it.
 _FUTURE = re.compile(
