@@ -21,7 +21,6 @@ how to run on a cluster.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import shutil
 import sys
@@ -39,15 +38,13 @@ from .api import Extractor, Outcome
 from .errors import Errors, TariffwireError
 from .ingest.article import Article
 from .run import (
-    ERRORS_FILE,
     Progress,
     RunSummary,
     _batched,
-    _write_db,
     check_settings,
     config_error_reason,
     inputs_key,
-    outcome_entries,
+    write_batch,
 )
 from .writers.jsonl import JournaledWriter, OutdirLock, prepare_outdir
 
@@ -311,30 +308,14 @@ def _result(future) -> PartitionResult:
 
 def _write_partition(result: PartitionResult, summary: RunSummary, writer: JournaledWriter, db_sink,
                      staging: Optional[Path]) -> None:
-    """Append one partition's records, as run.run_extract appends a batch's."""
+    """Append one partition's records through run.write_batch, as a local run appends a batch's."""
     outcomes = result.outcomes
-    if db_sink is not None:
-        refused_before = sum(o.error is not None for o in outcomes)
-        _write_db(db_sink, outcomes)
-        if staging is not None and sum(o.error is not None for o in outcomes) != refused_before:
-            write_partition_tables(outcomes, staging, result.part)  # the database refused some: drop them here too
-    articles, events, errors = [], [], []
-    for o in outcomes:
-        status, entries = outcome_entries(o)
-        summary.read += 1
-        summary.warnings += sum(1 for e in entries if e["level"] == "warning")
-        errors.extend(json.dumps(e, ensure_ascii=False, sort_keys=True) for e in entries)
-        if status != "written":
-            setattr(summary, status, getattr(summary, status) + 1)
-            continue
-        summary.written += 1
-        summary.events += len(o.events)
-        summary.prefiltered += int(o.prefiltered)
-        articles.append(o.record.model_dump_json())
-        events.extend(e.model_dump_json() for e in o.events)
-    writer.append("articles.jsonl", articles)
-    writer.append("events.jsonl", events)
-    writer.append(ERRORS_FILE, errors)
+
+    def rewrite_part() -> None:  # some articles were dropped on the client: drop them from the part too
+        if staging is not None:
+            write_partition_tables(outcomes, staging, result.part)
+
+    write_batch(outcomes, summary, writer, db_sink, on_dropped=rewrite_part)
 
 
 def _publish_dataset(outdir: Path, staging: Path, parts: int) -> list[Path]:

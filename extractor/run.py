@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
-import os
 import re
 import sys
 import time
@@ -415,6 +414,41 @@ def _write_db(db_sink, outcomes: list[Outcome]) -> None:
             o.record, o.events = None, []
 
 
+def write_batch(outcomes: list[Outcome], summary: RunSummary, writer, db_sink, *,
+                on_dropped: Optional[Callable[[], None]] = None) -> None:
+    """Append one batch's records to the JSONL files (and the database), counting them in summary.
+
+    Serializing comes first, then the database, so that both hold the same records: an article
+    that cannot be serialized, or that the database refuses, fails alone and goes to errors.jsonl.
+    `on_dropped` is called when that happened to any article of the batch (the dask engine then
+    rewrites the Parquet part its worker already wrote). Both engines write through here.
+    """
+    had_record = sum(o.record is not None for o in outcomes)
+    lines = {id(o): _serialize(o) for o in outcomes}
+    if db_sink is not None:
+        _write_db(db_sink, outcomes)
+    if on_dropped is not None and sum(o.record is not None for o in outcomes) != had_record:
+        on_dropped()
+    articles, events, errors = [], [], []
+    for o in outcomes:
+        status, entries = outcome_entries(o)
+        summary.read += 1
+        summary.warnings += sum(1 for e in entries if e["level"] == "warning")
+        errors.extend(error_line(e) for e in entries)
+        if status != "written":
+            setattr(summary, status, getattr(summary, status) + 1)
+            continue
+        summary.written += 1
+        summary.events += len(o.events)
+        summary.prefiltered += int(o.prefiltered)
+        article_line, event_lines = lines[id(o)]
+        articles.append(article_line)
+        events.extend(event_lines)
+    writer.append("articles.jsonl", articles)
+    writer.append("events.jsonl", events)
+    writer.append(ERRORS_FILE, errors)
+
+
 # -- the job ---------------------------------------------------------------------------------------
 
 def _preflight(extractor: Extractor) -> None:
@@ -489,29 +523,9 @@ def run_extract(
         done = writer.items_done
         for outcomes in process_stream(extractor, items, batch_size=settings["batch_size"],
                                        n_process=settings["n_process"], prefilter=settings["prefilter"]):
-            lines = {id(o): _serialize(o) for o in outcomes}  # first: the database gets only what the JSONL gets
-            if db_sink is not None:
-                _write_db(db_sink, outcomes)
-            articles, events, errors = [], [], []
-            for o in outcomes:
-                status, entries = outcome_entries(o)
-                summary.read += 1
-                summary.warnings += sum(1 for e in entries if e["level"] == "warning")
-                errors.extend(error_line(e) for e in entries)
-                if status != "written":
-                    setattr(summary, status, getattr(summary, status) + 1)
-                    continue
-                summary.written += 1
-                summary.events += len(o.events)
-                summary.prefiltered += int(o.prefiltered)
-                article_line, event_lines = lines[id(o)]
-                articles.append(article_line)
-                events.extend(event_lines)
             done += len(outcomes)
             try:
-                writer.append("articles.jsonl", articles)
-                writer.append("events.jsonl", events)
-                writer.append(ERRORS_FILE, errors)
+                write_batch(outcomes, summary, writer, db_sink)
                 writer.commit(done, summary.counts())
             except OSError as exc:  # a full disk, say: what the journal holds stays good for --resume
                 raise TariffwireError(Errors.E021.format(path=outdir, reason=exc.strerror or exc)) from exc
