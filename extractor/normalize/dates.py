@@ -511,7 +511,7 @@ def _duration(m: re.Match, ctx: _Context) -> Result | None:
 def _past_unit(m: re.Match, ctx: _Context) -> Result | None:
     unit = m.group("unit").lower()
     code = _UNITS[unit]
-    return (f"P10Y" if code == "10Y" else f"P1{code}"), DURATION
+    return ("P10Y" if code == "10Y" else f"P1{code}"), DURATION
 
 
 def _holiday(m: re.Match, ctx: _Context) -> Result | None:

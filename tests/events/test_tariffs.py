@@ -1,5 +1,4 @@
 """Tariff binding rules on sentences written for these tests (no corpus text)."""
-import datetime as dt
 
 import pytest
 
