@@ -11,6 +11,10 @@ own peak RSS:
   tw-off-1 / tw-off-2 `run_extract` with --no-prefilter and --n-process 1 | 2
   tw-on-1             `run_extract` with the prefilter (the default)
   dask-off-2          `run_dask` with --no-prefilter on a LocalCluster of 2 worker processes
+  paired-1            in one process, over 10 slices of the corpus in turn: bare spaCy, `run_extract`
+                      with the prefilter, `run_extract` without it (the order rotates every slice);
+                      the ratios of the sums. The machine's speed drifts by up to 30% over minutes,
+                      and these paired slices, seconds apart, see the same drift.
 
 What is timed: bare spaCy, the `nlp.pipe` loop over texts already in memory; tariffwire, the whole
 batch job (reading the JSONL, NER, rules, records, writing and fsyncing articles/events/errors
@@ -45,7 +49,9 @@ for p in (str(ROOT), str(HERE)):
 
 TARGETS = {  # the issue's targets, ratios from one run
     "tw_off_vs_spacy": 0.8,
+    "tw_off_vs_spacy_paired": 0.8,
     "prefilter_vs_spacy": 5.0,
+    "prefilter_vs_spacy_paired": 5.0,
     "tw_2_vs_1": 1.6,
     "dask_2_vs_tw_1": 1.5,
 }
@@ -57,6 +63,10 @@ MEASUREMENTS = {
     "tw-on-1": {"kind": "tariffwire", "n_process": 1, "prefilter": True},
     "tw-off-2": {"kind": "tariffwire", "n_process": 2, "prefilter": False},
     "dask-off-2": {"kind": "dask", "n_process": 2, "prefilter": False},
+    # Bare spaCy, tariffwire with and without the prefilter, taken in turns over the same slices
+    # of the corpus in one process: the machine's speed drifts over minutes (here by up to 30%),
+    # and paired slices a few seconds apart see the same drift.
+    "paired-1": {"kind": "paired", "n_process": 1, "slices": 10},
 }
 
 
@@ -180,11 +190,46 @@ def child_dask(spec: dict, corpus: Path, workdir: Path) -> dict:
             "summary": summary.line(), "prefiltered": summary.prefiltered, "events": summary.events}
 
 
+def child_paired(spec: dict, corpus: Path, workdir: Path) -> dict:
+    from extractor.nlp.ner import SpacyNer
+    from extractor.run import run_extract
+
+    configs = {"tw-on": _config({**spec, "prefilter": True}), "tw-off": _config({**spec, "prefilter": False})}
+    load = _warm_local(configs["tw-on"], corpus)
+    ner_cfg = configs["tw-on"]["nlp"]["ner"]
+    nlp = SpacyNer(ner_cfg["model"], ner_cfg["enable"], ner_cfg["batch_size"]).nlp  # the warmed pipeline
+    lines = [line for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
+    k = max(1, min(spec["slices"], len(lines)))
+    bounds = [round(i * len(lines) / k) for i in range(k + 1)]
+    sides = ["spacy", "tw-on", "tw-off"]
+    totals = {side: {"seconds": 0.0, "cpu_seconds": 0.0, "articles": 0} for side in sides}
+    for i in range(k):
+        piece = lines[bounds[i]:bounds[i + 1]]
+        path = workdir / f"slice-{i}.jsonl"
+        path.write_text("\n".join(piece) + "\n", encoding="utf-8")
+        texts = [json.loads(line)["text"] for line in piece]
+        # The order turns every slice, so that no side is always first (or always has the
+        # spaCy vocabulary warmed by another side on these texts).
+        for side in sides[i % 3:] + sides[:i % 3]:
+            c0, t0 = _cpu_seconds(), time.perf_counter()
+            if side == "spacy":
+                n = sum(1 for _ in nlp.pipe(texts, batch_size=ner_cfg["batch_size"]))
+            else:
+                n = run_extract([str(path)], workdir / f"{side}-{i}", configs[side], progress=None).read
+            totals[side]["seconds"] += time.perf_counter() - t0
+            totals[side]["cpu_seconds"] += _cpu_seconds() - c0
+            totals[side]["articles"] += n
+    return {"articles": len(lines), "seconds": sum(t["seconds"] for t in totals.values()), "load_seconds": load,
+            "sides": totals, "slices": k}
+
+
 def run_child(spec: dict, corpus: Path, workdir: Path) -> dict:
     if spec["kind"] == "spacy":
         result = child_spacy(spec, corpus)
     elif spec["kind"] == "tariffwire":
         result = child_tariffwire(spec, corpus, workdir)
+    elif spec["kind"] == "paired":
+        result = child_paired(spec, corpus, workdir)
     else:
         result = child_dask(spec, corpus, workdir)
     return {**result, **_peak_rss_mb()}
@@ -275,6 +320,15 @@ def main(argv: Optional[list[str]] = None) -> None:
                       f"{result['seconds']:7.1f}s {cpu_text}  peak RSS {result['peak_rss_mb']:6.0f} MiB "
                       f"(largest child {result['children_peak_rss_mb']:.0f} MiB)  load {result['load_seconds']:.1f}s, not timed",
                       flush=True)
+                for side, total in result.get("sides", {}).items():
+                    print(f"    {side:10s} {total['articles'] / total['seconds']:8.1f} articles/s "
+                          f"{stats['words'] * total['articles'] / stats['articles'] / total['seconds']:9.0f} words/s "
+                          f"{total['seconds']:7.1f}s {1000 * total['cpu_seconds'] / total['articles']:6.1f} CPU-ms/article",
+                          flush=True)
+                if "sides" in result:
+                    paired = paired_ratios(result)
+                    print(f"    this round: prefilter / bare spaCy {paired['prefilter_vs_spacy_paired']:.2f}x, "
+                          f"--no-prefilter / bare spaCy {paired['tw_off_vs_spacy_paired']:.2f}x", flush=True)
         report["load_after"] = os.getloadavg()
         report["ratios"] = ratios(report["runs"])
         report["cpu_ratios"] = cpu_ratios(report["runs"])
@@ -294,15 +348,27 @@ def ratios(runs: dict) -> dict:
     def ratio(a, b):
         return rate(a) / rate(b) if rate(a) and rate(b) else None
 
+    # The paired run whose rounds took least time overall (the machine at its fastest), as for
+    # the other measurements.
+    paired = paired_ratios(runs["paired-1"]) if "paired-1" in runs else {}
     return {
         "tw_off_vs_spacy": ratio("tw-off-1", "spacy-1"),
+        "tw_off_vs_spacy_paired": paired.get("tw_off_vs_spacy_paired"),
         "prefilter_vs_spacy": ratio("tw-on-1", "spacy-1"),
+        "prefilter_vs_spacy_paired": paired.get("prefilter_vs_spacy_paired"),
         "prefilter_vs_tw_off": ratio("tw-on-1", "tw-off-1"),
         "tw_2_vs_1": ratio("tw-off-2", "tw-off-1"),
         "spacy_2_vs_1": ratio("spacy-2", "spacy-1"),
         "dask_2_vs_tw_1": ratio("dask-off-2", "tw-off-1"),
         "dask_2_vs_tw_2": ratio("dask-off-2", "tw-off-2"),
     }
+
+
+def paired_ratios(result: dict) -> dict:
+    """Throughput ratios of one paired run (the same slices, taken in turns in one process)."""
+    rate = {side: t["articles"] / t["seconds"] for side, t in result["sides"].items()}
+    return {"prefilter_vs_spacy_paired": rate["tw-on"] / rate["spacy"],
+            "tw_off_vs_spacy_paired": rate["tw-off"] / rate["spacy"]}
 
 
 def cpu_ratios(runs: dict) -> dict:
@@ -324,7 +390,9 @@ def cpu_ratios(runs: dict) -> dict:
 def print_ratios(values: dict, by_cpu: Optional[dict] = None) -> None:
     labels = {
         "tw_off_vs_spacy": "tariffwire --no-prefilter / bare spaCy (1 process)",
+        "tw_off_vs_spacy_paired": "  the same, paired slices in one process",
         "prefilter_vs_spacy": "tariffwire with prefilter / bare spaCy over all articles",
+        "prefilter_vs_spacy_paired": "  the same, paired slices in one process",
         "prefilter_vs_tw_off": "tariffwire with prefilter / without",
         "tw_2_vs_1": "tariffwire --n-process 2 / 1 (no prefilter)",
         "spacy_2_vs_1": "bare spaCy n_process 2 / 1",
