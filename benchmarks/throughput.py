@@ -9,7 +9,7 @@ own peak RSS:
   spacy-1 / spacy-2   bare spaCy: `nlp.pipe(texts, batch_size=B, n_process=1|2)` with the model and
                       the components tariffwire runs (only `ner`, as [nlp.ner] enables), B = its batch_size
   tw-off-1 / tw-off-2 `run_extract` with --no-prefilter and --n-process 1 | 2
-  tw-on-1             `run_extract` with the prefilter (the default)
+  tw-on-1 / tw-on-2   `run_extract` with the prefilter (the default) and --n-process 1 | 2
   dask-off-2          `run_dask` with --no-prefilter on a LocalCluster of 2 worker processes
   paired-1            in one process, over 10 slices of the corpus in turn: bare spaCy, `run_extract`
                       with the prefilter, `run_extract` without it (the order rotates every slice);
@@ -62,6 +62,7 @@ MEASUREMENTS = {
     "tw-off-1": {"kind": "tariffwire", "n_process": 1, "prefilter": False},
     "tw-on-1": {"kind": "tariffwire", "n_process": 1, "prefilter": True},
     "tw-off-2": {"kind": "tariffwire", "n_process": 2, "prefilter": False},
+    "tw-on-2": {"kind": "tariffwire", "n_process": 2, "prefilter": True},
     "dask-off-2": {"kind": "dask", "n_process": 2, "prefilter": False},
     # Bare spaCy, tariffwire with and without the prefilter, taken in turns over the same slices
     # of the corpus in one process: the machine's speed drifts over minutes (here by up to 30%),
@@ -358,6 +359,7 @@ def ratios(runs: dict) -> dict:
         "prefilter_vs_spacy_paired": paired.get("prefilter_vs_spacy_paired"),
         "prefilter_vs_tw_off": ratio("tw-on-1", "tw-off-1"),
         "tw_2_vs_1": ratio("tw-off-2", "tw-off-1"),
+        "tw_on_2_vs_1": ratio("tw-on-2", "tw-on-1"),
         "spacy_2_vs_1": ratio("spacy-2", "spacy-1"),
         "dask_2_vs_tw_1": ratio("dask-off-2", "tw-off-1"),
         "dask_2_vs_tw_2": ratio("dask-off-2", "tw-off-2"),
@@ -395,6 +397,7 @@ def print_ratios(values: dict, by_cpu: Optional[dict] = None) -> None:
         "prefilter_vs_spacy_paired": "  the same, paired slices in one process",
         "prefilter_vs_tw_off": "tariffwire with prefilter / without",
         "tw_2_vs_1": "tariffwire --n-process 2 / 1 (no prefilter)",
+        "tw_on_2_vs_1": "tariffwire --n-process 2 / 1 (prefilter on)",
         "spacy_2_vs_1": "bare spaCy n_process 2 / 1",
         "dask_2_vs_tw_1": "dask, 2 local workers / tariffwire 1 process (no prefilter)",
         "dask_2_vs_tw_2": "dask, 2 local workers / tariffwire --n-process 2",
