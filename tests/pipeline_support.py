@@ -2,12 +2,23 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 CORPORA = REPO / "corpora"
 SAMPLES_PUBLISHED = "2025-04-10"  # the README's --published for the sample .txt files
+MEANTIME = SHARED / "data" / "meantime-en"
+
+
+@functools.lru_cache(maxsize=None)
+def benchmark_module(name: str):
+    """benchmarks/NAME.py as a module (benchmarks/ is scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @functools.lru_cache(maxsize=None)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-MEANTIME = ROOT.parent / "shared" / "data" / "meantime-en"
+from tests.pipeline_support import MEANTIME
+from tests.pipeline_support import REPO as ROOT
 
 
 @pytest.mark.slow

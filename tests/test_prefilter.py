@@ -6,29 +6,20 @@ MEANTIME's non-trade news, and check the predicate itself.
 """
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from _fake_ner import FAKE_NER
 from extractor.api import Extractor, is_relevant
 from extractor.config import load_config
+from extractor.events import context as trade_context
 from extractor.ingest.article import Article
+from tests.pipeline_support import CORPORA, benchmark_module
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPORA = ROOT / "corpora"
-BUILD_CORPUS = ROOT / "benchmarks" / "build_corpus.py"
-
-
-def _build_corpus_module():
-    spec = importlib.util.spec_from_file_location("build_corpus", BUILD_CORPUS)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-BC = _build_corpus_module()
+BC = benchmark_module("build_corpus")
 HAS_MEANTIME = BC.meantime_dir().is_dir()
 needs_meantime = pytest.mark.skipif(not HAS_MEANTIME, reason=f"MEANTIME not found at {BC.meantime_dir()}")
 
@@ -148,14 +139,9 @@ def test_event_stage_builds_events_with_trade_context(fake_extractor):
 
 # -- the fast path of the predicate equals the plain regex ---------------------------------------------
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from extractor.events import context as trade_context  # noqa: E402
-
 # The predicate as first written: one case-insensitive regex search. mentions_trade adds a literal
 # pre-check and a lookahead for speed and must answer exactly as this does.
-_REFERENCE = __import__("re").compile(trade_context._TRADE_PATTERN, __import__("re").IGNORECASE)
+_REFERENCE = re.compile(trade_context._TRADE_PATTERN, re.IGNORECASE)
 
 _PIECES = ["tariff", "TARIFFS", "duty", "Duties", "dutyfree", "levy", "LEVIES", "levying", "trade", "trader",
            "Trading Partner", "trading partners", "countermeasure", "counter-measure", "customs", "Customs",

@@ -3,10 +3,8 @@ anchors. These tests hold the windowed scan to the whole-text scan on real and d
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import random
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -14,11 +12,9 @@ from hypothesis import strategies as st
 
 from extractor.normalize import dates
 from extractor.textpatterns import _FOLD_EXTRAS, caseless_alternation
+from tests.pipeline_support import benchmark_module
 
-ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("build_corpus", ROOT / "benchmarks" / "build_corpus.py")
-BC = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(BC)
+BC = benchmark_module("build_corpus")
 
 REFS = [dt.date(2025, 4, 16), dt.date(2010, 1, 1), None]
 
