@@ -671,11 +671,13 @@ _UNIT_WORD = re.compile(caseless_alternation(["day", "week", "month", "year", "d
 _MONTH_WORD = re.compile(rf"(?:{trie_alternation(_DATA['months'])})(?![A-Za-z])")
 # Digit runs anchor the numeric rules (years, "Q1", "'09", money, percentages, times of day), which
 # start at most a few characters before their first digit ("mid-", "US$", "class of '").
-# One match per cluster of digits less than 16 + 32 characters apart, whose windows would merge
-# anyway: the regex engine chains them instead of a Python loop over every digit run.
-_DIGITS = re.compile(r"[0-9](?:[\s\S]{0,48}?[0-9])*")
+# One match per cluster of digits at most before + after characters apart, whose windows would
+# merge anyway: the regex engine chains them instead of a Python loop over every digit run.
+_DIGITS_BEFORE, _DIGITS_AFTER = 16, 32
+_DIGITS = re.compile(rf"[0-9](?:[\s\S]{{0,{_DIGITS_BEFORE + _DIGITS_AFTER}}}?[0-9])*")
 # name -> (anchor, characters before, characters after, the anchor must start a word)
-_ANCHORS = {"unit": (_UNIT_WORD, 64, 16, True), "month": (_MONTH_WORD, 64, 32, True), "digits": (_DIGITS, 16, 32, False)}
+_ANCHORS = {"unit": (_UNIT_WORD, 64, 16, True), "month": (_MONTH_WORD, 64, 32, True),
+            "digits": (_DIGITS, _DIGITS_BEFORE, _DIGITS_AFTER, False)}
 # Rules that can only match where a rare literal occurs are skipped on texts without it (the
 # anchored rules need no such gate: their windows are empty or small).
 _GATES = {i: re.compile(g) for i, g in {
