@@ -41,9 +41,10 @@ from .run import (
     Progress,
     RunSummary,
     _batched,
+    _tables,
     check_settings,
-    config_error_reason,
     inputs_key,
+    open_inputs,
     write_batch,
 )
 from .writers.jsonl import JournaledWriter, OutdirLock, prepare_outdir
@@ -191,13 +192,7 @@ def run_dask(
     settings = check_settings(config)
     size = partition_size(config)
     outdir = Path(outdir)
-    try:
-        extractor = Extractor(config)  # validates the config here, before any cluster starts
-    except TariffwireError:
-        raise
-    except Exception as exc:
-        raise TariffwireError(Errors.E020.format(reason=config_error_reason(exc))) from exc
-    items = extractor.read(inputs)  # raises E001 now for a missing input
+    _, items = open_inputs(inputs, outdir, config)  # before any cluster starts
     key = inputs_key(inputs, config)
     prepare_outdir(outdir)
     lock = OutdirLock(outdir).acquire()
@@ -248,8 +243,6 @@ def _run(items: Iterable, outdir: Path, config: Config, settings: dict, size: in
         if staging is not None:
             summary.outputs += [str(p) for p in _publish_dataset(outdir, staging, parts)]
         elif settings["format"] != "jsonl":
-            from .run import _tables
-
             summary.outputs += _tables(outdir, settings["format"])
         writer.commit(done, summary.counts(), complete=True)
     finally:

@@ -296,6 +296,20 @@ def check_outdir_apart(inputs: Sequence[str], outdir: Path) -> None:
                 reason=f"the output directory {outdir} and the input {root} overlap; write the output elsewhere"))
 
 
+def open_inputs(inputs: Sequence[str], outdir: Path, config: Config) -> tuple[Extractor, Iterator]:
+    """(the Extractor, its lazy reader over the inputs), after the checks both engines make before
+    any work: the config resolves, every input exists (E001), and the output is apart from them."""
+    try:
+        extractor = Extractor(config)
+    except TariffwireError:
+        raise
+    except Exception as exc:  # the registry validates every block against its function
+        raise TariffwireError(Errors.E020.format(reason=config_error_reason(exc))) from exc
+    items = extractor.read(inputs)  # raises E001 now for a missing input
+    check_outdir_apart(inputs, outdir)
+    return extractor, items
+
+
 def inputs_key(inputs: Sequence[str], config: Config) -> str:
     """Identifies a run's inputs and settings, so that --resume refuses to mix two different runs.
 
@@ -481,14 +495,7 @@ def run_extract(
             raise TariffwireError(Errors.E020.format(reason=f"run.engine='dask' is not available ({exc})")) from None
         return run_dask(inputs, outdir, config, progress=progress, resume=resume, on_batch=on_batch)
 
-    try:
-        extractor = Extractor(config)
-    except TariffwireError:
-        raise
-    except Exception as exc:  # the registry validates every block against its function
-        raise TariffwireError(Errors.E020.format(reason=config_error_reason(exc))) from exc
-    items = extractor.read(inputs)  # raises E001 now for a missing input
-    check_outdir_apart(inputs, outdir)
+    extractor, items = open_inputs(inputs, outdir, config)
     key = inputs_key(inputs, config)
     prepare_outdir(outdir)
     lock = OutdirLock(outdir).acquire()
