@@ -158,6 +158,93 @@ def evaluate(
 
 
 @app.command()
+def consolidate(
+    outdirs: List[Path] = typer.Argument(..., help="One or more extract output directories (an archive processed in parts)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Where to write measures.jsonl (default: the only OUTDIR given)."),
+    fmt: str = typer.Option("jsonl", "--format", help="jsonl (always written), plus parquet or csv tables of measures, points and links."),
+    db: Optional[str] = typer.Option(None, "--db", help="Also upsert the measures into sqlite:///path.db or postgresql://..."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for fatal errors."),
+) -> None:
+    """Consolidate events into measures with timelines (OUTDIR/measures.jsonl, measure_events.jsonl).
+
+    Several run folders give what one run over all their articles gives: the result depends on the
+    set of events only, never on their order or on how the archive was split.
+    """
+    from .consolidate import consolidate_outdirs
+    from .run import OUTPUT_FORMATS
+
+    try:
+        if fmt not in OUTPUT_FORMATS:
+            raise TariffwireError(Errors.E022.format(value=fmt, choices=", ".join(OUTPUT_FORMATS)))
+        if output is None and len(outdirs) > 1:
+            raise TariffwireError(Errors.E060.format(path=", ".join(map(str, outdirs)),
+                                                     reason="several run folders need -o DIR for the consolidated output"))
+        dest = output or outdirs[0]
+        n_measures, n_links = consolidate_outdirs(outdirs, dest, fmt=fmt, db=db)
+    except TariffwireError as exc:
+        _fail(exc, debug)
+    except (OSError, ValueError) as exc:
+        _fail(exc, debug)
+    typer.echo(f"{n_measures} measures from {n_links} events in {dest / 'measures.jsonl'}", err=True)
+
+
+def _check_day(value: str) -> str:
+    from datetime import date
+
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise TariffwireError(Errors.E062.format(value=value)) from None
+    if len(value) != 10:
+        raise TariffwireError(Errors.E062.format(value=value))
+    return value
+
+
+@app.command()
+def asof(
+    outdir: Path = typer.Argument(..., help="A folder holding measures.jsonl (extract or consolidate output)."),
+    day: str = typer.Option(..., "--date", help="The day (YYYY-MM-DD)."),
+    imposer: Optional[str] = typer.Option(None, "--imposer", help="ISO3 code (or EU) of the country that levies."),
+    target: Optional[str] = typer.Option(None, "--target", help="ISO3 code (or EU) of the country hit."),
+    product: Optional[str] = typer.Option(None, "--product", help="A product noun (steel, cars, ...)."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON list of {measure_id, imposer, targets, products, rate, status, since}."),
+) -> None:
+    """The measures in force on a day and their rates (a lifted measure reports 0; threats never count)."""
+    from .consolidate import read_measures
+    from .consolidate.asof import asof as answer, format_asof
+
+    try:
+        rows = answer(read_measures(outdir), _check_day(day), imposer=imposer, target=target, product=product)
+    except TariffwireError as exc:
+        _fail(exc, False)
+    typer.echo(json.dumps(rows, indent=2) if as_json else format_asof(rows, day))
+
+
+@app.command()
+def timeline(
+    outdir: Path = typer.Argument(..., help="A folder holding measures.jsonl."),
+    imposer: Optional[str] = typer.Option(None, "--imposer", help="ISO3 code (or EU) of the country that levies."),
+    target: Optional[str] = typer.Option(None, "--target", help="ISO3 code (or EU) of the country hit."),
+    product: Optional[str] = typer.Option(None, "--product", help="A product noun."),
+    talks: bool = typer.Option(False, "--talks", help="Show negotiation tracks whose parties include --imposer/--target instead."),
+) -> None:
+    """A measure's history as a readable table: dated points, support, dissent."""
+    from .consolidate import read_measures
+    from .consolidate.asof import format_timeline, matches
+
+    try:
+        measures = list(read_measures(outdir))
+    except TariffwireError as exc:
+        _fail(exc, False)
+    if talks:
+        wanted = {c.upper() for c in (imposer, target) if c}
+        chosen = [m for m in measures if m["type"] == "talks" and wanted <= set(m["parties"])]
+    else:
+        chosen = [m for m in measures if matches(m, imposer, target, product)]
+    typer.echo(format_timeline(chosen))
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of both record types (generated from the pydantic models)."""
     from .records import json_schemas

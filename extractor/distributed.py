@@ -35,6 +35,7 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence, TextIO
 from confection import Config
 
 from .api import Extractor, Outcome
+from .consolidate import finish_run
 from .errors import Errors, TariffwireError
 from .ingest.article import Article
 from .run import (
@@ -244,6 +245,7 @@ def _run(items: Iterable, outdir: Path, config: Config, settings: dict, size: in
             summary.outputs += [str(p) for p in _publish_dataset(outdir, staging, parts)]
         elif settings["format"] != "jsonl":
             summary.outputs += _tables(outdir, settings["format"])
+        summary.outputs += finish_run(outdir, settings["format"], settings["db"])
         writer.commit(done, summary.counts(), complete=True)
     finally:
         if writer is not None:

@@ -35,6 +35,9 @@ class Errors:
     E053 = "Database {target} has schema version {found}, newer than this tariffwire knows ({known}); upgrade tariffwire"
     E054 = "Cannot migrate database {target} to schema version {version} ({file}): {reason}"
     E055 = "Database {target} holds no tariffwire tables (schema version 0)"
+    E060 = "Cannot consolidate {path}: {reason}"
+    E061 = "{path} holds no measures.jsonl; run `tariffwire consolidate {outdir}` (or `extract`) first"
+    E062 = "Invalid date {value!r}; expected YYYY-MM-DD"
     E056 = "Events refer to articles neither in the batch nor in database {target}: {article_ids}"
 
 

@@ -122,9 +122,77 @@ class EventRecord(_Record):
             raise ValueError(f"status {self.status!r} is not valid for a {self.type} event; expected one of {allowed}")
 
 
+MeasureType = Literal["tariff", "talks"]
+DateBasis = Literal["effective", "announced", "reported"]
+
+
+class PointConflict(_Record):
+    """A value other articles gave for the same step, kept visible next to the one that won."""
+
+    rate: Optional[float]
+    status: str
+    event_ids: list[str]
+    article_ids: list[str]
+
+
+class MeasurePoint(_Record):
+    date: str = Field(description="YYYY-MM-DD: the effective day, else the announced day, else the publication day")
+    date_basis: DateBasis
+    status: str
+    rate: Optional[float]
+    event_ids: list[str]
+    article_ids: list[str]
+    confidence: float = Field(ge=0.0, le=1.0)
+    conflicts: list[PointConflict] = []
+
+
+class MeasureCurrent(_Record):
+    status: str
+    rate: Optional[float]
+    since: str
+
+
+class MeasureRecord(_Record):
+    """One real-world measure (or talks track) and its timeline: a line of measures.jsonl."""
+
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    measure_id: str
+    type: MeasureType
+    imposer: Optional[str]
+    targets: list[str]
+    products: list[str]
+    parties: list[str]
+    timeline: list[MeasurePoint]
+    current: Optional[MeasureCurrent]
+    first_reported: Optional[str]
+    last_reported: Optional[str]
+    event_ids: list[str]
+    n_articles: int
+    confidence: float = Field(ge=0.0, le=1.0)
+    name: Optional[str] = Field(None, description="the measure's name where the articles give one (reciprocal, section 232, ...)")
+
+
+EventRole = Literal["point", "conflict", "linked", "total"]
+
+
+class MeasureEventLink(_Record):
+    """How consolidation used one event: a line of measure_events.jsonl.
+
+    `total`: the rate sums several measures ("145% in all"); it supports no measure (measure_id null).
+    """
+
+    event_id: str
+    article_id: str
+    measure_id: Optional[str]
+    role: EventRole
+    point_date: Optional[str] = None
+
+
 def json_schemas() -> dict:
-    """JSON Schema of both record types, generated from the models."""
+    """JSON Schema of the record types, generated from the models."""
     return {
         "articles.jsonl": ArticleRecord.model_json_schema(),
         "events.jsonl": EventRecord.model_json_schema(),
+        "measures.jsonl": MeasureRecord.model_json_schema(),
+        "measure_events.jsonl": MeasureEventLink.model_json_schema(),
     }

@@ -29,6 +29,7 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence, TextIO
 from confection import Config
 
 from .api import Extractor, Outcome
+from .consolidate import finish_run
 from .errors import Errors, TariffwireError
 from .ingest.readers import SURROGATES
 from .writers.jsonl import STATE_DIR, JournaledWriter, OutdirLock, prepare_outdir, read_resume_point
@@ -517,6 +518,7 @@ def run_extract(
             summary.outputs = [str(outdir / n) for n in ("articles.jsonl", "events.jsonl")]
             if settings["format"] != "jsonl":
                 summary.outputs += _tables(outdir, settings["format"], only_missing=True)
+            summary.outputs += finish_run(outdir, settings["format"], settings["db"], only_missing=True)
             return summary
         _preflight(extractor)
         if settings["db"]:
@@ -542,6 +544,7 @@ def run_extract(
         summary.outputs = [str(outdir / "articles.jsonl"), str(outdir / "events.jsonl")]
         if settings["format"] != "jsonl":
             summary.outputs += _tables(outdir, settings["format"])
+        summary.outputs += finish_run(outdir, settings["format"], settings["db"])
         writer.commit(done, summary.counts(), complete=True)
     finally:
         if writer is not None:

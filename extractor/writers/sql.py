@@ -532,3 +532,78 @@ def _one_line(exc: BaseException) -> str:
 
 def _mask_password(url: str) -> str:
     return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
+
+
+# --- measures (consolidation) -------------------------------------------------------------------
+
+MEASURE_DB_COLUMNS = (
+    "measure_id", "schema_version", "type", "imposer", "targets", "products", "parties", "name", "current_status",
+    "current_rate", "current_since", "first_reported", "last_reported", "n_events", "n_articles", "confidence",
+)
+MEASURE_POINT_DB_COLUMNS = ("measure_id", "seq", "date", "date_basis", "status", "rate", "confidence", "event_ids",
+                            "article_ids", "conflicts")
+MEASURE_EVENT_DB_COLUMNS = ("event_id", "article_id", "measure_id", "role", "point_date")
+_MEASURE_JSON = {"targets", "products", "parties", "event_ids", "article_ids", "conflicts"}
+
+
+def write_measures_db(url: str, outdir: str | Path, *, chunk: int = 2000) -> None:
+    """Upsert OUTDIR/measures.jsonl and measure_events.jsonl into the database at `url`, in one
+    transaction: each measure's row and points are replaced, each event's link is replaced, and a
+    measure no event links to any more (its events moved to another measure) is deleted."""
+    from .tables import _iter_jsonl, measure_rows
+
+    outdir = Path(outdir)
+    db = _connect(url)
+    try:
+        _migrate(db)
+        p = db.placeholder
+
+        def values(row: dict, columns: Sequence[str]) -> tuple:
+            return tuple(db.dump_json(json.loads(row[c])) if c in _MEASURE_JSON else row[c] for c in columns)
+
+        upsert_measure = _insert_sql("measures", MEASURE_DB_COLUMNS, p, conflict="measure_id")
+        insert_point = _insert_sql("measure_points", MEASURE_POINT_DB_COLUMNS, p)
+        upsert_link = _insert_sql("measure_events", MEASURE_EVENT_DB_COLUMNS, p, conflict="event_id")
+        try:
+            with db.transaction():
+                measures = outdir / "measures.jsonl"
+                for batch in _iter_jsonl(measures, chunk) if measures.exists() else []:
+                    rows, points = [], []
+                    for data in batch:
+                        row, pts = measure_rows(data)
+                        rows.append(values(row, MEASURE_DB_COLUMNS))
+                        points.extend(values(pt, MEASURE_POINT_DB_COLUMNS) for pt in pts)
+                    db.executemany(f"DELETE FROM measure_points WHERE measure_id = {p}", [(r[0],) for r in rows])
+                    db.executemany(upsert_measure, rows)
+                    if points:
+                        db.executemany(insert_point, points)
+                links = outdir / "measure_events.jsonl"
+                for batch in _iter_jsonl(links, chunk) if links.exists() else []:
+                    db.executemany(upsert_link, [tuple(d.get(c) for c in MEASURE_EVENT_DB_COLUMNS) for d in batch])
+                db.execute("DELETE FROM measures WHERE measure_id NOT IN "
+                           "(SELECT measure_id FROM measure_events WHERE measure_id IS NOT NULL)")
+        except db.errors as exc:
+            raise TariffwireError(Errors.E052.format(target=db.target, articles=0, events=0, reason=_one_line(exc))) from exc
+    finally:
+        db.close()
+
+
+def read_measures_db(url: str) -> list[dict]:
+    """Stored measures as measures.jsonl-shaped dicts (timeline included), ordered by measure_id."""
+    db = _connect(url, readonly=True)
+    try:
+        with db.transaction(readonly=True):
+            _require_tables(db)
+            points: dict[str, list] = {}
+            for row in db.execute(f"SELECT {_cols(MEASURE_POINT_DB_COLUMNS)} FROM measure_points ORDER BY measure_id, seq"):
+                d = dict(zip(MEASURE_POINT_DB_COLUMNS, row))
+                points.setdefault(d["measure_id"], []).append(
+                    {k: (db.load_json(v) if k in _MEASURE_JSON else v) for k, v in d.items() if k not in ("measure_id", "seq")})
+            out = []
+            for row in db.execute(f"SELECT {_cols(MEASURE_DB_COLUMNS)} FROM measures ORDER BY measure_id"):
+                d = {k: (db.load_json(v) if k in _MEASURE_JSON else v) for k, v in zip(MEASURE_DB_COLUMNS, row)}
+                d["timeline"] = points.get(d["measure_id"], [])
+                out.append(d)
+            return out
+    finally:
+        db.close()

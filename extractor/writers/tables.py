@@ -186,3 +186,106 @@ def write_dataset_partition(records: list[dict], directory: Path, name: str, par
     pq.write_table(pa.Table.from_pylist([to_row(r) for r in records], schema=schema), tmp)
     os.replace(tmp, path)
     return path
+
+
+# -- measures (consolidation) -------------------------------------------------------------------
+
+MEASURE_COLUMNS = [
+    "schema_version", "measure_id", "type", "imposer", "targets", "products", "parties", "name", "current_status",
+    "current_rate", "current_since", "first_reported", "last_reported", "n_events", "n_articles", "confidence",
+]
+MEASURE_POINT_COLUMNS = [
+    "measure_id", "seq", "date", "date_basis", "status", "rate", "confidence", "event_ids", "article_ids", "conflicts",
+]
+MEASURE_EVENT_COLUMNS = ["event_id", "article_id", "measure_id", "role", "point_date"]
+
+
+def measure_rows(data: dict) -> tuple[dict, list[dict]]:
+    """A measures.jsonl line -> (its measures row, its measure_points rows)."""
+    current = data.get("current") or {}
+    row = {
+        "schema_version": data["schema_version"], "measure_id": data["measure_id"], "type": data["type"],
+        "imposer": data.get("imposer"), "targets": _dumps(data["targets"]), "products": _dumps(data["products"]),
+        "parties": _dumps(data["parties"]), "name": data.get("name"), "current_status": current.get("status"),
+        "current_rate": current.get("rate"), "current_since": current.get("since"),
+        "first_reported": data.get("first_reported"), "last_reported": data.get("last_reported"),
+        "n_events": len(data["event_ids"]), "n_articles": data["n_articles"], "confidence": data["confidence"],
+    }
+    points = [{
+        "measure_id": data["measure_id"], "seq": i, "date": p["date"], "date_basis": p["date_basis"],
+        "status": p["status"], "rate": p["rate"], "confidence": p["confidence"], "event_ids": _dumps(p["event_ids"]),
+        "article_ids": _dumps(p["article_ids"]), "conflicts": _dumps(p.get("conflicts", [])),
+    } for i, p in enumerate(data["timeline"])]
+    return row, points
+
+
+def _measure_schemas():
+    import pyarrow as pa
+
+    s, i, f = pa.string(), pa.int64(), pa.float64()
+    numeric = {"current_rate": f, "confidence": f, "rate": f, "n_events": i, "n_articles": i, "seq": i}
+    return {
+        "measures": pa.schema([(c, numeric.get(c, s)) for c in MEASURE_COLUMNS]),
+        "measure_points": pa.schema([(c, numeric.get(c, s)) for c in MEASURE_POINT_COLUMNS]),
+        "measure_events": pa.schema([(c, s) for c in MEASURE_EVENT_COLUMNS]),
+    }
+
+
+def _measure_table_batches(outdir: Path, chunk: int) -> Iterator[tuple[str, list[dict]]]:
+    for batch in _iter_jsonl(outdir / "measures.jsonl", chunk) if (outdir / "measures.jsonl").exists() else []:
+        rows, points = [], []
+        for data in batch:
+            row, pts = measure_rows(data)
+            rows.append(row)
+            points.extend(pts)
+        yield "measures", rows
+        yield "measure_points", points
+    links = outdir / "measure_events.jsonl"
+    for batch in _iter_jsonl(links, chunk) if links.exists() else []:
+        yield "measure_events", [{c: d.get(c) for c in MEASURE_EVENT_COLUMNS} for d in batch]
+
+
+def write_measure_tables(outdir: Path, fmt: str, *, chunk: int = 5000) -> list[Path]:
+    """OUTDIR/{measures,measure_points,measure_events}.{parquet,csv} from measures.jsonl and
+    measure_events.jsonl, streaming, each file replaced atomically."""
+    import csv
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schemas = _measure_schemas()
+    columns = {"measures": MEASURE_COLUMNS, "measure_points": MEASURE_POINT_COLUMNS, "measure_events": MEASURE_EVENT_COLUMNS}
+    if fmt not in ("parquet", "csv"):
+        raise ValueError(fmt)
+    tmp = {name: outdir / f".{name}.{fmt}.tmp" for name in schemas}
+    sinks: dict = {}
+    files = []
+    try:
+        for name in schemas:
+            if fmt == "parquet":
+                sinks[name] = pq.ParquetWriter(tmp[name], schemas[name])
+                sinks[name].write_table(schemas[name].empty_table())
+            else:
+                fh = tmp[name].open("w", encoding="utf-8", newline="")
+                files.append(fh)
+                sinks[name] = csv.DictWriter(fh, fieldnames=columns[name])
+                sinks[name].writeheader()
+        for name, rows in _measure_table_batches(outdir, chunk):
+            if not rows:
+                continue
+            if fmt == "parquet":
+                sinks[name].write_table(pa.Table.from_pylist(rows, schema=schemas[name]))
+            else:
+                sinks[name].writerows(rows)
+    finally:
+        for sink in sinks.values():
+            if fmt == "parquet":
+                sink.close()
+        for fh in files:
+            fh.close()
+    written = []
+    for name in schemas:
+        dst = outdir / f"{name}.{fmt}"
+        os.replace(tmp[name], dst)
+        written.append(dst)
+    return written

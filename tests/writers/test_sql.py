@@ -277,26 +277,28 @@ def test_sql_migrations_idempotent_and_versioned(db_url):
 def test_sql_pending_migrations_applied_in_order(db_url, monkeypatch):
     open_sql_sink(db_url).close()
     shipped = sql._migrations
+    n = sql.latest_schema_version("sqlite")  # the fake migrations come after the shipped ones
     extra = [
-        (3, "0003_notes_index.sql", "CREATE INDEX notes_text_idx ON notes (note);"),
-        (2, "0002_notes.sql", "CREATE TABLE notes (article_id TEXT, note TEXT); -- a comment; with a semicolon\n"),
+        (n + 2, f"{n + 2:04d}_notes_index.sql", "CREATE INDEX notes_text_idx ON notes (note);"),
+        (n + 1, f"{n + 1:04d}_notes.sql", "CREATE TABLE notes (article_id TEXT, note TEXT); -- a comment; with a semicolon\n"),
     ]
     monkeypatch.setattr(sql, "_migrations", lambda dialect: sorted(shipped(dialect) + extra))
     open_sql_sink(db_url).close()
     open_sql_sink(db_url).close()
-    assert schema_version(db_url) == 3
-    assert migration_rows(db_url) == [(1,), (2,), (3,)]
+    assert schema_version(db_url) == n + 2
+    assert migration_rows(db_url) == [(v,) for v in range(1, n + 3)]
 
 
 def test_sql_failing_migration_rolls_back(db_url, monkeypatch):
     open_sql_sink(db_url).close()
     shipped = sql._migrations
-    broken = (2, "0002_broken.sql", "CREATE TABLE half_done (x INTEGER);\nCREATE TABLE oops (;\n")
+    n = sql.latest_schema_version("sqlite")
+    broken = (n + 1, f"{n + 1:04d}_broken.sql", "CREATE TABLE half_done (x INTEGER);\nCREATE TABLE oops (;\n")
     monkeypatch.setattr(sql, "_migrations", lambda dialect: shipped(dialect) + [broken])
-    with pytest.raises(TariffwireError, match="0002_broken.sql") as info:
+    with pytest.raises(TariffwireError, match=f"{n + 1:04d}_broken.sql") as info:
         open_sql_sink(db_url)
     assert "\n" not in str(info.value)
-    assert schema_version(db_url) == 1
+    assert schema_version(db_url) == n
     db = sql._connect(db_url)
     try:
         assert not db.table_exists("half_done")

@@ -1,0 +1,79 @@
+"""What was in force on a day: answered from measures.jsonl records (dicts or MeasureRecord dumps)."""
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from .keys import normalize_product
+
+NEVER_IN_FORCE = ("threatened", "ruled_out")
+
+
+def in_force(measure: dict, day: str) -> Optional[dict]:
+    """The point that applies on `day` (the latest non-threat point on or before it), or None."""
+    best = None
+    for point in measure.get("timeline", []):
+        if point["status"] in NEVER_IN_FORCE or point["date"] > day:
+            continue
+        if best is None or point["date"] >= best["date"]:
+            best = point
+    return best
+
+
+def matches(measure: dict, imposer: Optional[str], target: Optional[str], product: Optional[str]) -> bool:
+    if measure.get("type") != "tariff":
+        return False
+    if imposer and (measure.get("imposer") or "").upper() != imposer.upper():
+        return False
+    targets = measure.get("targets") or []
+    if target and targets != ["ALL"] and target.upper() not in targets:
+        return False
+    products = measure.get("products") or []
+    if product and products and normalize_product(product) not in products:
+        return False
+    return True
+
+
+def asof(measures: Iterable[dict], day: str, *, imposer: Optional[str] = None, target: Optional[str] = None,
+         product: Optional[str] = None) -> list[dict]:
+    """The measures that match the filters and have a point in force on `day`, with its rate
+    (a lifted measure reports 0), sorted by imposer, targets, products and id."""
+    out = []
+    for m in measures:
+        if not matches(m, imposer, target, product):
+            continue
+        point = in_force(m, day)
+        if point is None:
+            continue
+        rate = 0.0 if point["status"] == "lifted" or point["rate"] is None else float(point["rate"])
+        out.append({"measure_id": m["measure_id"], "imposer": m.get("imposer"), "targets": m.get("targets", []),
+                    "products": m.get("products", []), "rate": rate, "status": point["status"], "since": point["date"]})
+    return sorted(out, key=lambda d: (d["imposer"] or "", d["targets"], d["products"], d["measure_id"]))
+
+
+def format_asof(rows: list[dict], day: str) -> str:
+    if not rows:
+        return f"nothing in force on {day}"
+    lines = [f"{'imposer':<8}{'targets':<16}{'products':<24}{'rate':>8}  {'status':<11}{'since':<12}measure"]
+    for r in rows:
+        lines.append(f"{r['imposer'] or '?':<8}{','.join(r['targets']) or '-':<16}{','.join(r['products']) or '(all goods)':<24}"
+                     f"{r['rate']:>7.2f}%  {r['status']:<11}{r['since']:<12}{r['measure_id']}")
+    return "\n".join(lines)
+
+
+def format_timeline(measures: Iterable[dict]) -> str:
+    """A readable table per measure: its points, their support and dissent."""
+    blocks = []
+    for m in measures:
+        scope = ",".join(m.get("products") or []) or "all goods"
+        head = (f"{m.get('imposer') or ','.join(m.get('parties', []))} -> {','.join(m.get('targets') or []) or '-'}"
+                f" [{scope}]" + (f" ({m['name']})" if m.get("name") else "") + f"  {m['type']}  id {m['measure_id']}"
+                f"  {m['n_articles']} articles, confidence {m['confidence']:.2f}")
+        lines = [head, f"  {'date':<12}{'basis':<11}{'status':<11}{'rate':>8}{'articles':>10}{'conf':>7}  conflicts"]
+        for p in m.get("timeline", []):
+            rate = "-" if p["rate"] is None else f"{p['rate']:.2f}%"
+            dissent = "; ".join(f"{'-' if c['rate'] is None else c['rate']}% {c['status']} ({len(c['article_ids'])} art.)"
+                                for c in p.get("conflicts", []))
+            lines.append(f"  {p['date']:<12}{p['date_basis']:<11}{p['status']:<11}{rate:>8}{len(p['article_ids']):>10}"
+                         f"{p['confidence']:>7.2f}  {dissent}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) if blocks else "no measure matches"

@@ -1,0 +1,64 @@
+"""A linked measure -> its contract record (MeasureRecord) and the event links (MeasureEventLink)."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..records import MeasureCurrent, MeasureEventLink, MeasurePoint, MeasureRecord, PointConflict
+from .keys import EventRow
+from .link import Measure
+from .timeline import Observation, Step, noisy_or, per_article_confidence
+
+
+def _conflicts(dissent: Iterable[Observation]) -> list[PointConflict]:
+    by_value: dict[tuple, list[Observation]] = {}
+    for o in dissent:
+        by_value.setdefault((-1.0 if o.rate is None else round(o.rate, 2), o.row.status), []).append(o)
+    out = []
+    for (rate, status), obs in sorted(by_value.items()):
+        out.append(PointConflict(rate=None if rate < 0 else rate, status=status,
+                                 event_ids=sorted({o.row.event_id for o in obs}),
+                                 article_ids=sorted({o.row.article_id for o in obs})))
+    return out
+
+
+def _point(step: Step) -> MeasurePoint:
+    return MeasurePoint(
+        date=step.date, date_basis=step.basis, status=step.status, rate=step.rate,
+        event_ids=sorted({o.row.event_id for o in step.support}),
+        article_ids=sorted(step.articles()),
+        confidence=noisy_or(per_article_confidence(step.support)),
+        conflicts=_conflicts(step.dissent),
+    )
+
+
+def measure_record(m: Measure) -> MeasureRecord:
+    points = [_point(s) for s in m.steps if s.date]
+    published = sorted(r.published for r in m.rows if r.published)
+    best: dict[str, float] = {}
+    for r in m.rows:
+        best[r.article_id] = max(best.get(r.article_id, 0.0), r.confidence)
+    last = points[-1] if points else None
+    return MeasureRecord(
+        measure_id=m.measure_id, type=m.type, imposer=m.imposer, targets=list(m.targets), products=list(m.products),
+        parties=list(m.parties), timeline=points,
+        current=MeasureCurrent(status=last.status, rate=last.rate, since=last.date) if last else None,
+        first_reported=published[0] if published else None, last_reported=published[-1] if published else None,
+        event_ids=sorted(r.event_id for r in m.rows), n_articles=len(best), confidence=noisy_or(best), name=m.name,
+    )
+
+
+def measure_links(m: Measure) -> list[MeasureEventLink]:
+    role: dict[str, tuple[str, str | None]] = {}
+    for s in m.steps:
+        for o in s.support:
+            role[o.row.event_id] = ("point", s.date)
+        for o in s.dissent:
+            role.setdefault(o.row.event_id, ("conflict", s.date))
+    return [MeasureEventLink(event_id=r.event_id, article_id=r.article_id, measure_id=m.measure_id,
+                             role=role.get(r.event_id, ("linked", None))[0], point_date=role.get(r.event_id, (None, None))[1])
+            for r in sorted(m.rows, key=lambda r: r.event_id)]
+
+
+def total_links(rows: Iterable[EventRow]) -> list[MeasureEventLink]:
+    return [MeasureEventLink(event_id=r.event_id, article_id=r.article_id, measure_id=None, role="total")
+            for r in sorted(rows, key=lambda r: r.event_id)]

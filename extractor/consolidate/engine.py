@@ -1,0 +1,72 @@
+"""Consolidation over a stream of groups, one group in memory at a time.
+
+Groups arrive sorted by (kind, imposer, targets); an imposer's duties on every country (targets
+ALL) come first and stay in memory until its last group, because a narrower group's events may
+report them (folding, link.py). Everything else is emitted as soon as its group is linked.
+"""
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Iterable, Iterator, Sequence
+
+from ..records import MeasureEventLink, MeasureRecord
+from .assemble import measure_links, measure_record, total_links
+from .keys import EventRow
+from .link import Measure, link_group, link_talks
+
+Output = tuple[list[MeasureRecord], list[MeasureEventLink]]
+
+
+def group_key(row: EventRow) -> tuple:
+    """The sort and group key: tariffs by imposer (every-country group first), then talks by parties."""
+    if row.is_talks:
+        return (1, "", 1, "|".join(row.parties))
+    return (0, row.imposer, 0 if row.targets == ("ALL",) else 1, "|".join(row.targets))
+
+
+def _emit(measures: Sequence[Measure], totals: Sequence[EventRow] = ()) -> Output:
+    records, links = [], []
+    for m in measures:
+        records.append(measure_record(m))
+        links.extend(measure_links(m))
+    links.extend(total_links(totals))
+    return records, links
+
+
+def consolidate_groups(groups: Iterable[tuple[tuple, list[EventRow]]]) -> Iterator[Output]:
+    """(group key, rows) in group_key order -> measure records and event links, group by group."""
+    imposer = None
+    context: list[Measure] = []
+    gained: dict[str, list[EventRow]] = {}
+
+    def close_imposer() -> Output:
+        for m in context:
+            if m.measure_id in gained:
+                m.rows.extend(gained[m.measure_id])
+                m.rebuild()
+        return _emit(context)
+
+    for key, rows in groups:
+        kind, group_imposer, specific, _ = key
+        if kind == 1 or group_imposer != imposer:
+            yield close_imposer()
+            imposer, context, gained = group_imposer, [], {}
+        if kind == 1:
+            yield _emit([link_talks(rows)])
+            continue
+        result = link_group(rows, context if specific else ())
+        for measure_id, extra in result.folded.items():
+            gained.setdefault(measure_id, []).extend(extra)
+        if specific:
+            yield _emit(result.measures, result.totals)
+        else:
+            context = result.measures
+            yield _emit([], result.totals)
+    yield close_imposer()
+
+
+def consolidate_rows(rows: Iterable[EventRow]) -> Iterator[Output]:
+    """In memory: sort the rows into groups (the same order the out-of-core path gets from DuckDB)."""
+    unique = {r.event_id: r for r in sorted(rows, key=lambda r: (r.event_id, r.article_id, r.published or ""))}
+    ordered = sorted(unique.values(), key=lambda r: (group_key(r), r.event_id))
+    return consolidate_groups((key, list(items)) for key, items in groupby(ordered, key=group_key))

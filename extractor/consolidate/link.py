@@ -1,0 +1,167 @@
+"""Events -> measures: blocking by imposer, targets and product scope, then names, rates and days.
+
+A group is every tariff event of one imposer and target set (or one set of talks parties). Within
+a group:
+
+1. rates the article calls a sum ("145% in all") are totals and link to no measure;
+2. each product scope is a block; in a block, events that name their measure ("fentanyl",
+   "reciprocal") form one measure per name, and an unnamed event joins the named measure that
+   reports its rate nearest in time (else the best-supported one); a block with no name is one measure;
+3. an event of a narrower scope (steel alone; one country) that restates a rate of a broader,
+   better-supported measure (steel and aluminum; every country) reports that measure and moves to it;
+4. an unnamed step whose rate is the sum of rates in force that day is a total too (totals.py).
+
+Everything is decided from the set of rows sorted by stable keys, so arrival order never matters.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Iterable, Optional, Sequence
+
+from .keys import RATE_TOLERANCE, EventRow
+from .timeline import Step, build_steps, days_apart, talks_steps
+from .totals import sum_totals
+
+
+@dataclass
+class Measure:
+    type: str  # tariff | talks
+    imposer: Optional[str]
+    targets: tuple[str, ...]
+    products: tuple[str, ...]
+    parties: tuple[str, ...]
+    name: Optional[str]
+    rows: list[EventRow] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def identity(self) -> tuple:
+        return (self.type, self.imposer or "", self.targets, self.products, self.parties if self.type == "talks" else (),
+                self.name or "")
+
+    @property
+    def measure_id(self) -> str:
+        return hashlib.sha1(repr(self.identity).encode("utf-8")).hexdigest()[:24]
+
+    def articles(self) -> set[str]:
+        return {r.article_id for r in self.rows}
+
+    def rebuild(self) -> "Measure":
+        self.rows.sort(key=lambda r: r.event_id)
+        self.steps = talks_steps(self.rows) if self.type == "talks" else build_steps(self.rows)
+        return self
+
+    def rates(self) -> set[float]:
+        return {round(s.rate, 2) for s in self.steps if s.rate is not None}
+
+
+@dataclass
+class GroupResult:
+    measures: list[Measure]
+    totals: list[EventRow]
+    folded: dict[str, list[EventRow]]  # measure_id of a broader measure outside the group -> rows it gains
+
+
+def _new_measure(rows: Sequence[EventRow], name: Optional[str]) -> Measure:
+    first = rows[0]
+    parties = tuple(sorted({p for r in rows for p in r.parties} | {first.imposer} | set(first.targets) - {"ALL", ""}))
+    return Measure("tariff", first.imposer or None, first.targets, first.products, parties, name, list(rows))
+
+
+def _rate_distance(measure: Measure, row: EventRow) -> Optional[int]:
+    """Days from the row to the nearest row of the measure stating the same rate (None: no such rate)."""
+    days = [days_apart(r.day, row.day) for r in measure.rows
+            if r.rate is not None and row.rate is not None and abs(r.rate - row.rate) <= RATE_TOLERANCE and r.day and row.day]
+    return min(days) if days else None
+
+
+def link_block(rows: Sequence[EventRow]) -> list[Measure]:
+    """One product scope of one imposer and target set -> its measures (before folding and totals)."""
+    rows = sorted(rows, key=lambda r: r.event_id)
+    by_name: dict[str, list[EventRow]] = {}
+    unnamed = []
+    for r in rows:
+        (by_name.setdefault(r.name, []) if r.name else unnamed).append(r)
+    if not by_name:
+        return [_new_measure(rows, None).rebuild()] if rows else []
+    named = [_new_measure(by_name[n], n) for n in sorted(by_name)]
+    for r in unnamed:
+        _best_home(named, r).rows.append(r)
+    return [m.rebuild() for m in named]
+
+
+def _best_home(measures: Sequence[Measure], row: EventRow) -> Measure:
+    scored = [(d, m) for m in measures if (d := _rate_distance(m, row)) is not None]
+    if scored:
+        return min(scored, key=lambda dm: (dm[0], -len(dm[1].articles()), dm[1].name or ""))[1]
+    return min(measures, key=lambda m: (-len(m.articles()), m.name or ""))
+
+
+def _broader(narrow: Measure, broad: Measure, *, across_targets: bool) -> bool:
+    if broad is narrow or broad.identity == narrow.identity:
+        return False
+    if narrow.name and broad.name and narrow.name != broad.name:
+        return False
+    if across_targets:  # a duty on every country, reported for one of them
+        if not narrow.products:
+            return bool(narrow.name) and narrow.name == broad.name and not broad.products
+        return set(narrow.products) <= set(broad.products)
+    return bool(narrow.products) and set(narrow.products) < set(broad.products)
+
+
+def _fold_target(row: EventRow, home: Measure, candidates: Iterable[Measure], across_targets: bool) -> Optional[Measure]:
+    """The broader, better-supported measure whose steps include this row's rate, if any."""
+    best = None
+    for m in candidates:
+        if not _broader(home, m, across_targets=across_targets) or len(m.articles()) < len(home.articles()):
+            continue
+        if row.name and m.name and row.name != m.name:
+            continue
+        if row.rate is None or round(row.rate, 2) not in m.rates():
+            continue
+        key = (-len(m.articles()), m.measure_id)
+        if best is None or key < best[0]:
+            best = (key, m)
+    return best[1] if best else None
+
+
+def link_group(rows: Sequence[EventRow], context: Sequence[Measure] = ()) -> GroupResult:
+    """Tariff rows of one imposer and target set -> measures. `context`: the imposer's measures on
+    every country (targets ALL), built from their own rows, that a narrower row may report."""
+    rows = sorted(rows, key=lambda r: r.event_id)
+    totals = [r for r in rows if r.total_cue]
+    blocks: dict[tuple, list[EventRow]] = {}
+    for r in rows:
+        if not r.total_cue:
+            blocks.setdefault(r.products, []).append(r)
+    measures = [m for key in sorted(blocks) for m in link_block(blocks[key])]
+    folded: dict[str, list[EventRow]] = {}
+    moves: list[tuple[EventRow, Measure, Measure]] = []
+    for home in measures:
+        for r in home.rows:
+            target = _fold_target(r, home, measures, across_targets=False)
+            if target is None:
+                target = _fold_target(r, home, context, across_targets=True)
+            if target is not None:
+                moves.append((r, home, target))
+    for r, home, target in moves:
+        home.rows.remove(r)
+        if target in measures:
+            target.rows.append(r)
+        else:
+            folded.setdefault(target.measure_id, []).append(r)
+    measures = [m.rebuild() for m in measures if m.rows]
+    summed = sum_totals(measures)
+    if summed:
+        for m in measures:
+            totals.extend(r for r in m.rows if r.event_id in summed)
+            m.rows = [r for r in m.rows if r.event_id not in summed]
+        measures = [m.rebuild() for m in measures if m.rows]
+    return GroupResult(sorted(measures, key=lambda m: m.measure_id), sorted(totals, key=lambda r: r.event_id), folded)
+
+
+def link_talks(rows: Sequence[EventRow]) -> Measure:
+    """Negotiation and agreement events of one set of parties: one talks track."""
+    rows = sorted(rows, key=lambda r: r.event_id)
+    return Measure("talks", None, (), (), rows[0].parties, None, list(rows)).rebuild()

@@ -1,0 +1,246 @@
+"""A measure's events -> its timeline: dated points, the best-supported value, conflicts, confidence.
+
+Every function here depends on the set of rows only (rows are sorted by stable keys first), so the
+order in which articles arrive never changes a timeline.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date as _date
+from typing import Iterable, Optional, Sequence
+
+from .keys import NO_POINT_STATUSES, RATE_TOLERANCE, THREAT_STATUSES, EventRow
+
+DAY_TOLERANCE = 3
+CONFIDENCE_CAP = 0.99
+FORCE, THREAT = "force", "threat"
+# When a step's articles use several statuses equally often, the one that says more about the step.
+_STATUS_PRIORITY = ("lifted", "paused", "reduced", "raised", "agreed", "in_effect", "announced", "threatened",
+                    "signed", "reached", "held", "scheduled", "requested")
+_FUTURE_STATUSES = ("announced", "agreed")
+
+
+@dataclass(frozen=True)
+class Observation:
+    row: EventRow
+    date: Optional[str]
+    basis: str  # effective | announced | reported
+    cls: str  # force | threat
+    rate: Optional[float]
+
+
+@dataclass
+class Step:
+    cls: str
+    rate: Optional[float]
+    support: list[Observation] = field(default_factory=list)
+    dissent: list[Observation] = field(default_factory=list)
+    date: Optional[str] = None
+    basis: str = "reported"
+
+    def articles(self) -> set[str]:
+        return {o.row.article_id for o in self.support}
+
+    def strength(self) -> tuple:
+        """More articles, then more confidence, then the earlier first report."""
+        first = min((o.row.published or "9999") for o in self.support)
+        return (len(self.articles()), round(sum(o.row.confidence for o in self.support), 6), _neg_day(first))
+
+    @property
+    def status(self) -> str:
+        counts = Counter(o.row.status for o in self.support)
+        top = max(counts.values())
+        best = [s for s in counts if counts[s] == top]
+        return min(best, key=lambda s: (_STATUS_PRIORITY.index(s) if s in _STATUS_PRIORITY else len(_STATUS_PRIORITY), s))
+
+
+def _neg_day(day: str) -> int:
+    return -_ordinal(day)
+
+
+def _ordinal(day: Optional[str]) -> int:
+    if not day:
+        return 10 ** 7
+    try:
+        return _date.fromisoformat(day[:10]).toordinal() if len(day) >= 10 else _date.fromisoformat(
+            (day + "-01-01")[:10] if len(day) == 4 else (day + "-01")[:10]).toordinal()
+    except ValueError:
+        return 10 ** 7
+
+
+def days_apart(a: str, b: str) -> int:
+    return abs(_ordinal(a) - _ordinal(b))
+
+
+def observe(row: EventRow) -> Optional[Observation]:
+    """Where and how an event places its step: the effective day the text gives, else the day it
+    was announced, else the article's publication day (`reported`)."""
+    if row.status in NO_POINT_STATUSES or (row.type == "tariff" and row.rate is None):
+        return None
+    if row.is_talks:
+        basis = "effective" if row.date else "reported"
+        return Observation(row, row.day, basis, FORCE, None)
+    cls = THREAT if row.status in THREAT_STATUSES else FORCE
+    rate = 0.0 if row.status == "lifted" else row.rate
+    if not row.date:
+        return Observation(row, row.published, "reported", cls, rate)
+    future = row.published is not None and row.date > row.published
+    if cls == THREAT:  # a threat's own day is the day it was made, not the day it would bite
+        return Observation(row, row.published if future else row.date, "announced", cls, rate)
+    if row.status in _FUTURE_STATUSES and not future:
+        return Observation(row, row.date, "announced", cls, rate)
+    return Observation(row, row.date, "effective", cls, rate)
+
+
+def _chain(obs: Sequence[Observation], gap: int = DAY_TOLERANCE) -> list[list[Observation]]:
+    """Observations sorted by day, cut where two neighbours are more than `gap` days apart."""
+    ordered = sorted(obs, key=_obs_key)
+    groups: list[list[Observation]] = []
+    for o in ordered:
+        if groups and days_apart(groups[-1][-1].date, o.date) <= gap:
+            groups[-1].append(o)
+        else:
+            groups.append([o])
+    return groups
+
+
+def _obs_key(o: Observation) -> tuple:
+    return (_ordinal(o.date), o.date or "", o.row.event_id)
+
+
+def _modal_day(obs: Sequence[Observation]) -> str:
+    """The day most articles give; ties go to the earlier day."""
+    counts = Counter()
+    for o in obs:
+        counts[o.date] += 1
+    return min(counts, key=lambda d: (-counts[d], _ordinal(d), d))
+
+
+def _same_rate(a: Optional[float], b: Optional[float]) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) <= RATE_TOLERANCE
+
+
+def _rate_groups(obs: Iterable[Observation]) -> dict[tuple, list[Observation]]:
+    groups: dict[tuple, list[Observation]] = {}
+    for o in obs:
+        groups.setdefault((o.cls, None if o.rate is None else round(o.rate, 2)), []).append(o)
+    return groups
+
+
+def _dated_steps(cls: str, rate: Optional[float], obs: list[Observation]) -> list[Step]:
+    effective = [o for o in obs if o.basis == "effective"]
+    announced = [o for o in obs if o.basis == "announced"]
+    steps = []
+    for chain in _chain(effective):
+        steps.append(Step(cls, rate, list(chain), date=_modal_day(chain), basis="effective"))
+    loose = []
+    for o in sorted(announced, key=_obs_key):
+        # An announcement belongs to the step it announced: the first effective one from about its day on.
+        later = [s for s in steps if s.basis == "effective" and _ordinal(s.date) >= _ordinal(o.date) - DAY_TOLERANCE]
+        if later:
+            min(later, key=lambda s: (_ordinal(s.date), s.date)).support.append(o)
+        else:
+            loose.append(o)
+    for chain in _chain(loose):
+        steps.append(Step(cls, rate, list(chain), date=_modal_day(chain), basis="announced"))
+    return steps
+
+
+def _settle_same_day(steps: list[Step]) -> list[Step]:
+    """Two in-force values for one day (one article misremembers): the best-supported one stays,
+    the other becomes its dissent."""
+    kept: list[Step] = []
+    for step in sorted(steps, key=lambda s: (s.strength(), s.date or "", -(s.rate or 0.0)), reverse=True):
+        rival = next((k for k in kept if k.cls == step.cls == FORCE and k.date == step.date
+                      and not _same_rate(k.rate, step.rate)), None)
+        if rival is not None:
+            rival.dissent.extend(step.support)
+        else:
+            kept.append(step)
+    return kept
+
+
+def _in_force_step(steps: Sequence[Step], day: str) -> Optional[Step]:
+    before = [s for s in steps if s.cls == FORCE and s.date and _ordinal(s.date) <= _ordinal(day)]
+    return max(before, key=lambda s: (_ordinal(s.date), s.date, s.strength())) if before else None
+
+
+def build_steps(rows: Iterable[EventRow]) -> list[Step]:
+    """The timeline of one measure as steps, sorted by day."""
+    obs = [o for o in (observe(r) for r in sorted(rows, key=lambda r: r.event_id)) if o is not None]
+    dated = [o for o in obs if o.basis != "reported" and o.date]
+    reported = [o for o in obs if o.basis == "reported" and o.date]
+    steps: list[Step] = []
+    for (cls, rate), group in sorted(_rate_groups(dated).items(), key=_group_key):
+        steps.extend(_dated_steps(cls, rate, group))
+    steps = _settle_same_day(steps)
+    pending: dict[tuple, list[Observation]] = {}
+    for o in sorted(reported, key=_obs_key):
+        same = [s for s in steps if s.cls == o.cls and _same_rate(s.rate, o.rate) and s.date]
+        if same:
+            # A restatement supports the step it restates: the latest one on or before its day, else the next.
+            before = [s for s in same if _ordinal(s.date) <= _ordinal(o.date)]
+            pick = max(before, key=lambda s: (_ordinal(s.date), s.date)) if before else min(same, key=lambda s: (_ordinal(s.date), s.date))
+            pick.support.append(o)
+        else:
+            pending.setdefault((o.cls, None if o.rate is None else round(o.rate, 2)), []).append(o)
+    fresh: list[Step] = []
+    for (cls, rate), group in sorted(pending.items(), key=_group_key):
+        step = Step(cls, rate, list(group), date=min(o.date for o in group), basis="reported")
+        current = _in_force_step(steps, step.date) if cls == FORCE else None
+        restates_only = all(o.row.status == "in_effect" for o in group)
+        if current is not None and restates_only and len(step.articles()) < 2 and not _same_rate(current.rate, rate):
+            current.dissent.extend(group)  # one late article misremembering the rate in force
+        else:
+            fresh.append(step)
+    steps.extend(fresh)
+    return sorted(steps, key=step_order)
+
+
+def _group_key(item) -> tuple:
+    (cls, rate), _ = item
+    return (cls, -1.0 if rate is None else rate)
+
+
+def step_order(s: Step) -> tuple:
+    return (_ordinal(s.date), s.date or "", 0 if s.cls == FORCE else 1, -1.0 if s.rate is None else s.rate, s.status)
+
+
+def noisy_or(confidences_by_article: dict[str, float]) -> float:
+    """Independent articles agreeing: 1 - prod(1 - c), capped below 1 (redundancy is a signal)."""
+    miss = 1.0
+    for c in confidences_by_article.values():
+        miss *= 1.0 - min(max(c, 0.0), 1.0)
+    return round(min(1.0 - miss, CONFIDENCE_CAP), 4)
+
+
+def per_article_confidence(obs: Iterable[Observation]) -> dict[str, float]:
+    best: dict[str, float] = {}
+    for o in obs:
+        best[o.row.article_id] = max(best.get(o.row.article_id, 0.0), o.row.confidence)
+    return best
+
+
+def talks_steps(rows: Iterable[EventRow]) -> list[Step]:
+    """A negotiation track: one point per status and run of days (articles within 3 days agree)."""
+    obs = [o for o in (observe(r) for r in sorted(rows, key=lambda r: r.event_id)) if o is not None and o.date]
+    by_status: dict[str, list[Observation]] = {}
+    for o in obs:
+        by_status.setdefault(o.row.status, []).append(o)
+    steps = []
+    for status in sorted(by_status):
+        group = by_status[status]
+        dated = [o for o in group if o.basis == "effective"]
+        chains = _chain(dated) if dated else []
+        for chain in chains:
+            steps.append(Step(FORCE, None, list(chain), date=_modal_day(chain), basis="effective"))
+        for o in sorted((o for o in group if o.basis == "reported"), key=_obs_key):
+            near = [s for s in steps if s.status == status and days_apart(s.date, o.date) <= DAY_TOLERANCE]
+            if near:
+                min(near, key=lambda s: (days_apart(s.date, o.date), s.date)).support.append(o)
+            else:
+                steps.append(Step(FORCE, None, [o], date=o.date, basis="reported"))
+    return sorted(steps, key=step_order)
