@@ -144,7 +144,8 @@ def total_cue(text: str, rate: Optional[float]) -> bool:
             return True
         tail = text[end:end + window]
         m = after.search(tail)
-        if m and not _RATE.search(tail[:m.start()]):
+        # "20% ...; in all, 145%": a cue followed by another rate introduces that one, not this one.
+        if m and not _RATE.search(tail[:m.start()]) and not _RATE.search(text[end + m.end():end + m.end() + 15]):
             return True
     return False
 

@@ -31,25 +31,30 @@ def _scopes_overlap(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return not a or not b or bool(set(a) & set(b))
 
 
+def _parts(measures: Sequence["Measure"], m: "Measure", day: str, exclude: Step | None) -> list[float]:
+    """Rates in force on `day` on the same pair, in scopes overlapping m's (leaving out `exclude`)."""
+    parts = []
+    for other in measures:
+        if not _scopes_overlap(m.products, other.products):
+            continue
+        current = _in_force_step([s for s in other.steps if s is not exclude], day)
+        if current is not None and current.rate:
+            parts.append(current.rate)
+    return parts
+
+
 def sum_totals(measures: Sequence["Measure"]) -> set[str]:
-    """Event ids of unnamed in-force steps whose rate is the sum of other steps in force that day."""
+    """Event ids of unnamed in-force values (steps, or dissent from a step) equal to the sum of
+    two or more rates in force that day."""
     found: set[str] = set()
     for m in measures:
         for step in m.steps:
-            if step.cls != FORCE or not step.rate or any(o.row.name for o in step.support):
+            if step.cls != FORCE:
                 continue
-            parts = []
-            for other in measures:
-                if not _scopes_overlap(m.products, other.products):
-                    continue
-                rest = [s for s in other.steps if s is not step]
-                current = _in_force_step(rest, step.date)
-                if current is not None and current.rate:
-                    parts.append(current.rate)
-            if sums_to(step.rate, parts):
-                found.update(o.row.event_id for o in step.support)
+            if step.rate and not any(o.row.name for o in step.support):
+                if sums_to(step.rate, _parts(measures, m, step.date, step)):
+                    found.update(o.row.event_id for o in step.support)
+            for o in step.dissent:
+                if o.rate and not o.row.name and o.date and sums_to(o.rate, _parts(measures, m, o.date, None)):
+                    found.add(o.row.event_id)
     return found
-
-
-def is_total_step(step: Step, parts: Sequence[float]) -> bool:
-    return step.rate is not None and sums_to(step.rate, parts)

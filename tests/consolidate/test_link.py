@@ -1,0 +1,93 @@
+"""Linking and timelines over the hand-written US-China story of tests/consolidate/support.py."""
+from extractor.consolidate import consolidate_events
+from extractor.consolidate.asof import asof
+
+from .support import PUBLISHED, STORY, event
+
+
+def _by_name(measures):
+    return {(m.imposer, tuple(m.targets), m.name): m for m in measures if m.type == "tariff"}
+
+
+def test_link_two_measures_on_one_pair_stay_two():
+    measures, _ = consolidate_events(STORY, PUBLISHED)
+    names = _by_name(measures)
+    assert set(names) == {("USA", ("CHN",), "fentanyl"), ("USA", ("CHN",), "reciprocal")}
+
+
+def test_link_rate_steps_are_points_not_measures():
+    measures, _ = consolidate_events(STORY, PUBLISHED)
+    reciprocal = _by_name(measures)[("USA", ("CHN",), "reciprocal")]
+    force = [(p.date, p.rate) for p in reciprocal.timeline if p.status != "threatened"]
+    assert force == [("2025-04-09", 34.0), ("2025-04-10", 125.0), ("2025-05-14", 10.0)]
+    assert reciprocal.current.rate == 10.0
+    fentanyl = _by_name(measures)[("USA", ("CHN",), "fentanyl")]
+    assert [(p.date, p.rate) for p in fentanyl.timeline] == [("2025-02-04", 10.0), ("2025-03-04", 20.0)]
+
+
+def test_link_totals_support_no_measure():
+    measures, links = consolidate_events(STORY, PUBLISHED)
+    totals = {link.event_id for link in links if link.role == "total"}
+    expected = {e["event_id"] for e in STORY if e["rate"] == 145.0}
+    assert totals == expected
+    assert not any(p.rate == 145.0 for m in measures for p in m.timeline)
+
+
+def test_link_misremembered_rate_is_dissent_not_a_step():
+    measures, _ = consolidate_events(STORY, PUBLISHED)
+    fentanyl = _by_name(measures)[("USA", ("CHN",), "fentanyl")]
+    assert 30.0 not in [p.rate for p in fentanyl.timeline]
+    last = fentanyl.timeline[-1]
+    assert [c.rate for c in last.conflicts] == [30.0] and last.conflicts[0].article_ids == ["a8"]
+
+
+def test_link_threat_is_a_point_never_in_force():
+    measures, _ = consolidate_events(STORY, PUBLISHED)
+    threats = [p for m in measures for p in m.timeline if p.status == "threatened"]
+    assert [p.rate for p in threats] == [50.0]
+    rates = sorted(r["rate"] for r in asof([m.model_dump() for m in measures], "2025-04-09", imposer="USA", target="CHN"))
+    assert rates == [20.0, 34.0]
+
+
+def test_link_asof_reports_steps():
+    dumped = [m.model_dump() for m in consolidate_events(STORY, PUBLISHED)[0]]
+    assert sorted(r["rate"] for r in asof(dumped, "2025-04-15", imposer="USA", target="CHN")) == [20.0, 125.0]
+    assert sorted(r["rate"] for r in asof(dumped, "2025-01-15", imposer="USA", target="CHN")) == []
+
+
+def test_link_talks_track_per_parties():
+    measures, _ = consolidate_events(STORY, PUBLISHED)
+    talks = [m for m in measures if m.type == "talks"]
+    assert len(talks) == 1 and talks[0].parties == ["EU", "USA"]
+    assert [p.status for p in talks[0].timeline] == ["held", "held"]
+
+
+def test_link_agreement_raises_confidence():
+    one = [event("b1", "a 25% tariff on steel", 25.0, targets=["ALL"], products=["steel"], date="2025-03-12")]
+    many = one + [event(f"b{i}", "a 25% tariff on steel", 25.0, targets=["ALL"], products=["steel"], date="2025-03-12")
+                  for i in range(2, 5)]
+    single = consolidate_events(one, {})[0][0].timeline[0].confidence
+    several = consolidate_events(many, {})[0][0].timeline[0].confidence
+    assert several > single
+
+
+def test_link_product_spellings_and_narrow_scope_fold_into_one_measure():
+    events = [
+        event("c1", "25% tariffs on steel and aluminum", 25.0, targets=["ALL"], products=["steel", "aluminum"], date="2025-03-12"),
+        event("c2", "25% duties on steel and aluminium", 25.0, targets=["ALL"], products=["steel", "aluminium"], date="2025-03-12"),
+        event("c3", "the 25% tariff on steel", 25.0, targets=["ALL"], products=["steel products"]),
+        event("c4", "Canadian steel faces the 25% tariff", 25.0, targets=["CAN"], products=["steel"]),
+    ]
+    measures, _ = consolidate_events(events, {"c1": "2025-03-11", "c2": "2025-03-12", "c3": "2025-04-01", "c4": "2025-04-02"})
+    assert len(measures) == 1
+    assert measures[0].products == ["aluminum", "steel"] and len(measures[0].event_ids) == 4
+
+
+def test_link_lifted_is_rate_zero():
+    events = [
+        event("d1", "Canada imposed 25% counter-tariffs on U.S. goods", 25.0, imposer="CAN", targets=["USA"], date="2025-03-04"),
+        event("d2", "Canada lifted its 25% counter-tariffs", 25.0, imposer="CAN", targets=["USA"], status="lifted", date="2025-09-01"),
+    ]
+    measures, _ = consolidate_events(events, {"d1": "2025-03-04", "d2": "2025-08-22"})
+    assert [(p.rate, p.status) for p in measures[0].timeline] == [(25.0, "in_effect"), (0.0, "lifted")]
+    assert asof([measures[0].model_dump()], "2025-10-01", target="USA")[0]["rate"] == 0.0

@@ -1,0 +1,63 @@
+"""Measures in Parquet/CSV tables and in SQLite/PostgreSQL: reconsolidating replaces, never duplicates."""
+import json
+
+import pyarrow.parquet as pq
+import pytest
+
+from extractor.consolidate import consolidate_outdirs
+from extractor.writers.sql import _connect, read_measures_db
+
+from .support import STORY, write_run
+
+
+def _table_counts(url):
+    db = _connect(url, readonly=True)
+    try:
+        return {t: db.execute(f"SELECT count(*) FROM {t}")[0][0] for t in ("measures", "measure_points", "measure_events")}
+    finally:
+        db.close()
+
+
+def test_sinks_parquet_tables_hold_the_jsonl(tmp_path):
+    run = write_run(tmp_path / "run", STORY)
+    consolidate_outdirs([run], run, fmt="parquet")
+    measures = [json.loads(line) for line in (run / "measures.jsonl").read_text().splitlines()]
+    assert pq.read_table(run / "measures.parquet").column("measure_id").to_pylist() == [m["measure_id"] for m in measures]
+    assert pq.read_table(run / "measure_points.parquet").num_rows == sum(len(m["timeline"]) for m in measures)
+    links = pq.read_table(run / "measure_events.parquet").to_pylist()
+    assert len(links) == len(STORY) and {r["role"] for r in links} >= {"point", "total"}
+
+
+def test_sinks_csv_tables(tmp_path):
+    run = write_run(tmp_path / "run", STORY)
+    consolidate_outdirs([run], run, fmt="csv")
+    assert (run / "measure_points.csv").read_text().startswith("measure_id,seq,date,")
+
+
+def test_sinks_database_upsert_replaces(tmp_path, db_url):
+    run = write_run(tmp_path / "run", STORY)
+    consolidate_outdirs([run], run, db=db_url)
+    first = _table_counts(db_url)
+    consolidate_outdirs([run], run, db=db_url)
+    assert _table_counts(db_url) == first
+    stored = read_measures_db(db_url)
+    written = sorted((json.loads(line) for line in (run / "measures.jsonl").read_text().splitlines()),
+                     key=lambda m: m["measure_id"])
+    assert [m["measure_id"] for m in stored] == [m["measure_id"] for m in written]
+    assert [len(m["timeline"]) for m in stored] == [len(m["timeline"]) for m in written]
+
+
+def test_sinks_database_drops_measures_whose_events_moved(tmp_path, sqlite_url):
+    # Alone, the unnamed 25% steel event is its own measure; with the named measure in the archive it joins it.
+    from .support import event
+
+    unnamed = [event("s1", "a 25% duty on Mexican steel", 25.0, targets=["MEX"], products=["steel"], date="2025-03-12")]
+    named = [event("s2", "the 25% Section 232 duty on Mexican steel", 25.0, targets=["MEX"], products=["steel"],
+                   date="2025-03-12")]
+    run = write_run(tmp_path / "run", unnamed, {"s1": "2025-03-12", "s2": "2025-03-13"})
+    consolidate_outdirs([run], run, db=sqlite_url)
+    before = {m["measure_id"] for m in read_measures_db(sqlite_url)}
+    run = write_run(tmp_path / "run", unnamed + named, {"s1": "2025-03-12", "s2": "2025-03-13"})
+    consolidate_outdirs([run], run, db=sqlite_url)
+    after = read_measures_db(sqlite_url)
+    assert len(after) == 1 and after[0]["measure_id"] not in before and after[0]["name"] == "section 232"
