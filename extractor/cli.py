@@ -141,12 +141,14 @@ def evaluate(
     pred: Path = typer.Option(..., "--pred", help="An extract output directory."),
     details: bool = typer.Option(False, "--details", help="List every miss and false hit per article."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+    measures: Optional[bool] = typer.Option(None, "--measures/--no-measures", help="Score consolidation (default: when the gold holds *.measures.jsonl)."),
 ) -> None:
-    """Score predictions against gold (../shared/spec/scoring.md)."""
+    """Score predictions against gold (../shared/spec/scoring.md); with storyline gold, consolidation too
+    (clustering B-cubed, timeline points, duplication, as-of accuracy; a baseline row for comparison)."""
     from .evaluate import evaluate_paths, format_details
 
     try:
-        report = evaluate_paths(gold, pred)
+        report = evaluate_paths(gold, pred, measures=measures)
     except TariffwireError as exc:
         _fail(exc, False)
     if as_json:

@@ -41,20 +41,28 @@ class Report:
     details: dict[str, dict[str, dict[str, list]]] = field(default_factory=dict)
     articles: int = 0
     missing_predictions: list[str] = field(default_factory=list)
+    consolidation: list = field(default_factory=list)  # ConsolidationScore: the system's, then the baseline's
 
     def as_dict(self) -> dict:
-        return {
+        out = {
             "articles": self.articles,
             "missing_predictions": self.missing_predictions,
             "fields": {f: {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4),
                            "tp": s.tp, "fp": s.fp, "fn": s.fn} for f, s in self.scores.items()},
         }
+        if self.consolidation:
+            out["consolidation"] = {c.name: c.as_dict() for c in self.consolidation}
+        return out
 
     def table(self) -> str:
         lines = [f"{'field':<14}{'P':>8}{'R':>8}{'F1':>8}{'tp':>6}{'fp':>6}{'fn':>6}"]
         for f, s in self.scores.items():
             lines.append(f"{f:<14}{s.precision:>8.3f}{s.recall:>8.3f}{s.f1:>8.3f}{s.tp:>6}{s.fp:>6}{s.fn:>6}")
         lines.append(f"articles: {self.articles}" + (f" (no prediction for {len(self.missing_predictions)})" if self.missing_predictions else ""))
+        if self.consolidation:
+            from .consolidate.scoring import consolidation_table
+
+            lines += ["", consolidation_table(self.consolidation)]
         return "\n".join(lines)
 
 
@@ -199,9 +207,45 @@ def evaluate(gold: list[dict], articles: dict[str, dict], events: dict[str, list
     return report
 
 
-def evaluate_paths(gold_paths: Sequence[str | Path], pred_dir: str | Path) -> Report:
+def evaluate_paths(gold_paths: Sequence[str | Path], pred_dir: str | Path, *, measures: Optional[bool] = None) -> Report:
+    """Score a run. `measures`: also score consolidation (None: when the gold holds *.measures.jsonl)."""
     articles, events = load_predictions(pred_dir)
-    return evaluate(load_gold(gold_paths), articles, events)
+    gold = load_gold(gold_paths)
+    report = evaluate(gold, articles, events)
+    from .consolidate.scoring import has_storyline_gold
+
+    if measures or (measures is None and has_storyline_gold([Path(p) for p in gold_paths])):
+        report.consolidation = score_consolidation(gold_paths, pred_dir, gold, articles, events)
+    return report
+
+
+def score_consolidation(gold_paths: Sequence[str | Path], pred_dir: str | Path, gold: list[dict],
+                        articles: dict[str, dict], events: dict[str, list[dict]]) -> list:
+    """The system's consolidation scores (from PRED/measures.jsonl) and the baseline grouping's."""
+    from .consolidate.scoring import baseline_asof, baseline_measures, score, storyline_gold
+
+    gold_measures, questions = storyline_gold([Path(p) for p in gold_paths])
+    if not gold_measures:
+        raise TariffwireError(Errors.E040.format(path=", ".join(map(str, gold_paths)), line=0,
+                                                 reason="no *.measures.jsonl next to the gold: nothing to score consolidation on"))
+    pred_dir = Path(pred_dir)
+    measures_path, links_path = pred_dir / "measures.jsonl", pred_dir / "measure_events.jsonl"
+    if not measures_path.exists() or not links_path.exists():
+        raise TariffwireError(Errors.E061.format(path=pred_dir, outdir=pred_dir))
+    with measures_path.open(encoding="utf-8") as fh:
+        measures = [json.loads(line) for line in fh if line.strip()]
+    links = {}
+    with links_path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                d = json.loads(line)
+                links[d["event_id"]] = (d["measure_id"], d["role"])
+    published = {aid: a.get("published") for aid, a in articles.items()}
+    base_measures, base_links = baseline_measures((e for evs in events.values() for e in evs), published)
+    return [
+        score("tariffwire", gold, gold_measures, questions, events, measures, links),
+        score("baseline", gold, gold_measures, questions, events, base_measures, base_links, asof_fn=baseline_asof),
+    ]
 
 
 def format_details(report: Report) -> str:

@@ -6,13 +6,22 @@ from typing import Iterable, Optional
 from .keys import normalize_product
 
 NEVER_IN_FORCE = ("threatened", "ruled_out")
+PENDING = ("announced", "agreed")
+
+
+def applies(point: dict) -> bool:
+    """Can this point put a rate in force? Threats never; an announcement or a deal only from the
+    day the text says it takes effect."""
+    if point["status"] in NEVER_IN_FORCE:
+        return False
+    return point["status"] not in PENDING or point.get("date_basis") == "effective"
 
 
 def in_force(measure: dict, day: str) -> Optional[dict]:
-    """The point that applies on `day` (the latest non-threat point on or before it), or None."""
+    """The point that applies on `day` (the latest applicable point on or before it), or None."""
     best = None
     for point in measure.get("timeline", []):
-        if point["status"] in NEVER_IN_FORCE or point["date"] > day:
+        if not applies(point) or point["date"] > day:
             continue
         if best is None or point["date"] >= best["date"]:
             best = point
@@ -37,17 +46,35 @@ def asof(measures: Iterable[dict], day: str, *, imposer: Optional[str] = None, t
          product: Optional[str] = None) -> list[dict]:
     """The measures that match the filters and have a point in force on `day`, with its rate
     (a lifted measure reports 0), sorted by imposer, targets, products and id."""
-    out = []
+    found = []
     for m in measures:
         if not matches(m, imposer, target, product):
             continue
         point = in_force(m, day)
-        if point is None:
-            continue
+        if point is not None:
+            found.append((m, point))
+    if target:
+        found = [(m, p) for m, p in found if not _replaced(m, found)]
+    out = []
+    for m, point in found:
         rate = 0.0 if point["status"] == "lifted" or point["rate"] is None else float(point["rate"])
         out.append({"measure_id": m["measure_id"], "imposer": m.get("imposer"), "targets": m.get("targets", []),
                     "products": m.get("products", []), "rate": rate, "status": point["status"], "since": point["date"]})
     return sorted(out, key=lambda d: (d["imposer"] or "", d["targets"], d["products"], d["measure_id"]))
+
+
+def _compatible(a: dict, b: dict) -> bool:
+    same_scope = set(a.get("products") or []) & set(b.get("products") or []) or not (a.get("products") or b.get("products"))
+    names = (a.get("name"), b.get("name"))
+    return bool(same_scope) and (None in names or names[0] == names[1]) and a.get("imposer") == b.get("imposer")
+
+
+def _replaced(measure: dict, found: list[tuple[dict, dict]]) -> bool:
+    """A duty on every country gives way, for one country, to that country's own version of it
+    (an exemption, a country rate, a deal) in force the same day."""
+    if measure.get("targets") != ["ALL"]:
+        return False
+    return any(other.get("targets") != ["ALL"] and _compatible(measure, other) for other, _ in found)
 
 
 def format_asof(rows: list[dict], day: str) -> str:
