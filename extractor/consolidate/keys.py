@@ -78,6 +78,10 @@ def _name_patterns() -> list[tuple[str, re.Pattern]]:
     return [(name, re.compile(_phrase_regex(cues), re.I)) for name, cues in names.items() if not name.startswith("_")]
 
 
+def _max_name_distance() -> int:
+    return int(cue_data()["measure_names"].get("_max_distance", 60))
+
+
 @lru_cache(maxsize=1)
 def _total_patterns() -> tuple[int, re.Pattern, re.Pattern]:
     cues = cue_data()["total_cues"]
@@ -106,33 +110,66 @@ def rate_spans(text: str, rate: Optional[float]) -> list[tuple[int, int]]:
     return [m.span() for m in _RATE.finditer(text) if abs(float(m.group(1)) - rate) <= RATE_TOLERANCE]
 
 
-def _other_rate_between(text: str, a: int, b: int, own: tuple[int, int]) -> bool:
-    lo, hi = min(a, b), max(a, b)
-    return any(m.start() >= lo and m.end() <= hi and m.span() != own for m in _RATE.finditer(text, lo, hi))
+# Clause ends: a semicolon, a contrast ("while", "whereas", "but"), a sentence end (not "U.S. goods").
+_CLAUSE_BREAK = re.compile(r";|,?\s+(?:while|whereas|but|and then)\s+|(?<![A-Z])\.\s+(?=[A-Z])")
 
 
-def measure_name(text: str, rate: Optional[float]) -> Optional[str]:
+def _clause_subject(text: str, start: int) -> Optional[str]:
+    """The first country named in the clause holding `start` (roughly, the clause's subject)."""
+    from ..normalize.countries import find_countries
+
+    lo = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    nxt = _CLAUSE_BREAK.search(text, start)
+    hi = nxt.start() if nxt else len(text)
+    found = [c for c in find_countries(text[lo:hi]) if c.counts]
+    return found[0].code if found else None
+
+
+def _own_spans(text: str, spans: list[tuple[int, int]], imposer: Optional[str]) -> list[tuple[int, int]]:
+    """Of several mentions of the rate, those in a clause whose subject is the imposer ("the United
+    States will cut its tariff to 10%, while China will cut its retaliatory duty to 10%")."""
+    if len(spans) < 2 or not imposer:
+        return spans
+    own = [s for s in spans if _clause_subject(text, s[0]) == imposer]
+    return own or spans
+
+
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return b[0] - a[1] if b[0] >= a[1] else a[0] - b[1] if b[1] <= a[0] else 0
+
+
+def measure_name(text: str, rate: Optional[float], imposer: Optional[str] = None) -> Optional[str]:
     """The measure's name the evidence gives next to the event's rate ("the 20% fentanyl tariff").
 
-    The cue nearest to a mention of the rate wins, unless another rate stands between them (then the
-    cue names that other rate's measure). Without a rate mention, a name only when the text gives one.
+    Each cue belongs to the rate mention nearest to it in its clause ("the 125% "reciprocal" duty
+    plus the 20% tariff imposed over fentanyl": reciprocal is the 125%'s, fentanyl the 20%'s);
+    the event takes the nearest cue that belongs to a mention of its rate. Without a rate mention,
+    a name only when the text gives just one.
     """
-    found = [(name, m.start(), m.end()) for name, pattern in _name_patterns() for m in pattern.finditer(text)]
+    found = [(name, m.span()) for name, pattern in _name_patterns() for m in pattern.finditer(text)]
     if not found:
         return None
     spans = rate_spans(text, rate)
     if not spans:
-        names = {name for name, _, _ in found}
+        names = {name for name, _ in found}
         return names.pop() if len(names) == 1 else None
+    if len({name for name, _ in found}) > 1:
+        spans = _own_spans(text, spans, imposer)
+    mentions = [m.span() for m in _RATE.finditer(text)]
+    limit = _max_name_distance()
     best: Optional[tuple[int, str]] = None
-    for start, end in spans:
-        for name, cs, ce in found:
-            distance = cs - end if cs >= end else start - ce if ce <= start else 0
-            if _other_rate_between(text, ce if ce <= start else end, cs if cs >= end else start, (start, end)):
-                continue
-            if best is None or (distance, name) < best:
-                best = (distance, name)
+    for name, cue in found:
+        reachable = [(_gap(cue, r), r) for r in mentions if not _CLAUSE_BREAK.search(text, *_between(cue, r))]
+        if not reachable:
+            continue
+        distance, owner = min(reachable)
+        if owner in spans and distance <= limit and (best is None or (distance, name) < best):
+            best = (distance, name)
     return best[1] if best is not None else None
+
+
+def _between(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
+    return (a[1], b[0]) if a[1] <= b[0] else (b[1], a[0]) if b[1] <= a[0] else (a[0], a[0])
 
 
 def total_cue(text: str, rate: Optional[float]) -> bool:
@@ -150,6 +187,27 @@ def total_cue(text: str, rate: Optional[float]) -> bool:
     return False
 
 
+def date_belongs_to_rate(text: str, rate: Optional[float], date_span: Optional[tuple[int, int]]) -> bool:
+    """Is the event's date (offsets within the evidence) the date of this rate? Not when another rate
+    stands nearer to it: in "10% on February 4 and 20% on March 4", March 4 is the 20%'s day."""
+    if date_span is None or rate is None:
+        return True
+    spans = rate_spans(text, rate)
+    if not spans:
+        return True
+    ds, de = date_span
+    if not (0 <= ds <= len(text)):
+        return True  # the date lies outside the evidence: nothing to compare
+
+    def gap(span: tuple[int, int]) -> int:
+        s, e = span
+        return ds - e if ds >= e else s - de if de <= s else 0
+
+    own = min(gap(s) for s in spans)
+    others = [gap(m.span()) for m in _RATE.finditer(text) if all(m.span() != s for s in spans)]
+    return not others or own <= min(others)
+
+
 def _day(value: Optional[str]) -> Optional[str]:
     return value if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-" else None
 
@@ -157,11 +215,21 @@ def _day(value: Optional[str]) -> Optional[str]:
 def event_row(event: dict, published: Optional[str]) -> EventRow:
     """The compact row of an events.jsonl record (or a flat table row with date_value/evidence_text)."""
     date = event.get("date")
-    date_value = date.get("value") if isinstance(date, dict) else event.get("date_value")
+    if isinstance(date, dict):  # an events.jsonl record
+        date_value, date_start, date_end = date.get("value"), date.get("start"), date.get("end")
+    else:  # a flat table row
+        date_value, date_start, date_end = event.get("date_value"), event.get("date_start"), event.get("date_end")
     evidence = event.get("evidence")
-    text = evidence.get("text", "") if isinstance(evidence, dict) else (event.get("evidence_text") or "")
+    if isinstance(evidence, dict):
+        text, evidence_start = evidence.get("text", ""), evidence.get("start")
+    else:
+        text, evidence_start = event.get("evidence_text") or "", event.get("evidence_start")
     rate = event.get("rate")
     rate = float(rate) if rate is not None else None
+    if date_value and None not in (date_start, date_end, evidence_start) and event["type"] == "tariff":
+        span = (int(date_start) - int(evidence_start), int(date_end) - int(evidence_start))
+        if not date_belongs_to_rate(text, rate, span):
+            date_value = None
     previous = event.get("previous_rate")
     is_tariff = event["type"] == "tariff"
     return EventRow(
@@ -178,7 +246,7 @@ def event_row(event: dict, published: Optional[str]) -> EventRow:
         parties=tuple(sorted(set(_as_list(event.get("parties"))))),
         date=_day(date_value),
         confidence=float(event.get("confidence") or 0.0),
-        name=measure_name(text, rate) if is_tariff else None,
+        name=measure_name(text, rate, event.get("imposer")) if is_tariff else None,
         total_cue=bool(is_tariff and total_cue(text, rate)),
     )
 

@@ -19,9 +19,12 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
-from .keys import RATE_TOLERANCE, EventRow
+from .keys import NO_POINT_STATUSES, RATE_TOLERANCE, EventRow
 from .timeline import Step, build_steps, days_apart, talks_steps
 from .totals import sum_totals
+
+ACTIVITY_DAYS = 7
+ERA_GAP_DAYS = 365  # a pair silent for a year and back in the news: a new legal action, a new measure
 
 
 @dataclass
@@ -34,11 +37,13 @@ class Measure:
     name: Optional[str]
     rows: list[EventRow] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
+    era: str = ""  # the first day of a later era of the same scope ("" for the first)
 
     @property
     def identity(self) -> tuple:
-        return (self.type, self.imposer or "", self.targets, self.products, self.parties if self.type == "talks" else (),
+        base = (self.type, self.imposer or "", self.targets, self.products, self.parties if self.type == "talks" else (),
                 self.name or "")
+        return base + (self.era,) if self.era else base
 
     @property
     def measure_id(self) -> str:
@@ -69,9 +74,9 @@ def _new_measure(rows: Sequence[EventRow], name: Optional[str]) -> Measure:
     return Measure("tariff", first.imposer or None, first.targets, first.products, parties, name, list(rows))
 
 
-def _rate_distance(measure: Measure, row: EventRow) -> Optional[int]:
-    """Days from the row to the nearest row of the measure stating the same rate (None: no such rate)."""
-    days = [days_apart(r.day, row.day) for r in measure.rows
+def _rate_distance(rows: Sequence[EventRow], row: EventRow) -> Optional[int]:
+    """Days from the row to the nearest of `rows` stating the same rate (None: no such rate)."""
+    days = [days_apart(r.day, row.day) for r in rows
             if r.rate is not None and row.rate is not None and abs(r.rate - row.rate) <= RATE_TOLERANCE and r.day and row.day]
     return min(days) if days else None
 
@@ -86,16 +91,28 @@ def link_block(rows: Sequence[EventRow]) -> list[Measure]:
     if not by_name:
         return [_new_measure(rows, None).rebuild()] if rows else []
     named = [_new_measure(by_name[n], n) for n in sorted(by_name)]
+    homeless = []
+    # Homes are chosen from the named rows alone, so that no unnamed row depends on another.
+    # A ruled-out tariff never applied: it names a measure but anchors no rate.
+    anchors = [(m, [r for r in m.rows if r.status not in NO_POINT_STATUSES]) for m in named]
     for r in unnamed:
-        _best_home(named, r).rows.append(r)
-    return [m.rebuild() for m in named]
+        home = _best_home(anchors, r)
+        (home.rows if home is not None else homeless).append(r)
+    measures = named + ([_new_measure(homeless, None)] if homeless else [])
+    return [m.rebuild() for m in measures]
 
 
-def _best_home(measures: Sequence[Measure], row: EventRow) -> Measure:
-    scored = [(d, m) for m in measures if (d := _rate_distance(m, row)) is not None]
+def _best_home(anchors: Sequence[tuple[Measure, list[EventRow]]], row: EventRow) -> Optional[Measure]:
+    """The named measure an unnamed row reports: the one stating its rate nearest in time, else the
+    one active within ACTIVITY_DAYS of it (a new step of a measure in the news); else none."""
+    scored = [(d, m) for m, rows in anchors if (d := _rate_distance(rows, row)) is not None]
     if scored:
         return min(scored, key=lambda dm: (dm[0], -len(dm[1].articles()), dm[1].name or ""))[1]
-    return min(measures, key=lambda m: (-len(m.articles()), m.name or ""))
+    if not row.day:
+        return None
+    active = [(min(days_apart(r.day, row.day) for r in rows if r.day), m) for m, rows in anchors if any(r.day for r in rows)]
+    active = [(d, m) for d, m in active if d <= ACTIVITY_DAYS]
+    return min(active, key=lambda dm: (dm[0], -len(dm[1].articles()), dm[1].name or ""))[1] if active else None
 
 
 def _broader(narrow: Measure, broad: Measure, *, across_targets: bool) -> bool:
@@ -118,7 +135,8 @@ def _fold_target(row: EventRow, home: Measure, candidates: Iterable[Measure], ac
             continue
         if row.name and m.name and row.name != m.name:
             continue
-        if row.rate is None or round(row.rate, 2) not in m.rates():
+        distance = _rate_distance(m.rows, row)
+        if distance is None or distance > ERA_GAP_DAYS:
             continue
         key = (-len(m.articles()), m.measure_id)
         if best is None or key < best[0]:
@@ -131,11 +149,15 @@ def link_group(rows: Sequence[EventRow], context: Sequence[Measure] = ()) -> Gro
     every country (targets ALL), built from their own rows, that a narrower row may report."""
     rows = sorted(rows, key=lambda r: r.event_id)
     totals = [r for r in rows if r.total_cue]
-    blocks: dict[tuple, list[EventRow]] = {}
-    for r in rows:
-        if not r.total_cue:
+    measures = []
+    for era, era_rows in split_eras([r for r in rows if not r.total_cue]):
+        blocks: dict[tuple, list[EventRow]] = {}
+        for r in era_rows:
             blocks.setdefault(r.products, []).append(r)
-    measures = [m for key in sorted(blocks) for m in link_block(blocks[key])]
+        for key in sorted(blocks):
+            for m in link_block(blocks[key]):
+                m.era = era
+                measures.append(m)
     folded: dict[str, list[EventRow]] = {}
     moves: list[tuple[EventRow, Measure, Measure]] = []
     for home in measures:
@@ -159,6 +181,21 @@ def link_group(rows: Sequence[EventRow], context: Sequence[Measure] = ()) -> Gro
             m.rows = [r for r in m.rows if r.event_id not in summed]
         measures = [m.rebuild() for m in measures if m.rows]
     return GroupResult(sorted(measures, key=lambda m: m.measure_id), sorted(totals, key=lambda r: r.event_id), folded)
+
+
+def split_eras(rows: Sequence[EventRow]) -> list[tuple[str, list[EventRow]]]:
+    """Rows cut where the pair was out of the news for more than ERA_GAP_DAYS; each era after the
+    first is tagged with its first day (part of its measures' identity)."""
+    dated = sorted(rows, key=lambda r: (r.day or "", r.event_id))
+    eras: list[list[EventRow]] = []
+    last = None
+    for r in dated:
+        if eras and (r.day is None or last is None or days_apart(last, r.day) <= ERA_GAP_DAYS):
+            eras[-1].append(r)
+        else:
+            eras.append([r])
+        last = r.day or last
+    return [("" if i == 0 else (era[0].day or ""), era) for i, era in enumerate(eras)]
 
 
 def link_talks(rows: Sequence[EventRow]) -> Measure:

@@ -69,7 +69,7 @@ def _source(outdir: Path, name: str) -> Optional[str]:
             columns = ("{'event_id': 'VARCHAR', 'article_id': 'VARCHAR', 'type': 'VARCHAR', 'status': 'VARCHAR', "
                        "'rate': 'DOUBLE', 'previous_rate': 'DOUBLE', 'imposer': 'VARCHAR', 'targets': 'VARCHAR[]', "
                        "'products': 'VARCHAR[]', 'parties': 'VARCHAR[]', "
-                       "'date': 'STRUCT(value VARCHAR)', 'evidence': 'STRUCT(text VARCHAR)', 'confidence': 'DOUBLE'}")
+                       "'date': 'STRUCT(value VARCHAR, \"start\" BIGINT, \"end\" BIGINT)', 'evidence': 'STRUCT(text VARCHAR, \"start\" BIGINT)', 'confidence': 'DOUBLE'}")
         return (f"read_json('{_sql_str(str(jsonl))}', format = 'newline_delimited', columns = {columns}, "
                 f"maximum_object_size = 67108864)")
     return None
@@ -79,14 +79,17 @@ def _event_query(outdir: Path) -> Optional[str]:
     events = _source(outdir, "events")
     if events is None:
         return None
-    flat = "date_value" if ".parquet" in events else "e.date.value"
-    text = "evidence_text" if ".parquet" in events else "e.evidence.text"
+    if ".parquet" in events:
+        dates = "e.date_value, e.date_start, e.date_end, e.evidence_text, e.evidence_start"
+    else:
+        dates = ('e.date.value AS date_value, e.date."start" AS date_start, e.date."end" AS date_end, '
+                 'e.evidence.text AS evidence_text, e.evidence."start" AS evidence_start')
     articles = _source(outdir, "articles")
     join = (f"LEFT JOIN (SELECT article_id, min(published) AS published FROM {articles} GROUP BY article_id) a "
             f"USING (article_id)") if articles else ""
     published = "a.published" if articles else "NULL"
     return (f"SELECT e.event_id, e.article_id, {published} AS published, e.type, e.status, e.rate, e.previous_rate, "
-            f"e.imposer, e.targets, e.products, e.parties, {flat} AS date_value, {text} AS evidence_text, "
+            f"e.imposer, e.targets, e.products, e.parties, {dates}, "
             f"e.confidence FROM {events} e {join}")
 
 

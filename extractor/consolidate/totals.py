@@ -5,42 +5,52 @@ rate equals the sum of two or more rates in force that day on the same imposer a
 """
 from __future__ import annotations
 
-from itertools import combinations
 from typing import TYPE_CHECKING, Sequence
 
 from .keys import RATE_TOLERANCE
-from .timeline import FORCE, Step, _in_force_step
+from .timeline import FORCE, Step, _in_force_step, _ordinal
 
 if TYPE_CHECKING:  # pragma: no cover
     from .link import Measure
 
 MAX_SUMMANDS = 4
+SOON_DAYS = 10
 
 
-def sums_to(rate: float, parts: Sequence[float]) -> bool:
-    """Do two or more of `parts` add up to `rate`?"""
-    parts = [p for p in parts if p > RATE_TOLERANCE]
-    for k in range(2, min(len(parts), MAX_SUMMANDS) + 1):
-        for combo in combinations(parts, k):
-            if abs(sum(combo) - rate) <= RATE_TOLERANCE * k:
-                return True
-    return False
+def sums_to(rate: float, options: Sequence[Sequence[float]]) -> bool:
+    """Do rates of two or more measures (at most one from each measure's options) add up to `rate`?"""
+    groups = [sorted({round(r, 2) for r in opts if r > RATE_TOLERANCE}) for opts in options]
+    groups = [g for g in groups if g]
+
+    def search(i: int, total: float, used: int) -> bool:
+        if used >= 2 and abs(total - rate) <= RATE_TOLERANCE * used:
+            return True
+        if i == len(groups) or used == MAX_SUMMANDS or total > rate + RATE_TOLERANCE:
+            return False
+        return any(search(i + 1, total + r, used + 1) for r in groups[i]) or search(i + 1, total, used)
+
+    return search(0, 0.0, 0)
 
 
 def _scopes_overlap(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return not a or not b or bool(set(a) & set(b))
 
 
-def _parts(measures: Sequence["Measure"], m: "Measure", day: str, exclude: Step | None) -> list[float]:
-    """Rates in force on `day` on the same pair, in scopes overlapping m's (leaving out `exclude`)."""
-    parts = []
+def _parts(measures: Sequence["Measure"], m: "Measure", day: str, exclude: Step | None) -> list[list[float]]:
+    """Per measure of the pair (scopes overlapping m's): the rate in force on `day` and the rates of
+    steps due within SOON_DAYS (an article sums what is about to apply), leaving out `exclude`."""
+    options = []
     for other in measures:
         if not _scopes_overlap(m.products, other.products):
             continue
-        current = _in_force_step([s for s in other.steps if s is not exclude], day)
+        rest = [s for s in other.steps if s is not exclude and s.cls == FORCE]
+        rates = []
+        current = _in_force_step(rest, day)
         if current is not None and current.rate:
-            parts.append(current.rate)
-    return parts
+            rates.append(current.rate)
+        rates += [s.rate for s in rest if s.rate and s.date and 0 < _ordinal(s.date) - _ordinal(day) <= SOON_DAYS]
+        options.append(rates)
+    return options
 
 
 def sum_totals(measures: Sequence["Measure"]) -> set[str]:
@@ -49,8 +59,6 @@ def sum_totals(measures: Sequence["Measure"]) -> set[str]:
     found: set[str] = set()
     for m in measures:
         for step in m.steps:
-            if step.cls != FORCE:
-                continue
             if step.rate and not any(o.row.name for o in step.support):
                 if sums_to(step.rate, _parts(measures, m, step.date, step)):
                     found.update(o.row.event_id for o in step.support)
