@@ -28,6 +28,11 @@ class Observation:
     basis: str  # effective | announced | reported
     cls: str  # force | threat
     rate: Optional[float]
+    restatement: bool = False  # the rate a change started from ("cut to 10% from 125%"): not a new step
+
+    @property
+    def restates(self) -> bool:
+        return self.restatement or self.row.status == "in_effect"
 
 
 @dataclass
@@ -49,7 +54,7 @@ class Step:
 
     @property
     def status(self) -> str:
-        counts = Counter(o.row.status for o in self.support)
+        counts = Counter("in_effect" if o.restatement else o.row.status for o in self.support)
         top = max(counts.values())
         best = [s for s in counts if counts[s] == top]
         return min(best, key=lambda s: (_STATUS_PRIORITY.index(s) if s in _STATUS_PRIORITY else len(_STATUS_PRIORITY), s))
@@ -168,9 +173,56 @@ def _in_force_step(steps: Sequence[Step], day: str) -> Optional[Step]:
     return max(before, key=lambda s: (_ordinal(s.date), s.date, s.strength())) if before else None
 
 
+_CHANGES = {"reduced": min, "raised": max}
+# Statuses that look ahead: a restatement of them may precede the step it announces.
+_AHEAD = ("announced", "threatened", "agreed")
+# A later step with one of these statuses is news even at an unchanged rate (a pause, a deal).
+_NEWS = ("paused", "lifted", "agreed", "reduced", "raised")
+
+
+def _demote_from_rates(obs: list[Observation]) -> list[Observation]:
+    """An article reporting a cut (or a rise) on one day with two rates: the other rate is where
+    the change started, a restatement of the earlier step, not a step of that day."""
+    by_change: dict[tuple, list[Observation]] = {}
+    for o in obs:
+        if o.row.status in _CHANGES and o.rate is not None:
+            by_change.setdefault((o.row.article_id, o.row.status), []).append(o)
+    demoted: dict[str, Observation] = {}
+    for (_, status), group in by_change.items():
+        if len({round(o.rate, 2) for o in group}) < 2:
+            continue
+        keep = _CHANGES[status](o.rate for o in group)
+        for o in group:
+            if not _same_rate(o.rate, keep):
+                demoted[o.row.event_id] = Observation(o.row, o.row.published, "reported", o.cls, o.rate, restatement=True)
+    return [demoted.get(o.row.event_id, o) for o in obs]
+
+
+def _merge_repeats(steps: list[Step]) -> list[Step]:
+    """A step that repeats the rate of the step before it (nothing changed) joins that step; the
+    later date wins only when the earlier step had no date of its own."""
+    out: list[Step] = []
+    last_force: Optional[Step] = None
+    for step in sorted(steps, key=step_order):
+        if step.cls != FORCE:
+            out.append(step)
+            continue
+        news = step.status in _NEWS and (last_force is None or step.status != last_force.status)
+        if last_force is not None and _same_rate(last_force.rate, step.rate) and not news:
+            if last_force.basis == "reported" and step.basis != "reported" and all(o.row.status in _AHEAD for o in last_force.support):
+                last_force.date, last_force.basis = step.date, step.basis  # the announcement of this very step
+            last_force.support.extend(step.support)
+            last_force.dissent.extend(step.dissent)
+            continue
+        out.append(step)
+        last_force = step
+    return sorted(out, key=step_order)
+
+
 def build_steps(rows: Iterable[EventRow]) -> list[Step]:
     """The timeline of one measure as steps, sorted by day."""
     obs = [o for o in (observe(r) for r in sorted(rows, key=lambda r: r.event_id)) if o is not None]
+    obs = _demote_from_rates(obs)
     dated = [o for o in obs if o.basis != "reported" and o.date]
     reported = [o for o in obs if o.basis == "reported" and o.date]
     steps: list[Step] = []
@@ -180,24 +232,29 @@ def build_steps(rows: Iterable[EventRow]) -> list[Step]:
     pending: dict[tuple, list[Observation]] = {}
     for o in sorted(reported, key=_obs_key):
         same = [s for s in steps if s.cls == o.cls and _same_rate(s.rate, o.rate) and s.date]
-        if same:
-            # A restatement supports the step it restates: the latest one on or before its day, else the next.
-            before = [s for s in same if _ordinal(s.date) <= _ordinal(o.date)]
-            pick = max(before, key=lambda s: (_ordinal(s.date), s.date)) if before else min(same, key=lambda s: (_ordinal(s.date), s.date))
-            pick.support.append(o)
+        # A restatement supports the step it restates: the latest one from about its day back; an
+        # article looking ahead ("will rise to 84%") may also support the next one.
+        before = [s for s in same if _ordinal(s.date) <= _ordinal(o.date) + DAY_TOLERANCE]
+        after = [s for s in same if _ordinal(s.date) > _ordinal(o.date) + DAY_TOLERANCE]
+        if before:
+            max(before, key=lambda s: (_ordinal(s.date), s.date)).support.append(o)
+        elif after and o.row.status in _AHEAD:
+            min(after, key=lambda s: (_ordinal(s.date), s.date)).support.append(o)
         else:
             pending.setdefault((o.cls, None if o.rate is None else round(o.rate, 2)), []).append(o)
     fresh: list[Step] = []
     for (cls, rate), group in sorted(pending.items(), key=_group_key):
         step = Step(cls, rate, list(group), date=min(o.date for o in group), basis="reported")
         current = _in_force_step(steps, step.date) if cls == FORCE else None
-        restates_only = all(o.row.status == "in_effect" for o in group)
-        if current is not None and restates_only and len(step.articles()) < 2 and not _same_rate(current.rate, rate):
+        restates_only = all(o.restates for o in group)
+        stated_elsewhere = any(_same_rate(o.rate, rate) for o in obs if o.row.article_id not in step.articles())
+        if (current is not None and restates_only and len(step.articles()) < 2 and not stated_elsewhere
+                and not _same_rate(current.rate, rate)):
             current.dissent.extend(group)  # one late article misremembering the rate in force
         else:
             fresh.append(step)
     steps.extend(fresh)
-    return sorted(steps, key=step_order)
+    return _merge_repeats(steps)
 
 
 def _group_key(item) -> tuple:
