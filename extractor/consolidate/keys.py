@@ -73,9 +73,30 @@ def _phrase_regex(phrases: Iterable[str]) -> str:
 
 
 @lru_cache(maxsize=1)
-def _name_patterns() -> list[tuple[str, re.Pattern]]:
-    names = cue_data()["measure_names"]
-    return [(name, re.compile(_phrase_regex(cues), re.I)) for name, cues in names.items() if not name.startswith("_")]
+def _name_patterns() -> tuple[re.Pattern, dict[str, list[tuple[str, re.Pattern]]]]:
+    """A regex over the first words of all name cues, and per first word the (name, cue regex)
+    pairs starting with it: one scan finds where a cue may start, the cue's regex confirms it."""
+    by_word: dict[str, list[tuple[str, re.Pattern]]] = {}
+    for name, cues in cue_data()["measure_names"].items():
+        if name.startswith("_"):
+            continue
+        for cue in cues:
+            first = re.split(r"[\s*-]", cue.lower(), maxsplit=1)[0]
+            by_word.setdefault(first, []).append((name, re.compile(_phrase_regex([cue]), re.I)))
+    words = "|".join(re.escape(w) for w in sorted(by_word, key=len, reverse=True))
+    return re.compile(rf"\b(?:{words})", re.I), by_word
+
+
+def name_cues(text: str) -> list[tuple[str, tuple[int, int]]]:
+    """(measure name, span) of every name cue in the text."""
+    starts, by_word = _name_patterns()
+    found = set()
+    for hit in starts.finditer(text):
+        for name, pattern in by_word[hit.group(0).lower()]:
+            m = pattern.match(text, hit.start())
+            if m:
+                found.add((name, m.span()))
+    return sorted(found, key=lambda f: (f[1], f[0]))
 
 
 def _max_name_distance() -> int:
@@ -103,11 +124,17 @@ def targets_key(targets: Iterable[str]) -> tuple[str, ...]:
     return ("ALL",) if "ALL" in found else tuple(found)
 
 
+@lru_cache(maxsize=512)
+def rate_mentions(text: str) -> tuple[tuple[tuple[int, int], float], ...]:
+    """(span, value) of every rate the text states; cached, as events of one sentence share it."""
+    return tuple((m.span(), float(m.group(1))) for m in _RATE.finditer(text))
+
+
 def rate_spans(text: str, rate: Optional[float]) -> list[tuple[int, int]]:
     """Where the evidence states `rate` (every mention of that value)."""
     if rate is None:
         return []
-    return [m.span() for m in _RATE.finditer(text) if abs(float(m.group(1)) - rate) <= RATE_TOLERANCE]
+    return [span for span, value in rate_mentions(text) if abs(value - rate) <= RATE_TOLERANCE]
 
 
 # Clause ends: a semicolon, a contrast ("while", "whereas", "but"), a sentence end (not "U.S. goods").
@@ -146,7 +173,7 @@ def measure_name(text: str, rate: Optional[float], imposer: Optional[str] = None
     the event takes the nearest cue that belongs to a mention of its rate. Without a rate mention,
     a name only when the text gives just one.
     """
-    found = [(name, m.span()) for name, pattern in _name_patterns() for m in pattern.finditer(text)]
+    found = name_cues(text)
     if not found:
         return None
     spans = rate_spans(text, rate)
@@ -155,7 +182,7 @@ def measure_name(text: str, rate: Optional[float], imposer: Optional[str] = None
         return names.pop() if len(names) == 1 else None
     if len({name for name, _ in found}) > 1:
         spans = _own_spans(text, spans, imposer)
-    mentions = [m.span() for m in _RATE.finditer(text)]
+    mentions = [span for span, _ in rate_mentions(text)]
     limit = _max_name_distance()
     best: Optional[tuple[int, str]] = None
     for name, cue in found:
@@ -172,17 +199,34 @@ def _between(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
     return (a[1], b[0]) if a[1] <= b[0] else (b[1], a[0]) if b[1] <= a[0] else (a[0], a[0])
 
 
+@lru_cache(maxsize=1)
+def _total_words() -> tuple[str, ...]:
+    """Every total cue as plain lower-case text (up to a wildcard, with its first separator both
+    ways): a text holding none of them needs no regex at all."""
+    cues = cue_data()["total_cues"]
+    words = set()
+    for cue in cues["before"] + cues["after"]:
+        plain = cue.lower().split("*")[0]
+        words.update({plain, plain.replace(" ", "-"), plain.replace("-", " ")})
+    return tuple(sorted(words))
+
+
 def total_cue(text: str, rate: Optional[float]) -> bool:
     """Does the text call this rate a sum of several measures ("a combined 145%", "145% in all")?"""
+    low = text.lower()
+    if not any(word in low for word in _total_words()):
+        return False
     window, before, after = _total_patterns()
+    mentions = [span for span, _ in rate_mentions(text)]
     for start, end in rate_spans(text, rate):
-        head = text[max(0, start - window):start]
-        if any(not _RATE.search(head[m.end():]) for m in before.finditer(head)):
-            return True
-        tail = text[end:end + window]
-        m = after.search(tail)
+        head_start = max(0, start - window)
+        for m in before.finditer(text, head_start, start):
+            if not any(m.end() <= s and e <= start for s, e in mentions):
+                return True
+        m = after.search(text, end, end + window)
         # "20% ...; in all, 145%": a cue followed by another rate introduces that one, not this one.
-        if m and not _RATE.search(tail[:m.start()]) and not _RATE.search(text[end + m.end():end + m.end() + 15]):
+        if m and not any(end <= s and e <= m.start() for s, e in mentions) \
+                and not any(m.end() <= s < m.end() + 15 for s, _ in mentions):
             return True
     return False
 
@@ -204,7 +248,7 @@ def date_belongs_to_rate(text: str, rate: Optional[float], date_span: Optional[t
         return ds - e if ds >= e else s - de if de <= s else 0
 
     own = min(gap(s) for s in spans)
-    others = [gap(m.span()) for m in _RATE.finditer(text) if all(m.span() != s for s in spans)]
+    others = [gap(span) for span, _ in rate_mentions(text) if span not in spans]
     return not others or own <= min(others)
 
 

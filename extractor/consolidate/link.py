@@ -16,11 +16,12 @@ Everything is decided from the set of rows sorted by stable keys, so arrival ord
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
 from .keys import NO_POINT_STATUSES, RATE_TOLERANCE, EventRow
-from .timeline import Step, build_steps, days_apart, talks_steps
+from .timeline import Step, _ordinal, build_steps, days_apart, talks_steps
 from .totals import sum_totals
 
 ACTIVITY_DAYS = 7
@@ -74,11 +75,39 @@ def _new_measure(rows: Sequence[EventRow], name: Optional[str]) -> Measure:
     return Measure("tariff", first.imposer or None, first.targets, first.products, parties, name, list(rows))
 
 
-def _rate_distance(rows: Sequence[EventRow], row: EventRow) -> Optional[int]:
-    """Days from the row to the nearest of `rows` stating the same rate (None: no such rate)."""
-    days = [days_apart(r.day, row.day) for r in rows
-            if r.rate is not None and row.rate is not None and abs(r.rate - row.rate) <= RATE_TOLERANCE and r.day and row.day]
-    return min(days) if days else None
+class RateIndex:
+    """Days on which rows state each rate, and days of any activity, for nearest-day lookups."""
+
+    def __init__(self, rows: Iterable[EventRow]):
+        by_rate: dict[float, list[int]] = {}
+        days = []
+        rows = list(rows)
+        self.support = len({r.article_id for r in rows})
+        for r in rows:
+            if not r.day:
+                continue
+            day = _ordinal(r.day)
+            days.append(day)
+            if r.rate is not None:
+                by_rate.setdefault(round(r.rate, 2), []).append(day)
+        self.by_rate = {rate: sorted(v) for rate, v in by_rate.items()}
+        self.days = sorted(days)
+
+    @staticmethod
+    def _nearest(days: list[int], day: int) -> Optional[int]:
+        if not days:
+            return None
+        i = bisect_left(days, day)
+        return min(abs(days[j] - day) for j in (i - 1, i) if 0 <= j < len(days))
+
+    def rate_distance(self, row: EventRow) -> Optional[int]:
+        """Days from the row to the nearest row stating the same rate (None: no such rate)."""
+        if row.rate is None or not row.day:
+            return None
+        return self._nearest(self.by_rate.get(round(row.rate, 2), []), _ordinal(row.day))
+
+    def activity_distance(self, row: EventRow) -> Optional[int]:
+        return self._nearest(self.days, _ordinal(row.day)) if row.day else None
 
 
 def link_block(rows: Sequence[EventRow]) -> list[Measure]:
@@ -94,7 +123,7 @@ def link_block(rows: Sequence[EventRow]) -> list[Measure]:
     homeless = []
     # Homes are chosen from the named rows alone, so that no unnamed row depends on another.
     # A ruled-out tariff never applied: it names a measure but anchors no rate.
-    anchors = [(m, [r for r in m.rows if r.status not in NO_POINT_STATUSES]) for m in named]
+    anchors = [(m, RateIndex(r for r in m.rows if r.status not in NO_POINT_STATUSES)) for m in named]
     for r in unnamed:
         home = _best_home(anchors, r)
         (home.rows if home is not None else homeless).append(r)
@@ -102,17 +131,15 @@ def link_block(rows: Sequence[EventRow]) -> list[Measure]:
     return [m.rebuild() for m in measures]
 
 
-def _best_home(anchors: Sequence[tuple[Measure, list[EventRow]]], row: EventRow) -> Optional[Measure]:
+def _best_home(anchors: Sequence[tuple[Measure, RateIndex]], row: EventRow) -> Optional[Measure]:
     """The named measure an unnamed row reports: the one stating its rate nearest in time, else the
     one active within ACTIVITY_DAYS of it (a new step of a measure in the news); else none."""
-    scored = [(d, m) for m, rows in anchors if (d := _rate_distance(rows, row)) is not None]
-    if scored:
-        return min(scored, key=lambda dm: (dm[0], -len(dm[1].articles()), dm[1].name or ""))[1]
-    if not row.day:
-        return None
-    active = [(min(days_apart(r.day, row.day) for r in rows if r.day), m) for m, rows in anchors if any(r.day for r in rows)]
-    active = [(d, m) for d, m in active if d <= ACTIVITY_DAYS]
-    return min(active, key=lambda dm: (dm[0], -len(dm[1].articles()), dm[1].name or ""))[1] if active else None
+    scored = [(d, i) for i, (_, index) in enumerate(anchors) if (d := index.rate_distance(row)) is not None]
+    if not scored:
+        scored = [(d, i) for i, (_, index) in enumerate(anchors)
+                  if (d := index.activity_distance(row)) is not None and d <= ACTIVITY_DAYS]
+    # anchors come sorted by name; RateIndex.support is the measure's article count
+    return anchors[min(scored, key=lambda di: (di[0], -anchors[di[1]][1].support, di[1]))[1]][0] if scored else None
 
 
 def _broader(narrow: Measure, broad: Measure, *, across_targets: bool) -> bool:
@@ -127,18 +154,19 @@ def _broader(narrow: Measure, broad: Measure, *, across_targets: bool) -> bool:
     return bool(narrow.products) and set(narrow.products) < set(broad.products)
 
 
-def _fold_target(row: EventRow, home: Measure, candidates: Iterable[Measure], across_targets: bool) -> Optional[Measure]:
-    """The broader, better-supported measure whose steps include this row's rate, if any."""
+def _fold_target(row: EventRow, home: Measure, home_support: int, candidates: Iterable[tuple[Measure, RateIndex]],
+                 across_targets: bool) -> Optional[Measure]:
+    """The broader, better-supported measure that states this row's rate within a year, if any."""
     best = None
-    for m in candidates:
-        if not _broader(home, m, across_targets=across_targets) or len(m.articles()) < len(home.articles()):
+    for m, index in candidates:
+        if not _broader(home, m, across_targets=across_targets) or index.support < home_support:
             continue
         if row.name and m.name and row.name != m.name:
             continue
-        distance = _rate_distance(m.rows, row)
+        distance = index.rate_distance(row)
         if distance is None or distance > ERA_GAP_DAYS:
             continue
-        key = (-len(m.articles()), m.measure_id)
+        key = (-index.support, m.measure_id)
         if best is None or key < best[0]:
             best = (key, m)
     return best[1] if best else None
@@ -160,16 +188,21 @@ def link_group(rows: Sequence[EventRow], context: Sequence[Measure] = ()) -> Gro
                 measures.append(m)
     folded: dict[str, list[EventRow]] = {}
     moves: list[tuple[EventRow, Measure, Measure]] = []
+    inside = [(m, RateIndex(m.rows)) for m in measures if m.products]
+    around = [(m, RateIndex(m.rows)) for m in context]
     for home in measures:
+        support = len(home.articles())
         for r in home.rows:
-            target = _fold_target(r, home, measures, across_targets=False)
-            if target is None:
-                target = _fold_target(r, home, context, across_targets=True)
+            target = _fold_target(r, home, support, inside, across_targets=False) if home.products else None
+            if target is None and around:
+                target = _fold_target(r, home, support, around, across_targets=True)
             if target is not None:
                 moves.append((r, home, target))
+    moved = {r.event_id for r, _, _ in moves}
+    for home in measures:
+        home.rows = [r for r in home.rows if r.event_id not in moved]
     for r, home, target in moves:
-        home.rows.remove(r)
-        if target in measures:
+        if any(target is m for m in measures):
             target.rows.append(r)
         else:
             folded.setdefault(target.measure_id, []).append(r)

@@ -126,32 +126,44 @@ def _compact_schema():
     return pa.schema([(c, types.get(c, s)) for c in _COMPACT_COLUMNS])
 
 
-def _write_compact(con, outdirs: Sequence[Path], path: Path) -> int:
+def _compact_batch(batch) -> "pa.Table":  # noqa: F821 - pyarrow is imported lazily
+    """One batch of projected events (an Arrow record batch) -> its compact rows as an Arrow table.
+    The evidence text is read here and dropped."""
     import pyarrow as pa
+
+    rows = []
+    for event in batch.to_pylist():
+        try:
+            rows.append(_compact(event_row(event, event.get("published"))))
+        except (KeyError, TypeError, ValueError):
+            continue  # a malformed line fails alone; the events writer never produces one
+    return pa.Table.from_pylist(rows, schema=_compact_schema())
+
+
+def _batches(con, outdirs: Sequence[Path]) -> Iterator:
+    for outdir in outdirs:
+        query = _event_query(outdir)
+        if query is None:
+            continue
+        try:
+            reader = con.sql(query).to_arrow_reader(BATCH_ROWS)
+        except Exception as exc:  # duckdb raises its own error types for unreadable files
+            raise TariffwireError(Errors.E060.format(path=outdir, reason=str(exc).splitlines()[0])) from exc
+        yield from reader
+
+
+def _write_compact(con, outdirs: Sequence[Path], path: Path) -> int:
+    """Pass 1: the compact rows of every event, in batches, into a temporary Parquet file."""
     import pyarrow.parquet as pq
 
     schema = _compact_schema()
     n = 0
     with pq.ParquetWriter(path, schema) as writer:
         writer.write_table(schema.empty_table())
-        for outdir in outdirs:
-            query = _event_query(outdir)
-            if query is None:
-                continue
-            try:
-                reader = con.sql(query).to_arrow_reader(BATCH_ROWS)
-            except Exception as exc:  # duckdb raises its own error types for unreadable files
-                raise TariffwireError(Errors.E060.format(path=outdir, reason=str(exc).splitlines()[0])) from exc
-            for batch in reader:
-                rows = []
-                for event in batch.to_pylist():
-                    try:
-                        rows.append(_compact(event_row(event, event.get("published"))))
-                    except (KeyError, TypeError, ValueError):
-                        continue  # a malformed line fails alone; the events writer never produces one
-                if rows:
-                    writer.write_table(pa.Table.from_pylist(rows, schema=schema))
-                    n += len(rows)
+        for batch in _batches(con, outdirs):
+            table = _compact_batch(batch)
+            writer.write_table(table)
+            n += table.num_rows
     return n
 
 

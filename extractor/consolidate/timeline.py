@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date as _date
+from functools import lru_cache
 from typing import Iterable, Optional, Sequence
 
 from .keys import NO_POINT_STATUSES, RATE_TOLERANCE, THREAT_STATUSES, EventRow
@@ -64,6 +65,7 @@ def _neg_day(day: str) -> int:
     return -_ordinal(day)
 
 
+@lru_cache(maxsize=1 << 16)
 def _ordinal(day: Optional[str]) -> int:
     if not day:
         return 10 ** 7
@@ -243,11 +245,15 @@ def build_steps(rows: Iterable[EventRow]) -> list[Step]:
         else:
             pending.setdefault((o.cls, None if o.rate is None else round(o.rate, 2)), []).append(o)
     fresh: list[Step] = []
+    stating: dict[float, set[str]] = {}
+    for o in obs:
+        if o.rate is not None:
+            stating.setdefault(round(o.rate, 2), set()).add(o.row.article_id)
     for (cls, rate), group in sorted(pending.items(), key=_group_key):
         step = Step(cls, rate, list(group), date=min(o.date for o in group), basis="reported")
         current = _in_force_step(steps, step.date) if cls == FORCE else None
         restates_only = all(o.restates for o in group)
-        stated_elsewhere = any(_same_rate(o.rate, rate) for o in obs if o.row.article_id not in step.articles())
+        stated_elsewhere = rate is not None and bool(stating.get(round(rate, 2), set()) - step.articles())
         if (current is not None and restates_only and len(step.articles()) < 2 and not stated_elsewhere
                 and not _same_rate(current.rate, rate)):
             current.dissent.extend(group)  # one late article misremembering the rate in force
