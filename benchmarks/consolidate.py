@@ -127,7 +127,8 @@ _CHILD = (
     "import json, resource, sys\n"
     "from extractor.consolidate import consolidate_outdirs\n"
     "measures, links = consolidate_outdirs([sys.argv[1]], sys.argv[1])\n"
-    "print(json.dumps([measures, links, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss]))\n"
+    "usage = resource.getrusage(resource.RUSAGE_SELF)\n"
+    "print(json.dumps([measures, links, usage.ru_maxrss, usage.ru_utime + usage.ru_stime]))\n"
 )
 
 
@@ -141,9 +142,10 @@ def run_one(n_events: int, workdir: Path, seed: int = 7) -> dict:
     seconds = time.monotonic() - t0
     if done.returncode != 0:
         raise SystemExit(f"consolidation failed for N={n_events}:\n{done.stderr}")
-    measures, links, peak_kb = json.loads(done.stdout.strip().splitlines()[-1])
+    measures, links, peak_kb, cpu = json.loads(done.stdout.strip().splitlines()[-1])
     return {
-        "events": n, "measures": measures, "links": links, "seconds": round(seconds, 2),
+        # cpu_seconds: the child's own CPU time; on a shared machine wall time includes waiting for a core
+        "events": n, "measures": measures, "links": links, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
         "peak_rss_mb": round(peak_kb / 1024, 1), "events_per_s": round(n / seconds) if seconds else None,
         "generate_seconds": round(generated, 2), "input_mb": round((folder / "events.jsonl").stat().st_size / 2 ** 20, 1),
     }

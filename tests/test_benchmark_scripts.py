@@ -27,3 +27,17 @@ def test_throughput_paired_run_counts_every_article_on_every_side(tmp_path):
     assert report["runs"]["tw-on-1"]["articles"] == 30
     assert report["ratios"]["prefilter_vs_spacy_paired"] > 0 and report["ratios"]["tw_off_vs_spacy_paired"] > 0
     assert "paired slices in one process" in proc.stdout
+
+
+def test_consolidate_benchmark_smoke(tmp_path):
+    """benchmarks/consolidate.py with a tiny N: every synthetic event gets a link, the child reports memory."""
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "consolidate.py"), "--events", "300", "1000",
+                           "--keep", str(tmp_path)], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    results = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [r["events"] >= n for r, n in zip(results, (300, 1000))] == [True, True]
+    for r in results:
+        assert r["links"] == r["events"] and 0 < r["measures"] < r["events"]
+        assert r["peak_rss_mb"] > 0 and r["seconds"] > 0 and r["cpu_seconds"] > 0
+    measures = (tmp_path / "run-1000" / "measures.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(measures) == results[1]["measures"]

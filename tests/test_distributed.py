@@ -55,7 +55,7 @@ def runs(tmp_path_factory):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["articles.jsonl", "events.jsonl", "errors.jsonl"])
+@pytest.mark.parametrize("name", ["articles.jsonl", "events.jsonl", "errors.jsonl", "measures.jsonl", "measure_events.jsonl"])
 def test_dask_jsonl_equals_local(runs, name):
     local = (runs["local"][0] / name).read_bytes()
     dask = (runs["dask"][0] / name).read_bytes()

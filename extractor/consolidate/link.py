@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
@@ -26,6 +27,11 @@ from .totals import sum_totals
 
 ACTIVITY_DAYS = 7
 ERA_GAP_DAYS = 365  # a pair silent for a year and back in the news: a new legal action, a new measure
+
+
+@lru_cache(maxsize=1 << 14)
+def _hash_identity(identity: tuple) -> str:
+    return hashlib.sha1(repr(identity).encode("utf-8")).hexdigest()[:24]
 
 
 @dataclass
@@ -48,7 +54,7 @@ class Measure:
 
     @property
     def measure_id(self) -> str:
-        return hashlib.sha1(repr(self.identity).encode("utf-8")).hexdigest()[:24]
+        return _hash_identity(self.identity)
 
     def articles(self) -> set[str]:
         return {r.article_id for r in self.rows}
@@ -154,13 +160,18 @@ def _broader(narrow: Measure, broad: Measure, *, across_targets: bool) -> bool:
     return bool(narrow.products) and set(narrow.products) < set(broad.products)
 
 
-def _fold_target(row: EventRow, home: Measure, home_support: int, candidates: Iterable[tuple[Measure, RateIndex]],
-                 across_targets: bool) -> Optional[Measure]:
+def _eligible(home: Measure, candidates: Iterable[tuple[Measure, RateIndex]], across_targets: bool
+              ) -> list[tuple[Measure, RateIndex]]:
+    """The broader measures, at least as well supported, that rows of `home` may report."""
+    support = len(home.articles())
+    return [(m, index) for m, index in candidates
+            if _broader(home, m, across_targets=across_targets) and index.support >= support]
+
+
+def _fold_target(row: EventRow, candidates: Iterable[tuple[Measure, RateIndex]]) -> Optional[Measure]:
     """The broader, better-supported measure that states this row's rate within a year, if any."""
     best = None
     for m, index in candidates:
-        if not _broader(home, m, across_targets=across_targets) or index.support < home_support:
-            continue
         if row.name and m.name and row.name != m.name:
             continue
         distance = index.rate_distance(row)
@@ -191,28 +202,34 @@ def link_group(rows: Sequence[EventRow], context: Sequence[Measure] = ()) -> Gro
     inside = [(m, RateIndex(m.rows)) for m in measures if m.products]
     around = [(m, RateIndex(m.rows)) for m in context]
     for home in measures:
-        support = len(home.articles())
+        inner = _eligible(home, inside, across_targets=False) if home.products else []
+        outer = _eligible(home, around, across_targets=True)
+        if not inner and not outer:
+            continue
         for r in home.rows:
-            target = _fold_target(r, home, support, inside, across_targets=False) if home.products else None
-            if target is None and around:
-                target = _fold_target(r, home, support, around, across_targets=True)
+            target = _fold_target(r, inner) or _fold_target(r, outer)
             if target is not None:
                 moves.append((r, home, target))
     moved = {r.event_id for r, _, _ in moves}
+    changed = {id(home) for _, home, _ in moves}
     for home in measures:
-        home.rows = [r for r in home.rows if r.event_id not in moved]
+        if id(home) in changed:
+            home.rows = [r for r in home.rows if r.event_id not in moved]
     for r, home, target in moves:
         if any(target is m for m in measures):
             target.rows.append(r)
+            changed.add(id(target))
         else:
             folded.setdefault(target.measure_id, []).append(r)
-    measures = [m.rebuild() for m in measures if m.rows]
+    measures = [m.rebuild() if id(m) in changed else m for m in measures if m.rows]
     summed = sum_totals(measures)
     if summed:
         for m in measures:
-            totals.extend(r for r in m.rows if r.event_id in summed)
-            m.rows = [r for r in m.rows if r.event_id not in summed]
-        measures = [m.rebuild() for m in measures if m.rows]
+            if any(r.event_id in summed for r in m.rows):
+                totals.extend(r for r in m.rows if r.event_id in summed)
+                m.rows = [r for r in m.rows if r.event_id not in summed]
+                m.rebuild()
+        measures = [m for m in measures if m.rows]
     return GroupResult(sorted(measures, key=lambda m: m.measure_id), sorted(totals, key=lambda r: r.event_id), folded)
 
 

@@ -190,13 +190,18 @@ def iter_groups(con, compact: Path) -> Iterator[tuple[tuple, list[EventRow]]]:
 
 
 def consolidate_dirs(outdirs: Sequence[str | Path]) -> Iterator[Output]:
-    """Measures and links from one or more run folders, streamed group by group."""
+    """Measures and links from one or more run folders, streamed group by group. The folders are
+    checked now, before anything is written."""
     dirs = [Path(d) for d in outdirs]
     for d in dirs:
         if not d.is_dir():
             raise TariffwireError(Errors.E060.format(path=d, reason="no such directory"))
         if not (d / "events.jsonl").exists() and not (d / "events.parquet").exists():
             raise TariffwireError(Errors.E060.format(path=d, reason="it holds no events.jsonl (not an extract output directory)"))
+    return _consolidate_checked(dirs)
+
+
+def _consolidate_checked(dirs: list[Path]) -> Iterator[Output]:
     workdir = Path(tempfile.mkdtemp(prefix="tariffwire-consolidate-"))
     try:
         con = _connect(workdir)

@@ -232,8 +232,12 @@ def build_steps(rows: Iterable[EventRow]) -> list[Step]:
         steps.extend(_dated_steps(cls, rate, group))
     steps = _settle_same_day(steps)
     pending: dict[tuple, list[Observation]] = {}
+    by_value: dict[tuple, list[Step]] = {}
+    for s in steps:
+        if s.date:
+            by_value.setdefault((s.cls, None if s.rate is None else round(s.rate, 2)), []).append(s)
     for o in sorted(reported, key=_obs_key):
-        same = [s for s in steps if s.cls == o.cls and _same_rate(s.rate, o.rate) and s.date]
+        same = by_value.get((o.cls, None if o.rate is None else round(o.rate, 2)), [])
         # A restatement supports the step it restates: the latest one from about its day back; an
         # article looking ahead ("will rise to 84%") may also support the next one.
         before = [s for s in same if _ordinal(s.date) <= _ordinal(o.date) + DAY_TOLERANCE]
