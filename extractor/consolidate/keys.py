@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 TALKS_TYPES = ("negotiation", "agreement")
 # Statuses that never put a rate in force (threats stay points of their own; a ruled-out tariff is no step).
@@ -252,6 +252,46 @@ def date_belongs_to_rate(text: str, rate: Optional[float], date_span: Optional[t
     return not others or own <= min(others)
 
 
+@lru_cache(maxsize=1)
+def _product_forms() -> dict[str, re.Pattern]:
+    """Per product noun as events write it, a regex of the words that name it in a text (the
+    extractor's product gazetteer, extractor/data/products.json, read backwards)."""
+    with resources.files("extractor").joinpath("data", "products.json").open(encoding="utf-8") as fh:
+        table = json.load(fh)["products"]
+    forms: dict[str, set[str]] = {}
+    for form, noun in table.items():
+        forms.setdefault(noun.lower(), set()).update({form, noun})
+    for form, noun in _product_map().items():
+        forms.setdefault(noun, set()).add(form)
+        forms.setdefault(form, set()).add(noun)
+    return {noun: re.compile(r"\b(?:" + "|".join(re.escape(f) for f in sorted(fs, key=len, reverse=True)) + r")\b", re.I)
+            for noun, fs in forms.items()}
+
+
+def scope_of_rate(text: str, rate: Optional[float], products: Sequence[str]) -> list[str]:
+    """The event's products that its own rate covers, where a sentence gives several rates: "25% on
+    steel and 10% on aluminum" gives the 25% steel only. A product belongs to the nearest rate
+    before it in its clause, else to the nearest after it; unchanged when that settles nothing."""
+    mentions = rate_mentions(text)
+    if len(products) < 2 or len({v for _, v in mentions}) < 2:
+        return list(products)
+    own = set(rate_spans(text, rate))
+    kept = []
+    for product in products:
+        pattern = _product_forms().get(product.lower())
+        hits = [m.span() for m in pattern.finditer(text)] if pattern else []
+        for start, end in hits:
+            before = [(start - e, span) for span, _ in mentions if (e := span[1]) <= start
+                      and not _CLAUSE_BREAK.search(text, e, start)]
+            after = [(s - end, span) for span, _ in mentions if (s := span[0]) >= end
+                     and not _CLAUSE_BREAK.search(text, end, s)]
+            owner = min(before)[1] if before else min(after)[1] if after else None
+            if owner in own:
+                kept.append(product)
+                break
+    return kept or list(products)
+
+
 def _day(value: Optional[str]) -> Optional[str]:
     return value if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-" else None
 
@@ -286,7 +326,8 @@ def event_row(event: dict, published: Optional[str]) -> EventRow:
         previous_rate=float(previous) if previous is not None else None,
         imposer=event.get("imposer") or "",
         targets=targets_key(_as_list(event.get("targets"))),
-        products=products_key(_as_list(event.get("products"))),
+        products=products_key(scope_of_rate(text, rate, _as_list(event.get("products"))) if is_tariff
+                              else _as_list(event.get("products"))),
         parties=tuple(sorted(set(_as_list(event.get("parties"))))),
         date=_day(date_value),
         confidence=float(event.get("confidence") or 0.0),
