@@ -219,16 +219,7 @@ def evaluate_paths(gold_paths: Sequence[str | Path], pred_dir: str | Path, *, me
     return report
 
 
-def score_consolidation(gold_paths: Sequence[str | Path], pred_dir: str | Path, gold: list[dict],
-                        articles: dict[str, dict], events: dict[str, list[dict]]) -> list:
-    """The system's consolidation scores (from PRED/measures.jsonl) and the baseline grouping's."""
-    from .consolidate.scoring import baseline_asof, baseline_measures, score, storyline_gold
-
-    gold_measures, questions = storyline_gold([Path(p) for p in gold_paths])
-    if not gold_measures:
-        raise TariffwireError(Errors.E040.format(path=", ".join(map(str, gold_paths)), line=0,
-                                                 reason="no *.measures.jsonl next to the gold: nothing to score consolidation on"))
-    pred_dir = Path(pred_dir)
+def _read_measures(pred_dir: Path) -> tuple[list[dict], dict]:
     measures_path, links_path = pred_dir / "measures.jsonl", pred_dir / "measure_events.jsonl"
     if not measures_path.exists() or not links_path.exists():
         raise TariffwireError(Errors.E061.format(path=pred_dir, outdir=pred_dir))
@@ -240,6 +231,23 @@ def score_consolidation(gold_paths: Sequence[str | Path], pred_dir: str | Path, 
             if line.strip():
                 d = json.loads(line)
                 links[d["event_id"]] = (d["measure_id"], d["role"])
+    return measures, links
+
+
+def score_consolidation(gold_paths: Sequence[str | Path], pred_dir: Optional[str | Path], gold: list[dict],
+                        articles: dict[str, dict], events: dict[str, list[dict]], *,
+                        measures: Optional[list[dict]] = None, links: Optional[dict] = None) -> list:
+    """The system's consolidation scores and the baseline grouping's. The system's measures and
+    links (event_id -> (measure_id, role)) come from PRED/measures.jsonl and measure_events.jsonl
+    unless given."""
+    from .consolidate.scoring import baseline_asof, baseline_measures, score, storyline_gold
+
+    gold_measures, questions = storyline_gold([Path(p) for p in gold_paths])
+    if not gold_measures:
+        raise TariffwireError(Errors.E040.format(path=", ".join(map(str, gold_paths)), line=0,
+                                                 reason="no *.measures.jsonl next to the gold: nothing to score consolidation on"))
+    if measures is None or links is None:
+        measures, links = _read_measures(Path(pred_dir))
     published = {aid: a.get("published") for aid, a in articles.items()}
     base_measures, base_links = baseline_measures((e for evs in events.values() for e in evs), published)
     return [

