@@ -137,19 +137,44 @@ def rate_spans(text: str, rate: Optional[float]) -> list[tuple[int, int]]:
     return [span for span, value in rate_mentions(text) if abs(value - rate) <= RATE_TOLERANCE]
 
 
-# Clause ends: a semicolon, a contrast ("while", "whereas", "but"), a sentence end (not "U.S. goods").
-_CLAUSE_BREAK = re.compile(r";|,?\s+(?:while|whereas|but|and then)\s+|(?<![A-Z])\.\s+(?=[A-Z])")
+# Clause ends: a semicolon, a contrast ("while", "whereas", ", but"; not "no choice but to"), a
+# sentence end (not "U.S. goods").
+_CLAUSE_BREAK = re.compile(r";|,?\s+(?:while|whereas)\s+|,\s+(?:but|and then)\s+|(?<![A-Z])\.\s+(?=[A-Z])")
+
+
+def _clause_bounds(text: str, start: int) -> tuple[int, int]:
+    lo = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    nxt = _CLAUSE_BREAK.search(text, start)
+    return lo, nxt.start() if nxt else len(text)
+
+
+@lru_cache(maxsize=1024)
+def _clause_countries(clause: str) -> tuple[str, ...]:
+    """The countries a clause names, in order (codes, repeats dropped)."""
+    from ..normalize.countries import find_countries
+
+    codes: list[str] = []
+    for c in find_countries(clause):
+        if c.counts and c.code not in codes:
+            codes.append(c.code)
+    return tuple(codes)
 
 
 def _clause_subject(text: str, start: int) -> Optional[str]:
     """The first country named in the clause holding `start` (roughly, the clause's subject)."""
-    from ..normalize.countries import find_countries
+    lo, hi = _clause_bounds(text, start)
+    found = _clause_countries(text[lo:hi])
+    return found[0] if found else None
 
-    lo = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
-    nxt = _CLAUSE_BREAK.search(text, start)
-    hi = nxt.start() if nxt else len(text)
-    found = [c for c in find_countries(text[lo:hi]) if c.counts]
-    return found[0].code if found else None
+
+def _cue_is_other_sides(text: str, cue: tuple[int, int], imposer: Optional[str]) -> bool:
+    """Does the cue's clause speak of another country's action against the imposer ("Canada had to
+    respond in a reciprocal way to the U.S. tariffs" names no U.S. measure)?"""
+    if not imposer:
+        return False
+    lo, hi = _clause_bounds(text, cue[0])
+    found = _clause_countries(text[lo:hi])
+    return bool(found) and found[0] != imposer and imposer in found
 
 
 def _own_spans(text: str, spans: list[tuple[int, int]], imposer: Optional[str]) -> list[tuple[int, int]]:
@@ -190,7 +215,9 @@ def measure_name(text: str, rate: Optional[float], imposer: Optional[str] = None
         if not reachable:
             continue
         distance, owner = min(reachable)
-        if owner in spans and distance <= limit and (best is None or (distance, name) < best):
+        if owner not in spans or distance > limit or _cue_is_other_sides(text, cue, imposer):
+            continue
+        if best is None or (distance, name) < best:
             best = (distance, name)
     return best[1] if best is not None else None
 
