@@ -162,10 +162,17 @@ def _broader(narrow: Measure, broad: Measure, *, across_targets: bool) -> bool:
 
 def _eligible(home: Measure, candidates: Iterable[tuple[Measure, RateIndex]], across_targets: bool
               ) -> list[tuple[Measure, RateIndex]]:
-    """The broader measures, at least as well supported, that rows of `home` may report."""
+    """The measures rows of `home` may report instead: broader ones at least as well supported
+    (steel alone -> steel and aluminum), and, in the same group, narrower ones better supported
+    than `home` (a sentence that ran two scopes together: steel, aluminum and cars -> steel and
+    aluminum, when that measure is the better attested)."""
     support = len(home.articles())
-    return [(m, index) for m, index in candidates
-            if _broader(home, m, across_targets=across_targets) and index.support >= support]
+    out = [(m, index) for m, index in candidates
+           if _broader(home, m, across_targets=across_targets) and index.support >= support]
+    if not across_targets:
+        out += [(m, index) for m, index in candidates
+                if _broader(m, home, across_targets=False) and index.support > support]
+    return out
 
 
 def _fold_target(row: EventRow, candidates: Iterable[tuple[Measure, RateIndex]]) -> Optional[Measure]:
@@ -203,6 +210,7 @@ def link_group(rows: Sequence[EventRow], context: Sequence[Measure] = ()) -> Gro
     around = [(m, RateIndex(m.rows)) for m in context]
     for home in measures:
         inner = _eligible(home, inside, across_targets=False) if home.products else []
+        # The rows of a narrower measure that another home takes in stay where they are: no chains.
         outer = _eligible(home, around, across_targets=True)
         if not inner and not outer:
             continue
