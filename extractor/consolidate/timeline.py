@@ -264,7 +264,22 @@ def build_steps(rows: Iterable[EventRow]) -> list[Step]:
         else:
             fresh.append(step)
     steps.extend(fresh)
-    return _merge_repeats(steps)
+    return _drop_late_threats(_merge_repeats(steps))
+
+
+def _drop_late_threats(steps: list[Step]) -> list[Step]:
+    """A "threat" of a rate the measure already applies is a misread restatement: it becomes
+    dissent of the step in force, not a point (a threat carried out later stays: it comes first)."""
+    kept = []
+    for step in steps:
+        if step.cls == THREAT and step.rate:
+            applied = [s for s in steps if s.cls == FORCE and _same_rate(s.rate, step.rate) and s.date
+                       and _ordinal(s.date) <= _ordinal(step.date)]
+            if applied:
+                max(applied, key=lambda s: (_ordinal(s.date), s.date)).dissent.extend(step.support)
+                continue
+        kept.append(step)
+    return kept
 
 
 def _group_key(item) -> tuple:
@@ -311,3 +326,4 @@ def talks_steps(rows: Iterable[EventRow]) -> list[Step]:
             else:
                 steps.append(Step(FORCE, None, [o], date=o.date, basis="reported"))
     return sorted(steps, key=step_order)
+
