@@ -240,7 +240,12 @@ def score_consolidation(gold_paths: Sequence[str | Path], pred_dir: Optional[str
     """The system's consolidation scores and the baseline grouping's. The system's measures and
     links (event_id -> (measure_id, role)) come from PRED/measures.jsonl and measure_events.jsonl
     unless given."""
-    from .consolidate.scoring import baseline_asof, baseline_measures, score, storyline_gold
+    from .consolidate.scoring import (
+        baseline_asof,
+        baseline_measures,
+        score,
+        storyline_gold,
+    )
 
     gold_measures, questions = storyline_gold([Path(p) for p in gold_paths])
     if not gold_measures:

@@ -17,7 +17,14 @@ from ..records import MeasureEventLink, MeasureRecord
 from .asof import asof
 from .engine import consolidate_rows
 from .keys import EventRow, event_row
-from .store import LINKS_FILE, MEASURE_TABLES, MEASURES_FILE, consolidate_dirs, read_measures, write_outputs
+from .store import (
+    LINKS_FILE,
+    MEASURE_TABLES,
+    MEASURES_FILE,
+    consolidate_dirs,
+    read_measures,
+    write_outputs,
+)
 
 __all__ = ["consolidate", "consolidate_events", "consolidate_outdirs", "asof", "read_measures", "EventRow",
            "MEASURES_FILE", "LINKS_FILE", "finish_run"]

@@ -3,7 +3,13 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..records import MeasureCurrent, MeasureEventLink, MeasurePoint, MeasureRecord, PointConflict
+from ..records import (
+    MeasureCurrent,
+    MeasureEventLink,
+    MeasurePoint,
+    MeasureRecord,
+    PointConflict,
+)
 from .keys import EventRow
 from .link import Measure
 from .timeline import Observation, Step, noisy_or, per_article_confidence

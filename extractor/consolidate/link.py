@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Optional, Sequence
 
-from .keys import NO_POINT_STATUSES, RATE_TOLERANCE, EventRow
+from .keys import NO_POINT_STATUSES, EventRow
 from .timeline import Step, _ordinal, build_steps, days_apart, talks_steps
 from .totals import sum_totals
 

@@ -1,6 +1,13 @@
 import pytest
 
-from extractor.consolidate.keys import measure_name, products_key, targets_key, total_cue
+from extractor.consolidate.keys import (
+    date_belongs_to_rate,
+    measure_name,
+    products_key,
+    scope_of_rate,
+    targets_key,
+    total_cue,
+)
 
 
 @pytest.mark.parametrize("products,key", [
@@ -46,3 +53,39 @@ def test_keys_measure_name_nearest_cue_to_the_rate(text, rate, name):
 ])
 def test_keys_total_cue_next_to_the_rate(text, rate, expected):
     assert total_cue(text, rate) is expected
+
+
+@pytest.mark.parametrize("text,rate,products,expected", [
+    ("a 25 percent tariff on imported steel and a 10 percent tariff on imported aluminum", 10.0,
+     ["steel", "aluminum"], ["aluminum"]),
+    ("an additional 25% duty on steel and 10% on aluminium", 25.0, ["steel", "aluminium"], ["steel"]),
+    ("tariffs of 25% on steel and aluminum", 25.0, ["steel", "aluminum"], ["steel", "aluminum"]),
+    ("steel and aluminum duties of 25% and 10%", 10.0, ["steel", "aluminum"], ["steel", "aluminum"]),
+])
+def test_keys_scope_of_rate_in_a_sentence_of_several_rates(text, rate, products, expected):
+    assert scope_of_rate(text, rate, products) == expected
+
+
+@pytest.mark.parametrize("text,rate,imposer,name", [
+    # a cue about another country's answer to the imposer names no measure of the imposer
+    ("Canada had no choice but to respond in a reciprocal way to the U.S. tariffs of 25 per cent on steel.",
+     25.0, "USA", None),
+    ("The United States will lower its reciprocal tariff on Chinese products to 10 percent, while China "
+     "will reduce its retaliatory duty on U.S. goods to 10 percent.", 10.0, "CHN", "countermeasures"),
+    ("The United States will lower its reciprocal tariff on Chinese products to 10 percent, while China "
+     "will reduce its retaliatory duty on U.S. goods to 10 percent.", 10.0, "USA", "reciprocal"),
+    ("the 125 percent reciprocal duty plus the 20 percent tariff imposed earlier this year over fentanyl", 20.0,
+     "USA", "fentanyl"),
+])
+def test_keys_measure_name_reads_the_clause(text, rate, imposer, name):
+    assert measure_name(text, rate, imposer) == name
+
+
+@pytest.mark.parametrize("text,rate,date_text,belongs", [
+    ("the duty began at 10% on February 4 and was doubled to 20% on March 4", 10.0, "March 4", False),
+    ("the duty began at 10% on February 4 and was doubled to 20% on March 4", 20.0, "March 4", True),
+    ("a 25% duty took effect on Tuesday", 25.0, "Tuesday", True),
+])
+def test_keys_date_belongs_to_the_nearest_rate(text, rate, date_text, belongs):
+    start = text.index(date_text)
+    assert date_belongs_to_rate(text, rate, (start, start + len(date_text))) is belongs

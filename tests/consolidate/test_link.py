@@ -1,4 +1,6 @@
 """Linking and timelines over the hand-written US-China story of tests/consolidate/support.py."""
+import pytest
+
 from extractor.consolidate import consolidate_events
 from extractor.consolidate.asof import asof
 
@@ -91,3 +93,54 @@ def test_link_lifted_is_rate_zero():
     measures, _ = consolidate_events(events, {"d1": "2025-03-04", "d2": "2025-08-22"})
     assert [(p.rate, p.status) for p in measures[0].timeline] == [(25.0, "in_effect"), (0.0, "lifted")]
     assert asof([measures[0].model_dump()], "2025-10-01", target="USA")[0]["rate"] == 0.0
+
+
+def test_link_run_together_scope_goes_to_the_better_attested_narrower_measure():
+    steel = [event(f"s{i}", "25% tariffs on steel and aluminum", 25.0, targets=["ALL"], products=["steel", "aluminum"],
+                   date="2025-03-12") for i in range(3)]
+    mixed = [event("m1", "25% on steel, aluminum and cars", 25.0, targets=["ALL"], products=["steel", "aluminum", "cars"],
+                   date="2025-03-12")]
+    measures, _ = consolidate_events(steel + mixed, {})
+    assert len(measures) == 1 and measures[0].products == ["aluminum", "steel"] and len(measures[0].event_ids) == 4
+
+
+def test_link_cut_with_two_rates_keeps_the_new_rate_on_its_day():
+    events = [
+        event("r1", "The reciprocal tariff rose to 125% on Thursday.", 125.0, status="raised", date="2025-04-10"),
+        event("r2", "The reciprocal tariff will be cut to 10% from 125% on May 14.", 10.0, status="reduced", date="2025-05-14"),
+        event("r2", "The reciprocal tariff will be cut to 10% from 125% on May 14.", 125.0, status="reduced", date="2025-05-14"),
+    ]
+    measures, _ = consolidate_events(events, {"r1": "2025-04-11", "r2": "2025-05-12"})
+    assert [(p.date, p.rate) for p in measures[0].timeline] == [("2025-04-10", 125.0), ("2025-05-14", 10.0)]
+    assert measures[0].timeline[0].article_ids == ["r1", "r2"]
+
+
+def test_link_threat_of_a_rate_already_applied_is_no_point():
+    events = [
+        event("t1", "The 25% steel tariff took effect on March 12.", 25.0, targets=["ALL"], products=["steel"], date="2025-03-12"),
+        event("t2", "Trump threatened the 25% steel tariff again.", 25.0, targets=["ALL"], products=["steel"], status="threatened"),
+        event("t3", "Trump threatened to double the steel tariff to 50%.", 50.0, targets=["ALL"], products=["steel"], status="threatened"),
+    ]
+    measures, _ = consolidate_events(events, {"t1": "2025-03-12", "t2": "2025-04-01", "t3": "2025-05-30"})
+    points = [(p.rate, p.status) for p in measures[0].timeline]
+    assert points == [(25.0, "in_effect"), (50.0, "threatened")]
+    assert measures[0].timeline[0].conflicts[0].article_ids == ["t2"]
+
+
+def test_link_a_year_of_silence_starts_a_new_measure():
+    old = event("e1", "a 25% steel duty took effect", 25.0, targets=["ALL"], products=["steel"], date="2018-03-23")
+    new = event("e2", "a 25% steel duty took effect", 25.0, targets=["ALL"], products=["steel"], date="2025-03-12")
+    measures, _ = consolidate_events([old, new], {"e1": "2018-03-23", "e2": "2025-03-12"})
+    assert len(measures) == 2 and len({m.measure_id for m in measures}) == 2
+
+
+@pytest.mark.parametrize("rate,is_total", [(104.0, True), (84.0, False), (90.0, False)])
+def test_link_sum_of_rates_in_force_or_due_within_days_is_a_total(rate, is_total):
+    events = [
+        event("f1", "the 20% fentanyl tariff took effect", 20.0, date="2025-03-04"),
+        event("f2", "the reciprocal tariff rises to 84% on Wednesday", 84.0, status="raised", date="2025-04-09"),
+        event("f3", "Chinese goods will face U.S. tariffs at this rate", rate, status="announced"),
+    ]
+    _, links = consolidate_events(events, {"f1": "2025-03-04", "f2": "2025-04-08", "f3": "2025-04-08"})
+    role = next(link.role for link in links if link.article_id == "f3")
+    assert (role == "total") is is_total

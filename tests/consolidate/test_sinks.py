@@ -2,7 +2,6 @@
 import json
 
 import pyarrow.parquet as pq
-import pytest
 
 from extractor.consolidate import consolidate_outdirs
 from extractor.writers.sql import _connect, read_measures_db
