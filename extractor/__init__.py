@@ -1,11 +1,18 @@
 """tariffwire: structured records of trade policy from news wire archives.
 
-The public API: build an Extractor once, feed it articles, get schema-v1 records back.
+The public API: build an Extractor once, feed it articles, get schema-v1 records back;
+extractor.consolidate turns the events into measures with timelines.
 """
 from .api import Extractor, Outcome, is_relevant
 from .config import load_config
 from .ingest.article import Article
-from .records import SCHEMA_VERSION, ArticleRecord, EventRecord
+from .records import (
+    SCHEMA_VERSION,
+    ArticleRecord,
+    EventRecord,
+    MeasureEventLink,
+    MeasureRecord,
+)
 from .run import RunSummary, run_extract
 
 __all__ = [
@@ -15,6 +22,8 @@ __all__ = [
     "Extractor",
     "Outcome",
     "RunSummary",
+    "MeasureEventLink",
+    "MeasureRecord",
     "SCHEMA_VERSION",
     "is_relevant",
     "load_config",

@@ -176,6 +176,15 @@ class Extractor:
                 events.extend(outcome.events)
         return articles, events
 
+    def extract_measures(self, items: Iterable[ArticleLike]) -> tuple[list, list]:
+        """Extract, then consolidate in memory: (MeasureRecord list, MeasureEventLink list).
+        For archives that do not fit in memory, write a run and use consolidate.consolidate()."""
+        from .consolidate import consolidate_events
+
+        articles, events = self.extract_records(items)
+        published = {a.article_id: a.published for a in articles}
+        return consolidate_events((e.model_dump(mode="json") for e in events), published)
+
     def extract_dataframes(self, items: Iterable[ArticleLike]) -> dict:
         """{"articles": DataFrame, "events": DataFrame, "errors": DataFrame} (tables as in --format parquet)."""
         import pandas as pd

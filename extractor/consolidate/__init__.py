@@ -27,7 +27,7 @@ from .store import (
 )
 
 __all__ = ["consolidate", "consolidate_events", "consolidate_outdirs", "asof", "read_measures", "EventRow",
-           "MEASURES_FILE", "LINKS_FILE", "finish_run"]
+           "MEASURES_FILE", "LINKS_FILE", "finish_run", "measures_dataframes"]
 
 
 def consolidate_events(events: Iterable[Mapping], published: Mapping[str, Optional[str]] | None = None
@@ -43,7 +43,8 @@ def consolidate_events(events: Iterable[Mapping], published: Mapping[str, Option
 
 
 def consolidate(outdirs: Sequence[str | Path] | str | Path) -> tuple[list[MeasureRecord], list[MeasureEventLink]]:
-    """Run folders -> (measure records, event links), read out of core; see consolidate_outdirs to write them."""
+    """Run folders -> (measure records, event links), read out of core; see consolidate_outdirs to
+    write them, measures_dataframes for pandas."""
     dirs = [outdirs] if isinstance(outdirs, (str, Path)) else list(outdirs)
     measures, links = [], []
     for records, group_links in consolidate_dirs(dirs):
@@ -87,3 +88,26 @@ def finish_run(outdir: str | Path, fmt: str = "jsonl", db: Optional[str] = None,
     if fmt in ("parquet", "csv"):
         written += [str(outdir / f"{name}.{fmt}") for name in MEASURE_TABLES]
     return written
+
+
+def measures_dataframes(measures: Sequence[MeasureRecord], links: Sequence[MeasureEventLink]) -> dict:
+    """{"measures", "measure_points", "measure_events"}: DataFrames with the columns of the tables."""
+    import pandas as pd
+
+    from ..writers.tables import (
+        MEASURE_COLUMNS,
+        MEASURE_EVENT_COLUMNS,
+        MEASURE_POINT_COLUMNS,
+        measure_rows,
+    )
+
+    rows, points = [], []
+    for m in measures:
+        row, pts = measure_rows(m.model_dump(mode="json"))
+        rows.append(row)
+        points.extend(pts)
+    return {
+        "measures": pd.DataFrame(rows, columns=MEASURE_COLUMNS),
+        "measure_points": pd.DataFrame(points, columns=MEASURE_POINT_COLUMNS),
+        "measure_events": pd.DataFrame([link.model_dump(mode="json") for link in links], columns=MEASURE_EVENT_COLUMNS),
+    }

@@ -80,3 +80,10 @@ def test_cli_extract_writes_measures_and_resume_keeps_them(tmp_path):
     (out / "measures.jsonl").unlink()  # a run made before consolidation existed gets it on --resume
     _invoke("extract", corpus, "-o", out, "-q", "--resume")
     assert (out / "measures.jsonl").read_bytes() == measures
+
+
+def test_cli_schema_lists_measures():
+    result = _invoke("schema")
+    schemas = json.loads(result.output)
+    assert {"measures.jsonl", "measure_events.jsonl"} <= set(schemas)
+    assert "timeline" in schemas["measures.jsonl"]["properties"]

@@ -1,6 +1,7 @@
 """Measures in Parquet/CSV tables and in SQLite/PostgreSQL: reconsolidating replaces, never duplicates."""
 import json
 
+import pandas as pd
 import pyarrow.parquet as pq
 
 from extractor.consolidate import consolidate_outdirs
@@ -60,3 +61,30 @@ def test_sinks_database_drops_measures_whose_events_moved(tmp_path, sqlite_url):
     consolidate_outdirs([run], run, db=sqlite_url)
     after = read_measures_db(sqlite_url)
     assert len(after) == 1 and after[0]["measure_id"] not in before and after[0]["name"] == "section 232"
+
+
+def test_sinks_dataframes_match_the_tables(tmp_path):
+    from extractor.consolidate import consolidate, measures_dataframes
+
+    run = write_run(tmp_path / "run", STORY)
+    measures, links = consolidate([run])
+    frames = measures_dataframes(measures, links)
+    consolidate_outdirs([run], run, fmt="parquet")
+    for name, frame in frames.items():
+        stored = pq.read_table(run / f"{name}.parquet").to_pandas()
+        assert len(frame) == len(stored) > 0
+        pd.testing.assert_frame_equal(frame, stored, check_dtype=False)
+
+
+def test_sinks_extractor_returns_measures():
+    from tests.pipeline_support import extractor
+
+    texts = [
+        {"id": "x1", "published": "2025-03-12", "text": "WASHINGTON - The United States on Wednesday began charging a 25% "
+                                                         "tariff on all steel and aluminum imports."},
+        {"id": "x2", "published": "2025-03-20", "text": "The 25% U.S. tariff on steel and aluminum imports, in force since "
+                                                         "March 12, has hit European mills."},
+    ]
+    measures, links = extractor().extract_measures(texts)
+    assert measures and {link.article_id for link in links} == {"x1", "x2"}
+    assert all(m.measure_id for m in measures) and all(p.rate == 25.0 for m in measures for p in m.timeline)
