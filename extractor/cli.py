@@ -210,13 +210,17 @@ def asof(
     target: Optional[str] = typer.Option(None, "--target", help="ISO3 code (or EU) of the country hit."),
     product: Optional[str] = typer.Option(None, "--product", help="A product noun (steel, cars, ...)."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list of {measure_id, imposer, targets, products, rate, status, since}."),
+    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", help="Report a point in force only when its confidence is at least this (default 0.9; 0 reports every point)."),
 ) -> None:
     """The measures in force on a day and their rates (a lifted measure reports 0; threats never count)."""
     from .consolidate import read_measures
-    from .consolidate.asof import asof as answer, format_asof
+    from .consolidate.asof import MIN_CONFIDENCE, format_asof
+    from .consolidate.asof import asof as answer
 
     try:
-        rows = answer(read_measures(outdir), _check_day(day), imposer=imposer, target=target, product=product)
+        threshold = MIN_CONFIDENCE if min_confidence is None else min_confidence
+        rows = answer(read_measures(outdir), _check_day(day), imposer=imposer, target=target, product=product,
+                      min_confidence=threshold)
     except TariffwireError as exc:
         _fail(exc, False)
     typer.echo(json.dumps(rows, indent=2) if as_json else format_asof(rows, day))

@@ -47,7 +47,7 @@ def test_link_threat_is_a_point_never_in_force():
     measures, _ = consolidate_events(STORY, PUBLISHED)
     threats = [p for m in measures for p in m.timeline if p.status == "threatened"]
     assert [p.rate for p in threats] == [50.0]
-    rates = sorted(r["rate"] for r in asof([m.model_dump() for m in measures], "2025-04-09", imposer="USA", target="CHN"))
+    rates = sorted(r["rate"] for r in asof([m.model_dump() for m in measures], "2025-04-09", imposer="USA", target="CHN", min_confidence=0))
     assert rates == [20.0, 34.0]
 
 
@@ -55,6 +55,10 @@ def test_link_asof_reports_steps():
     dumped = [m.model_dump() for m in consolidate_events(STORY, PUBLISHED)[0]]
     assert sorted(r["rate"] for r in asof(dumped, "2025-04-15", imposer="USA", target="CHN")) == [20.0, 125.0]
     assert sorted(r["rate"] for r in asof(dumped, "2025-01-15", imposer="USA", target="CHN")) == []
+    assert sorted(r["rate"] for r in asof(dumped, "2025-05-20", imposer="USA", target="CHN")) == [10.0, 20.0]
+    # the 34% of April 9 rests on one article (confidence 0.8): reported only below the default threshold
+    assert sorted(r["rate"] for r in asof(dumped, "2025-04-09", imposer="USA", target="CHN")) == [20.0]
+    assert sorted(r["rate"] for r in asof(dumped, "2025-04-09", imposer="USA", target="CHN", min_confidence=0.5)) == [20.0, 34.0]
 
 
 def test_link_talks_track_per_parties():
@@ -92,7 +96,7 @@ def test_link_lifted_is_rate_zero():
     ]
     measures, _ = consolidate_events(events, {"d1": "2025-03-04", "d2": "2025-08-22"})
     assert [(p.rate, p.status) for p in measures[0].timeline] == [(25.0, "in_effect"), (0.0, "lifted")]
-    assert asof([measures[0].model_dump()], "2025-10-01", target="USA")[0]["rate"] == 0.0
+    assert asof([measures[0].model_dump()], "2025-10-01", target="USA", min_confidence=0)[0]["rate"] == 0.0
 
 
 def test_link_run_together_scope_goes_to_the_better_attested_narrower_measure():
