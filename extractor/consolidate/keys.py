@@ -137,9 +137,10 @@ def rate_spans(text: str, rate: Optional[float]) -> list[tuple[int, int]]:
     return [span for span, value in rate_mentions(text) if abs(value - rate) <= RATE_TOLERANCE]
 
 
-# Clause ends: a semicolon, a contrast ("while", "whereas", ", but"; not "no choice but to"), a
-# sentence end (not "U.S. goods").
-_CLAUSE_BREAK = re.compile(r";|,?\s+(?:while|whereas)\s+|,\s+(?:but|and then)\s+|(?<![A-Z])\.\s+(?=[A-Z])")
+# Clause ends: a semicolon, a contrast ("while", "whereas", ", but"; not "no choice but to"), ", and"
+# before a capitalized subject (", and Canada will drop ..."), a sentence end (not "U.S. goods").
+_CLAUSE_BREAK = re.compile(
+    r";|,?\s+(?:while|whereas)\s+|,\s+(?:but|and then)\s+|,\s+and\s+(?=[A-Z])|(?<![A-Z])\.\s+(?=[A-Z])")
 
 
 def _clause_bounds(text: str, start: int) -> tuple[int, int]:
@@ -205,8 +206,7 @@ def measure_name(text: str, rate: Optional[float], imposer: Optional[str] = None
     if not spans:
         names = {name for name, _ in found}
         return names.pop() if len(names) == 1 else None
-    if len({name for name, _ in found}) > 1:
-        spans = _own_spans(text, spans, imposer)
+    spans = _own_spans(text, spans, imposer)
     mentions = [span for span, _ in rate_mentions(text)]
     limit = _max_name_distance()
     best: Optional[tuple[int, str]] = None
