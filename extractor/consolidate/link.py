@@ -26,6 +26,7 @@ from .timeline import Step, _ordinal, build_steps, days_apart, talks_steps
 from .totals import sum_totals
 
 ACTIVITY_DAYS = 7
+ALIAS_DAYS = 31  # two names stating one rate within a month may be one measure (see _merge_aliases)
 ERA_GAP_DAYS = 365  # a pair silent for a year and back in the news: a new legal action, a new measure
 
 
@@ -125,6 +126,7 @@ def link_block(rows: Sequence[EventRow]) -> list[Measure]:
         (by_name.setdefault(r.name, []) if r.name else unnamed).append(r)
     if not by_name:
         return [_new_measure(rows, None).rebuild()] if rows else []
+    by_name = _merge_aliases(by_name)
     named = [_new_measure(by_name[n], n) for n in sorted(by_name)]
     homeless = []
     # Homes are chosen from the named rows alone, so that no unnamed row depends on another.
@@ -135,6 +137,47 @@ def link_block(rows: Sequence[EventRow]) -> list[Measure]:
         (home.rows if home is not None else homeless).append(r)
     measures = named + ([_new_measure(homeless, None)] if homeless else [])
     return [m.rebuild() for m in measures]
+
+
+def _merge_aliases(by_name: dict[str, list[EventRow]]) -> dict[str, list[EventRow]]:
+    """Two names that state the same rate within ALIAS_DAYS of each other, and that no
+    article gives side by side with different rates, are one measure under two names (China's
+    "retaliatory" and "reciprocal" duty); measures in force together (20% fentanyl and 125%
+    reciprocal) are reported together, and stay apart. The name with more articles stays (ties:
+    alphabetical)."""
+    names = sorted(by_name, key=lambda n: (-len({r.article_id for r in by_name[n]}), n))
+    if len(names) < 2:
+        return by_name
+    rates: dict[tuple[str, str], set[float]] = {}
+    for n in names:
+        for r in by_name[n]:
+            if r.rate is not None:
+                rates.setdefault((n, r.article_id), set()).add(round(r.rate, 2))
+
+    indexes = {n: RateIndex(by_name[n]) for n in names}
+
+    def together(a: str, b: str) -> bool:
+        articles = {aid for (n, aid) in rates if n == a} & {aid for (n, aid) in rates if n == b}
+        return any(rates[(a, aid)] != rates[(b, aid)] for aid in articles)
+
+    def echo(a: str, b: str) -> bool:
+        return any((d := indexes[a].rate_distance(r)) is not None and d <= ALIAS_DAYS for r in by_name[b])
+
+    merged: dict[str, list[EventRow]] = {}
+    for n in names:
+        home = next((m for m in merged
+                     if any(echo(k, n) for k in _members(merged, m, by_name))
+                     and not any(together(k, n) for k in _members(merged, m, by_name))), None)
+        if home is None:
+            merged[n] = list(by_name[n])
+        else:
+            merged[home].extend(by_name[n])
+    return merged
+
+
+def _members(merged: dict[str, list[EventRow]], head: str, by_name: dict[str, list[EventRow]]) -> list[str]:
+    names = {r.name for r in merged[head] if r.name}
+    return sorted(n for n in names if n in by_name)
 
 
 def _best_home(anchors: Sequence[tuple[Measure, RateIndex]], row: EventRow) -> Optional[Measure]:

@@ -148,3 +148,17 @@ def test_link_sum_of_rates_in_force_or_due_within_days_is_a_total(rate, is_total
     _, links = consolidate_events(events, {"f1": "2025-03-04", "f2": "2025-04-08", "f3": "2025-04-08"})
     role = next(link.role for link in links if link.article_id == "f3")
     assert (role == "total") is is_total
+
+
+def test_link_two_names_for_one_measure_merge():
+    events = [
+        event("n1", "China's retaliatory tariff on U.S. goods rose to 84%.", 84.0, imposer="CHN", targets=["USA"],
+              status="raised", date="2025-04-10"),
+        event("n2", "China's reciprocal tariff of 84% on American goods took effect.", 84.0, imposer="CHN",
+              targets=["USA"], date="2025-04-10"),
+        event("n3", "China's retaliatory tariff climbed to 125%.", 125.0, imposer="CHN", targets=["USA"],
+              status="raised", date="2025-04-12"),
+    ]
+    measures, _ = consolidate_events(events, {"n1": "2025-04-10", "n2": "2025-04-11", "n3": "2025-04-12"})
+    assert len(measures) == 1 and measures[0].name == "countermeasures"
+    assert [p.rate for p in measures[0].timeline] == [84.0, 125.0]
