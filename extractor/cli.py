@@ -187,6 +187,8 @@ def consolidate(
         _fail(exc, debug)
     except (OSError, ValueError) as exc:
         _fail(exc, debug)
+    except Exception as exc:  # never a bare traceback
+        _fail(exc, debug, internal=True)
     typer.echo(f"{n_measures} measures from {n_links} events in {dest / 'measures.jsonl'}", err=True)
 
 

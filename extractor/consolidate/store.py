@@ -71,7 +71,7 @@ def _source(outdir: Path, name: str) -> Optional[str]:
                        "'products': 'VARCHAR[]', 'parties': 'VARCHAR[]', "
                        "'date': 'STRUCT(value VARCHAR, \"start\" BIGINT, \"end\" BIGINT)', 'evidence': 'STRUCT(text VARCHAR, \"start\" BIGINT)', 'confidence': 'DOUBLE'}")
         return (f"read_json('{_sql_str(str(jsonl))}', format = 'newline_delimited', columns = {columns}, "
-                f"maximum_object_size = 67108864)")
+                f"maximum_object_size = 67108864, ignore_errors = true)")
     return None
 
 
@@ -133,10 +133,12 @@ def _compact_batch(batch) -> "pa.Table":  # noqa: F821 - pyarrow is imported laz
 
     rows = []
     for event in batch.to_pylist():
+        if not all(isinstance(event.get(k), str) for k in ("event_id", "article_id", "type", "status")):
+            continue  # a malformed line (DuckDB reads it as NULLs) fails alone; the events writer never writes one
         try:
             rows.append(_compact(event_row(event, event.get("published"))))
         except (KeyError, TypeError, ValueError):
-            continue  # a malformed line fails alone; the events writer never produces one
+            continue
     return pa.Table.from_pylist(rows, schema=_compact_schema())
 
 

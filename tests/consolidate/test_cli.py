@@ -87,3 +87,13 @@ def test_cli_schema_lists_measures():
     schemas = json.loads(result.output)
     assert {"measures.jsonl", "measure_events.jsonl"} <= set(schemas)
     assert "timeline" in schemas["measures.jsonl"]["properties"]
+
+
+def test_cli_consolidate_skips_a_malformed_line(tmp_path):
+    run = write_run(tmp_path / "run", STORY)
+    with (run / "events.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write('{"event_id": "half a line\n')
+    result = _invoke("consolidate", run)
+    assert result.exit_code == 0, result.output
+    links = (run / "measure_events.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(links) == len(STORY)
