@@ -88,3 +88,13 @@ def test_sinks_extractor_returns_measures():
     measures, links = extractor().extract_measures(texts)
     assert measures and {link.article_id for link in links} == {"x1", "x2"}
     assert all(m.measure_id for m in measures) and all(p.rate == 25.0 for m in measures for p in m.timeline)
+
+
+def test_sinks_links_are_valid_records():
+    from extractor.consolidate import consolidate_events
+    from extractor.records import MeasureEventLink
+
+    _, links = consolidate_events(STORY, {})
+    for link in links:
+        checked = MeasureEventLink.model_validate(link.model_dump())
+        assert checked.model_dump_json() == link.model_dump_json()
