@@ -229,13 +229,14 @@ def _between(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
 @lru_cache(maxsize=1)
 def _total_words() -> tuple[str, ...]:
     """Every total cue as plain lower-case text (up to a wildcard, with its first separator both
-    ways): a text holding none of them needs no regex at all."""
+    ways), less those holding a shorter one ("a total of" holds "total"): a text holding none of
+    them needs no cue regex at all."""
     cues = cue_data()["total_cues"]
     words = set()
     for cue in cues["before"] + cues["after"]:
         plain = cue.lower().split("*")[0]
         words.update({plain, plain.replace(" ", "-"), plain.replace("-", " ")})
-    return tuple(sorted(words))
+    return tuple(sorted(w for w in words if not any(o != w and o in w for o in words)))
 
 
 def total_cue(text: str, rate: Optional[float]) -> bool:
