@@ -38,6 +38,7 @@ def _connect(workdir: Path):
     con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
     con.execute("SET threads = 2")
     con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")  # it prints to stdout, into `asof --json` pipelines
     con.execute(f"SET temp_directory = '{_sql_str(str(workdir))}'")
     return con
 
