@@ -109,15 +109,6 @@ def _split(value: Optional[str]) -> tuple[str, ...]:
     return tuple(value.split("|")) if value else ()
 
 
-def _from_compact(d: dict) -> EventRow:
-    return EventRow(
-        event_id=d["event_id"], article_id=d["article_id"], published=d["published"], type=d["type"],
-        status=d["status"], rate=d["rate"], previous_rate=d["previous_rate"], imposer=d["imposer"] or "",
-        targets=_split(d["targets"]), products=_split(d["products"]), parties=_split(d["parties"]), date=d["date"],
-        confidence=d["confidence"], name=d["name"], total_cue=bool(d["total_cue"]),
-    )
-
-
 def _compact_schema():
     import pyarrow as pa
 
@@ -180,14 +171,30 @@ def iter_groups(con, compact: Path) -> Iterator[tuple[tuple, list[EventRow]]]:
     reader = con.sql(query).to_arrow_reader(BATCH_ROWS)
     key: Optional[tuple] = None
     rows: list[EventRow] = []
+    split_cache: dict[Optional[str], tuple[str, ...]] = {}
+
+    def split(value: Optional[str]) -> tuple[str, ...]:  # few distinct keys: parse each once
+        found = split_cache.get(value)
+        if found is None:
+            found = split_cache[value] = _split(value)
+        return found
+
     for batch in reader:
-        for d in batch.to_pylist():
-            k = (d["g_kind"], d["g_imposer"], d["g_specific"], d["g_key"])
+        c = batch.to_pydict()  # column lists: much cheaper than a dict a row
+        for i in range(batch.num_rows):
+            k = (c["g_kind"][i], c["g_imposer"][i], c["g_specific"][i], c["g_key"][i])
             if k != key and rows:
                 yield key, rows
                 rows = []
             key = k
-            rows.append(_from_compact(d))
+            rows.append(EventRow(
+                event_id=c["event_id"][i], article_id=c["article_id"][i], published=c["published"][i],
+                type=c["type"][i], status=c["status"][i], rate=c["rate"][i], previous_rate=c["previous_rate"][i],
+                imposer=c["imposer"][i] or "", targets=split(c["targets"][i]), products=split(c["products"][i]),
+                parties=split(c["parties"][i]), date=c["date"][i], confidence=c["confidence"][i], name=c["name"][i],
+                total_cue=bool(c["total_cue"][i])))
+        if len(split_cache) > 100_000:
+            split_cache.clear()
     if rows:
         yield key, rows
 
