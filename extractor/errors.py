@@ -17,6 +17,10 @@ class Errors:
     E009 = "Record {origin}: text is not decodable as UTF-8; decoded with replacement characters"
     E010 = "Record {origin}: looks like a binary file, not text"
     E011 = "Record {origin}: text of {size} characters exceeds ingest.max_chars={limit}"
+    E012 = "Record {origin} cannot be read: {reason}"
+    E013 = "{count} records at {origin} cannot be read: {reason}"
+    E014 = "Record {origin} (line {line}) is not a valid CSV row: {found} fields where the header has {expected}; skipped"
+    E015 = "Cannot read {path}: {reason}; the rest of the file ({read} records read before it) is lost"
     E020 = "Config error: {reason}"
     E021 = "Output directory {path} is not writable: {reason}"
     E022 = "Unknown output format {value!r}; expected one of {choices}"
@@ -45,8 +49,10 @@ class TariffwireError(Exception):
 class ArticleError(Exception):
     """A failure confined to one input record; the batch goes on."""
 
-    def __init__(self, message: str, *, origin: str = "", stage: str = "ingest", article_id: str | None = None):
+    def __init__(self, message: str, *, origin: str = "", stage: str = "ingest", article_id: str | None = None,
+                 records: int = 1):
         super().__init__(message)
         self.origin = origin
         self.stage = stage
         self.article_id = article_id
+        self.records = records  # input records this error stands for (a lost Parquet row group: all its rows)

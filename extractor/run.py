@@ -268,27 +268,27 @@ def check_settings(config: Config) -> dict:
 
 def _sources_fingerprint(inputs: Sequence[str]) -> list[str]:
     """Every file the inputs name (folders and globs expanded) with its size and mtime."""
-    from .ingest.sources import iter_sources, resolve_inputs
+    from .ingest.sources import iter_sources, resolve_inputs, resolved
 
     out = []
     for path in iter_sources(resolve_inputs(inputs)):
         try:
             st = path.stat()
-            out.append(f"{path.resolve()}:{st.st_size}:{st.st_mtime_ns}")
+            out.append(f"{resolved(path)}:{st.st_size}:{st.st_mtime_ns}")
         except OSError:
-            out.append(f"{path.resolve()}:?")
+            out.append(f"{resolved(path)}:?")
     return out
 
 
 def check_outdir_apart(inputs: Sequence[str], outdir: Path) -> None:
     """An output directory inside an input folder would be read as input (its own articles.jsonl,
     growing while it is read); an input that is one of the output files would be overwritten."""
-    from .ingest.sources import resolve_inputs
+    from .ingest.sources import resolve_inputs, resolved
 
     out = outdir.resolve()
     written = {"articles", "events", "errors"}
     for root in resolve_inputs(inputs):
-        root = root.resolve()
+        root = resolved(root)
         inside_input = root.is_dir() and out.is_relative_to(root)
         overwritten = root.parent == out and root.name.split(".")[0] in written
         if inside_input or overwritten or root.is_relative_to(out / STATE_DIR):
@@ -446,11 +446,14 @@ def write_batch(outcomes: list[Outcome], summary: RunSummary, writer, db_sink, *
     articles, events, errors = [], [], []
     for o in outcomes:
         status, entries = outcome_entries(o)
-        summary.read += 1
+        # One error can stand for several input records (a Parquet row group that cannot be read):
+        # `read` counts them all, so that the records lost are in the counts, not only the errors.
+        records = max(1, int((o.error or {}).get("records") or 1)) if status == "failed" else 1
+        summary.read += records
         summary.warnings += sum(1 for e in entries if e["level"] == "warning")
         errors.extend(error_line(e) for e in entries)
         if status != "written":
-            setattr(summary, status, getattr(summary, status) + 1)
+            setattr(summary, status, getattr(summary, status) + records)
             continue
         summary.written += 1
         summary.events += len(o.events)

@@ -52,10 +52,19 @@ def iter_sources(roots: Sequence[Path]) -> Iterator[Path]:
     for root in roots:
         candidates = _walk(root) if root.is_dir() and not is_dataset_dir(root) else iter([root])
         for path in candidates:
-            key = path.resolve()
+            key = resolved(path)
             if key not in seen:
                 seen.add(key)
                 yield path
+
+
+def resolved(path: Path) -> Path:
+    """The real path of `path`; for a symlink that loops (RuntimeError) or cannot be followed, its
+    absolute path: the reader then reports it as unreadable (E003) and the run goes on."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
 
 
 def _walk(folder: Path) -> Iterator[Path]:
