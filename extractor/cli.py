@@ -3,7 +3,7 @@
 Exit codes of `extract` (docs/robustness.md): 0 every record written (duplicates skipped); 1 some
 records failed (see OUTDIR/errors.jsonl); 2 fatal error (bad arguments, unreadable config, missing
 input, unwritable output or database), printed as one line (--debug for the traceback);
-130 interrupted.
+130 interrupted by Ctrl-C (SIGINT), 143 by SIGTERM: the batch in hand is finished first.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import List, Optional
 
 import typer
 
-from .errors import Errors, TariffwireError
+from .errors import Errors, RunInterrupted, TariffwireError
 from .run import EXIT_FATAL, EXIT_INTERRUPTED, config_error_reason, first_line
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Structured records of trade policy from news wire archives.")
@@ -65,7 +65,8 @@ EXIT_CODES_HELP = (
     "Exit codes: 0 every input record was written (or skipped as a duplicate); "
     "1 some records failed, each with a line in OUTDIR/errors.jsonl; "
     "2 fatal: bad arguments or config, a missing input, an unwritable output or database "
-    "(one line on stderr; --debug adds the traceback); 130 interrupted (rerun with --resume)."
+    "(one line on stderr; --debug adds the traceback); 130 interrupted by Ctrl-C, 143 by SIGTERM "
+    "(the batch in hand is finished first; rerun with --resume)."
 )
 
 
@@ -94,7 +95,7 @@ def extract(
 
     Exit codes: 0 all records written (duplicates skipped); 1 some failed (OUTDIR/errors.jsonl);
     2 fatal error (bad arguments or config, unwritable output), one line, traceback with --debug;
-    130 interrupted.
+    130 interrupted (Ctrl-C), 143 terminated (SIGTERM): rerun with --resume.
     """
     try:
         from .config import load_config, parse_overrides
@@ -120,6 +121,9 @@ def extract(
                 raise TariffwireError(f"{_one_line(exc)} (in {config})") from exc
             raise
         summary = run_extract(paths, output, cfg, resume=resume, progress=None if quiet else sys.stderr)
+    except RunInterrupted as exc:  # SIGINT or SIGTERM: the batch in hand was finished and committed
+        typer.echo(f"tariffwire: {exc}", err=True)
+        raise typer.Exit(128 + exc.signum)
     except TariffwireError as exc:
         _fail(exc, debug)
     except KeyboardInterrupt:

@@ -46,6 +46,19 @@ class TariffwireError(Exception):
     """A fatal, user-facing error: the CLI prints its message as one line."""
 
 
+class RunInterrupted(Exception):
+    """SIGINT or SIGTERM stopped the run after the batch in hand; what was committed is kept."""
+
+    def __init__(self, signum: int, read: int = 0):
+        import signal
+
+        self.signum = signum
+        self.read = read
+        name = signal.Signals(signum).name
+        super().__init__(f"interrupted by {name} after {read} records; what was committed is kept: "
+                         "rerun with --resume to continue")
+
+
 class ArticleError(Exception):
     """A failure confined to one input record; the batch goes on."""
 

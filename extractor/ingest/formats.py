@@ -118,10 +118,13 @@ def _parse_json(text: str, origin: str) -> Any:
 
 def _read_small(path: Path, opts: ReadOptions) -> bytes:
     """A whole one-article file; one far beyond max_chars is refused before it is read."""
-    size = path.stat().st_size
-    if size > 4 * opts.max_chars + 4:  # 4 bytes per character at most
-        raise ArticleError(Errors.E011.format(origin=str(path), size=f"more than {size // 4}", limit=opts.max_chars), origin=str(path))
-    data = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > 4 * opts.max_chars + 4:  # 4 bytes per character at most
+            raise ArticleError(Errors.E011.format(origin=str(path), size=f"more than {size // 4}", limit=opts.max_chars), origin=str(path))
+        data = path.read_bytes()
+    except OSError as err:  # a dangling link, permissions, a link loop: the file's own error
+        raise ArticleError(Errors.E003.format(path=path, reason=describe(err)), origin=str(path)) from None
     if not data:
         raise ArticleError(Errors.E003.format(path=path, reason="the file is empty"), origin=str(path))
     return data
