@@ -40,6 +40,9 @@ class Errors:
     E054 = "Cannot migrate database {target} to schema version {version} ({file}): {reason}"
     E055 = "Database {target} holds no tariffwire tables (schema version 0)"
     E056 = "Events refer to articles neither in the batch nor in database {target}: {article_ids}"
+    E057 = ("Database {target} refused {user} a privilege tariffwire needs ({reason}); grant it, e.g. "
+            "GRANT USAGE, CREATE ON SCHEMA <schema> TO <user> (to create the tables) and "
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA <schema> TO <user>, or use a user who has it")
 
 
 class TariffwireError(Exception):
@@ -49,14 +52,13 @@ class TariffwireError(Exception):
 class RunInterrupted(Exception):
     """SIGINT or SIGTERM stopped the run after the batch in hand; what was committed is kept."""
 
-    def __init__(self, signum: int, read: int = 0):
+    def __init__(self, signum: int, read: int | None = None):
         import signal
 
         self.signum = signum
-        self.read = read
         name = signal.Signals(signum).name
-        super().__init__(f"interrupted by {name} after {read} records; what was committed is kept: "
-                         "rerun with --resume to continue")
+        after = f" after {read} records" if read is not None else ""
+        super().__init__(f"interrupted by {name}{after}; what was committed is kept: rerun with --resume to continue")
 
 
 class ArticleError(Exception):
