@@ -362,8 +362,9 @@ def _code_patterns() -> list[tuple[str, re.Pattern]]:
     for code, template in vars(Errors).items():
         if re.fullmatch(r"[EW]\d{3}", code) and isinstance(template, str):
             parts = re.split(r"\{[^{}]*\}", template)
-            patterns.append((code, re.compile(".*?".join(re.escape(p) for p in parts), re.S)))
-    return patterns
+            patterns.append((code, re.compile(".*?".join(re.escape(p) for p in parts), re.S), len("".join(parts))))
+    # Most specific first: "Cannot read {path}: {reason}" (E003) also matches E015's longer template.
+    return [(code, pattern) for code, pattern, _ in sorted(patterns, key=lambda p: -p[2])]
 
 
 def message_code(message: str) -> Optional[str]:
