@@ -157,9 +157,20 @@ def read_json(path: Path, opts: ReadOptions) -> Iterator[Union[Item, Unit]]:
     origin = str(path)
     try:
         text, warnings = decode_bytes(_read_small(path, opts), origin, opts.encoding_errors)
-        data = _parse_json(text, origin)
     except ArticleError as err:
         yield err
+        return
+    try:
+        data = _parse_json(text, origin)
+    except ArticleError as err:
+        if not text.lstrip().startswith("["):
+            yield err
+            return
+        # A list with a bad item in it (a syntax error, nesting too deep, a huge integer): cut
+        # it at its top-level commas and parse the items one by one, so only the bad one fails.
+        for number, item_text in enumerate(_split_json_list(text), start=1):
+            item_origin = f"{path}:row {number}"
+            yield Unit(item_origin, partial(_json_item_text, item_origin, item_text, opts, warnings))
         return
     if isinstance(data, dict):
         yield Unit(origin, partial(_json_object, origin, data, opts, warnings))
@@ -170,6 +181,44 @@ def read_json(path: Path, opts: ReadOptions) -> Iterator[Union[Item, Unit]]:
     for number, item in enumerate(data, start=1):
         item_origin = f"{path}:row {number}"
         yield Unit(item_origin, partial(_json_object, item_origin, item, opts, warnings))
+
+
+def _json_item_text(origin: str, text: str, opts: ReadOptions, warnings: list[str]) -> Iterator[Item]:
+    yield from _json_object(origin, _parse_json(text, origin), opts, warnings)
+
+
+def _split_json_list(text: str) -> Iterator[str]:
+    """The texts of a JSON list's items, cut at its top-level commas without parsing them (only
+    strings and brackets are followed). Raises ValueError where the list itself is broken."""
+    start = text.index("[") + 1
+    depth, in_string, escaped, item_start = 0, False, False, start
+    for pos in range(start, len(text)):
+        char = text[pos]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            if depth == 0:
+                if char == "}":
+                    raise ValueError(f"a '}}' closes nothing at character {pos}")
+                if text[item_start:pos].strip():  # not after a trailing comma
+                    yield text[item_start:pos]
+                if text[pos + 1:].strip():
+                    raise ValueError(f"text after the end of the list at character {pos + 1}")
+                return
+            depth -= 1
+        elif char == "," and depth == 0:
+            yield text[item_start:pos]
+            item_start = pos + 1
+    raise ValueError("the list is never closed")
 
 
 def _json_object(origin: str, data: Any, opts: ReadOptions, warnings: list[str]) -> Iterator[Item]:

@@ -47,6 +47,23 @@ def test_isolation_jsonl_nul_byte_in_the_first_line_is_that_lines_error(tmp_path
     assert [a.id for a in articles] == ["good-1"] and error.origin == f"{path}:1"
 
 
+def test_isolation_json_list_with_an_item_that_breaks_the_parser(tmp_path, read):
+    path = tmp_path / "a.json"
+    items = [json.dumps(good(1)), '{"id": "deep", "n": ' + "[" * 100_000 + "]" * 100_000 + "}", json.dumps(good(2)),
+             '{"id": "big", "n": ' + "9" * 5000 + "}", '{"id": "x" "text": "no comma"}', json.dumps(good(3))]
+    path.write_text("[" + ",\n".join(items) + "]", encoding="utf-8")
+    articles, errors = read(path)
+    assert [a.id for a in articles] == ["good-1", "good-2", "good-3"]
+    assert [e.origin for e in errors] == [f"{path}:row {n}" for n in (2, 4, 5)]
+
+
+def test_isolation_json_list_cut_short_keeps_the_items_before(tmp_path, read):
+    path = tmp_path / "a.json"
+    path.write_text("[" + json.dumps(good(1)) + ", " + json.dumps(good(2)) + ', {"id": "cut", "te', encoding="utf-8")
+    articles, [error] = read(path)
+    assert [a.id for a in articles] == ["good-1", "good-2"] and "is lost" in str(error)
+
+
 def test_isolation_csv_row_with_extra_fields_is_skipped_alone(tmp_path, read):
     path = tmp_path / "a.csv"
     lines = ["id,text"] + [f"r{i},Text {i}." for i in range(3000)]
@@ -190,6 +207,8 @@ def test_isolation_symlink_loop_and_fifo_do_not_stop_a_run(cli, tmp_path, jsonl)
 
 BAD_JSONL = [b'{"id": "b", "text": \n', DEEP_NESTING, HUGE_INTEGER, b"[1, 2]\n", b'{"id": "b", "text": 5}\n',
              b'{"id": "b"}\n', b'{"id": "b", "text": "   "}\n', b'{"bad\xff\x00\n', b"null\n"]
+BAD_JSON_ITEMS = ["1", '"text"', "null", "[1, 2]", '{"id": "b", "text": 5}', '{"id": "b" "text": "x"}', "[" * 5000 + "]" * 5000,
+                  "9" * 5000, '{"id": "b", "text": ' + "[" * 5000 + "]" * 5000 + "}", "NaN"]
 BAD_ROWS = [{"text": None}, {"text": "  "}, {"text": ""}]  # what a table can hold that is not an article (no id)
 
 
@@ -200,7 +219,7 @@ def _write(fmt, folder, records):
         path.write_bytes(b"".join(r if isinstance(r, bytes) else jsonl_line(r) for r in records))
     elif fmt == "json":
         path = folder / "in.json"
-        path.write_text(json.dumps([r if isinstance(r, dict) else [r] for r in records]), encoding="utf-8")
+        path.write_text("[" + ", ".join(json.dumps(r) if isinstance(r, dict) else r for r in records) + "]", encoding="utf-8")
     elif fmt == "csv":
         path = folder / "in.csv"
         lines = ["id,text"] + [f"{r['id']},{r['text']}" if isinstance(r, dict) else r for r in records]
@@ -230,7 +249,7 @@ def _bad_strategy(fmt):
     if fmt == "jsonl":
         return st.sampled_from(BAD_JSONL)
     if fmt == "json":
-        return st.sampled_from([1, "text", None])
+        return st.sampled_from(BAD_JSON_ITEMS)
     if fmt == "csv":
         return st.sampled_from(["b1,x,y", "b2,x,y,z,w", "only-an-id,", ",,,"])
     if fmt in ("parquet", "dataset"):
