@@ -275,11 +275,38 @@ def _jsonl_line(line: bytes | str, origin: str, first: bool, opts: ReadOptions) 
         text, warnings = line, []
     if not text.strip():
         return
-    data = _parse_json(text, origin)
-    if isinstance(data, dict):
-        yield RawRecord(origin, _map(data, opts.fields), warnings)
-    else:
-        yield _not_an_object(origin, data)
+    try:
+        values = [_parse_json(text, origin)]
+    except ArticleError:
+        values = _json_values(text, origin)  # several objects on one line (or CR-only line ends)
+        if values is None:
+            raise
+    for number, data in enumerate(values, start=1):
+        value_origin = origin if number == 1 else f"{origin}.{number}"
+        if isinstance(data, dict):
+            yield RawRecord(value_origin, _map(data, opts.fields), warnings)
+        else:
+            yield _not_an_object(value_origin, data)
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _json_values(text: str, origin: str) -> list[Any] | None:
+    """The values of a line that holds several JSON texts one after another, or None when it is
+    not that (then the line is simply bad)."""
+    values, pos, end = [], 0, len(text)
+    try:
+        while True:
+            while pos < end and text[pos] in " \t\r\n":
+                pos += 1
+            if pos == end:
+                break
+            value, pos = _DECODER.raw_decode(text, pos)
+            values.append(value)
+    except (ValueError, RecursionError):
+        return None
+    return values if len(values) > 1 else None
 
 
 def _rows(path: Path, rows: Iterable[dict[str, Any]], opts: ReadOptions, start: int = 1, prefix: str = "") -> Iterator[Item]:
@@ -334,7 +361,7 @@ def read_csv(path: Path, opts: ReadOptions) -> Iterator[Item]:
         return [marker]
 
     number = 0  # the header is row 0, read as a data row (below)
-    lines = _CsvRowLines(path, encoding, opts.encoding_errors)
+    lenient = _LenientCsvRows(path, encoding, opts.encoding_errors)
     try:
         # The header is read as the first data row, under its own names, and dropped: otherwise
         # pandas takes a row with one field too many for an index column, or a first row longer
@@ -348,54 +375,81 @@ def read_csv(path: Path, opts: ReadOptions) -> Iterator[Item]:
                 for offset, row in enumerate(rows):
                     row_number = number + offset
                     if row.get(first) == marker:
-                        origin = f"{path}:row {row_number}"
-                        message = Errors.E014.format(origin=origin, line=lines.line_of(row_number),
-                                                     found=next(bad_fields), expected=len(columns))
-                        yield ArticleError(message, origin=origin)
-                        continue
-                    if row_number == 0:
-                        continue
-                    [record] = _rows(path, [row], opts, start=row_number)
-                    text = record.values.get(TEXT_FIELD)
-                    if isinstance(text, str) and "\ufffd" in text and opts.encoding_errors != "strict":
-                        record.warnings.append(Errors.E009.format(origin=record.origin))
-                    yield record
+                        yield _bad_csv_row(path, row_number, lenient.line_of(row_number), next(bad_fields), len(columns))
+                    elif row_number > 0:
+                        yield _csv_record(path, row, row_number, opts)
                 bad_rows.clear()
                 number += len(rows)
+    except (csv.Error, pd.errors.ParserError):
+        # pandas' tokenizer is strict: a stray quote inside a quoted field ends it, and the chunk
+        # it was in. The rest, from that chunk's first row, is read by the stdlib's lenient
+        # tokenizer, which otherwise cuts rows as pandas' does (pandas uses it underneath).
+        for row_number, line, fields in lenient.rows_from(number):
+            if len(fields) > len(columns):
+                yield _bad_csv_row(path, row_number, line, len(fields), len(columns))
+            elif row_number > 0:
+                yield _csv_record(path, dict(zip(columns, [f if f != "" else None for f in fields])), row_number, opts)
     finally:
-        lines.close()
+        lenient.close()
 
 
-class _CsvRowLines:
-    """The line each data row starts on (a quoted field may span lines), found by a second reader
-    that moves forward only when asked, so only files with bad rows are read twice. Rows are
-    counted as pandas counts them: blank lines are not rows, the first row is the header."""
+def _csv_record(path: Path, row: dict[str, Any], number: int, opts: ReadOptions) -> RawRecord:
+    [record] = _rows(path, [row], opts, start=number)
+    text = record.values.get(TEXT_FIELD)
+    if isinstance(text, str) and "\ufffd" in text and opts.encoding_errors != "strict":
+        record.warnings.append(Errors.E009.format(origin=record.origin))
+    return record
+
+
+def _bad_csv_row(path: Path, number: int, line: int | str, found: int, expected: int) -> ArticleError:
+    origin = f"{path}:row {number}"
+    return ArticleError(Errors.E014.format(origin=origin, line=line, found=found, expected=expected), origin=origin)
+
+
+class _LenientCsvRows:
+    """The stdlib's (non-strict) reading of a CSV file, moving forward only when asked: the line
+    each data row starts on (a quoted field may span lines), for bad rows' messages, and the rows
+    themselves after pandas gave up. Rows are counted as pandas counts them: blank lines are not
+    rows, the header is row 0. Files without bad rows are never read here."""
 
     def __init__(self, path: Path, encoding: str, errors: str):
         self._args = (path, encoding, errors)
         self._reader = None
         self._fh = None
-        self._row = -1  # the header is row 0
+        self._row = -1
         self._start = 1
+
+    def _next(self) -> tuple[int, int, list[str]]:
+        """(row number, the line it starts on, its fields) of the next data row; StopIteration at the end."""
+        if self._reader is None:
+            path, encoding, errors = self._args
+            self._fh = open(path, encoding=encoding, errors=errors, newline="")
+            self._reader = csv.reader(self._fh)
+        while True:
+            fields = next(self._reader)
+            start, self._start = self._start, self._reader.line_num + 1
+            if len(fields) > 1 or (fields and fields[0].strip()):
+                self._row += 1
+                return self._row, start, fields
 
     def line_of(self, wanted: int) -> int | str:
         try:
-            if self._reader is None:
-                path, encoding, errors = self._args
-                self._fh = open(path, encoding=encoding, errors=errors, newline="")
-                self._reader = csv.reader(self._fh)
             while self._row < wanted:
-                fields = next(self._reader)
-                if len(fields) > 1 or (fields and fields[0].strip()):
-                    self._row += 1
-                    start, self._start = self._start, self._reader.line_num + 1
-                    if self._row == wanted:
-                        return start
-                else:
-                    self._start = self._reader.line_num + 1
+                row, start, _ = self._next()
+                if row == wanted:
+                    return start
         except (StopIteration, csv.Error, OSError):
             pass
         return "?"
+
+    def rows_from(self, first: int) -> Iterator[tuple[int, int, list[str]]]:
+        while True:
+            try:
+                row, start, fields = self._next()
+            except StopIteration:
+                return
+            if row >= first:
+                yield row, start, fields
 
     def close(self) -> None:
         if self._fh is not None:

@@ -88,6 +88,28 @@ def test_isolation_csv_bad_rows_reported_in_place_with_their_lines(tmp_path, rea
     assert seen == [("row 1", "2"), "r1", "r2", ("row 4", "7"), "r3", "r4", ("row 7", "10")]
 
 
+def test_isolation_csv_stray_quote_does_not_end_the_file(tmp_path, read, monkeypatch):
+    """pandas' tokenizer is strict about a quote inside a quoted field and gives up on the file;
+    the rest, from the chunk it was in, is read leniently, bad rows still reported."""
+    from extractor.ingest import formats
+
+    monkeypatch.setattr(formats, "BATCH_ROWS", 4)
+    path = tmp_path / "a.csv"
+    path.write_text('id,text\nr1,ok\nr2,ok\nr3,ok\nr4,ok\nr5,ok\nq,"a "quoted" word"\nx,1,2\nr6,ok\n', encoding="utf-8")
+    articles, [error] = read(path)
+    assert [a.id for a in articles] == ["r1", "r2", "r3", "r4", "r5", "q", "r6"]
+    assert error.origin == f"{path}:row 7" and "(line 8)" in str(error)
+
+
+@pytest.mark.parametrize("separator", [b"", b"\r", b" "])
+def test_isolation_jsonl_several_objects_on_one_line(tmp_path, read, separator):
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(jsonl_line(good(1))[:-1] + separator + jsonl_line(good(2)) + b'{"bad"}{"id": "x"}\n' + jsonl_line(good(3)))
+    articles, [error] = read(path)
+    assert [(a.id, a.origin.rsplit(":", 1)[1]) for a in articles] == [("good-1", "1"), ("good-2", "1.2"), ("good-3", "3")]
+    assert error.origin == f"{path}:2"
+
+
 def test_isolation_csv_long_field_is_not_a_file_error(tmp_path, read):
     path = tmp_path / "a.csv"
     path.write_text(f"id,text\nlong,{'word ' * 40_000}\nr2,ok\n", encoding="utf-8")  # over csv's 131,072 limit
