@@ -330,3 +330,66 @@ def test_resume_removes_what_a_failed_run_left(cli, small, finished, resume):
     assert cli("extract", small, "-o", finished, "-q", "--run.batch_size=2", *args).exit_code == 1
     assert not [name for name in LEFTOVERS if (finished / name).exists()]
     assert not (finished / ".tariffwire" / "dataset-parts").exists()
+
+
+def _signal_then_sleep(started) -> None:
+    started.set()
+    time.sleep(60)
+
+
+def test_resume_lock_is_not_held_by_a_forked_worker(tmp_path):
+    """A worker forked while the run holds the lock shares the lock's file description: it must let
+    go at once, or a worker outliving a killed run would refuse every --resume."""
+    import multiprocessing
+
+    from extractor.writers.jsonl import OutdirLock, prepare_outdir
+
+    prepare_outdir(tmp_path)
+    lock = OutdirLock(tmp_path).acquire()
+    context = multiprocessing.get_context("fork")
+    started = context.Event()
+    worker = context.Process(target=_signal_then_sleep, args=(started,))
+    worker.start()
+    try:
+        assert started.wait(30)
+        lock.release()  # as the kernel does when the main process dies
+        OutdirLock(tmp_path).acquire().release()
+    finally:
+        worker.kill()
+        worker.join()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_resume_worker_dies_with_its_parent(tmp_path):
+    """run.die_with_parent, as the worker initializer calls it: SIGKILL the parent, the child goes too."""
+    pid_file = tmp_path / "child.pid"
+    script = (
+        "import os, sys, time\n"
+        "from extractor.run import die_with_parent\n"
+        "parent = os.getpid()\n"
+        "if os.fork() == 0:\n"
+        "    die_with_parent(parent)\n"
+        f"    open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        "    time.sleep(120)\n"
+        "    os._exit(0)\n"
+        "time.sleep(120)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.monotonic() + 60
+    while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    child = int(pid_file.read_text())
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            break
+        if state in ("Z", "X"):
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(child, signal.SIGKILL)
+        pytest.fail("the worker outlived its parent")
