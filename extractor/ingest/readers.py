@@ -127,6 +127,10 @@ class Ingestor:
     def _iter_file(self, path: Path) -> Iterator[Union[RawRecord, ArticleError]]:
         kind = format_of(path)
         if kind is None:
+            unlisted = _unlistable(path)
+            if unlisted is not None:
+                yield ArticleError(Errors.E003.format(path=path, reason=unlisted), origin=str(path))
+                return
             reason = "a folder that is not a saved dataset" if path.is_dir() else "unknown file extension"
             yield ArticleError(Errors.E002.format(path=path, reason=reason), origin=str(path))
             return
@@ -233,6 +237,17 @@ def _replace_surrogates(values: dict[str, Any], origin: str, warnings: list[str]
         return values
     warnings.append(Errors.E009.format(origin=origin))
     return {k: SURROGATES.sub("\ufffd", v) if k in bad else v for k, v in values.items()}
+
+
+def _unlistable(path: Path) -> Optional[str]:
+    """Why a folder cannot be listed (its files would be lost without a word), or None."""
+    if not path.is_dir():
+        return None
+    try:
+        with os.scandir(path):
+            return None
+    except OSError as err:
+        return describe(err)
 
 
 def _special_file(path: Path) -> Optional[str]:

@@ -68,9 +68,11 @@ def resolved(path: Path) -> Path:
 
 
 def _walk(folder: Path) -> Iterator[Path]:
-    """Known files under `folder`, recursively, sorted by path; hidden entries and gold files skipped."""
+    """Known files under `folder`, recursively, sorted by path; hidden entries and gold files skipped.
+    A folder that cannot be listed is yielded too, so that its error is reported, not its files lost in silence."""
     found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(folder):
+    unlisted: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=unlisted.append):
         current = Path(dirpath)
         keep = []
         for name in dirnames:
@@ -87,4 +89,5 @@ def _walk(folder: Path) -> Iterator[Path]:
                 continue
             if any(lower.endswith(ext) for ext in EXTENSIONS):
                 found.append(current / name)
+    found += [Path(err.filename) for err in unlisted if err.filename is not None]
     return iter(sorted(found, key=lambda p: p.as_posix()))

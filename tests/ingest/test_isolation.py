@@ -214,6 +214,24 @@ def test_isolation_symlink_loop_and_fifo_in_a_folder(tmp_path, read):
     assert "Cannot read" in by_origin[str(tmp_path / "loop.jsonl")]
 
 
+def test_isolation_folder_that_cannot_be_listed_is_reported(tmp_path, read, monkeypatch):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "a.jsonl").write_bytes(jsonl_line(good(1)))
+    (tmp_path / "z.jsonl").write_bytes(jsonl_line(good(2)))
+    real_scandir = os.scandir
+
+    def scandir(path="."):  # as for a folder without read permission (root reads anything)
+        if os.fspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    articles, [error] = read(tmp_path)
+    assert [a.id for a in articles] == ["good-2"]
+    assert error.origin == str(locked) and "PermissionError" in str(error)
+
+
 def test_isolation_symlink_loop_and_fifo_do_not_stop_a_run(cli, tmp_path, jsonl):
     inputs = tmp_path / "in"
     inputs.mkdir()
