@@ -334,3 +334,26 @@ def test_isolation_lost_row_group_is_counted_as_all_its_records(cli, tmp_path, j
     assert result.stderr.strip().splitlines()[-1].startswith("read 9, written 6, skipped 0, failed 3")
     [error] = jsonl(tmp_path / "out" / "errors.jsonl")
     assert error["code"] == "E013" and error["message"].startswith("3 records at ")
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_isolation_property_parquet_corrupt_row_groups(tmp_path_factory, data):
+    """Random row groups made undecodable, random bad rows in the others: every good row of an
+    intact group comes out once; each corrupt group is one error standing for all its rows."""
+    size = data.draw(st.integers(1, 4), label="row_group_size")
+    layout = data.draw(st.lists(st.sampled_from(["good", "blank"]), min_size=1, max_size=14), label="rows")
+    groups = -(-len(layout) // size)
+    corrupt = data.draw(st.sets(st.integers(0, groups - 1)), label="corrupt groups")
+    rows = [good(n) if kind == "good" else {"id": f"bad-{n}", "text": " "} for n, kind in enumerate(layout)]
+    path = tmp_path_factory.mktemp("rg") / "in.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), path, row_group_size=size)
+    for group in corrupt:
+        _corrupt_row_group(path, group)
+    results = list(make_ingestor().iter_records([str(path)]))
+    articles = [r.id for r in results if isinstance(r, Article)]
+    errors = [r for r in results if isinstance(r, ArticleError)]
+    intact = [r for n, r in enumerate(rows) if n // size not in corrupt]
+    assert articles == [r["id"] for r in intact if r["id"].startswith("good")]
+    assert sum(e.records for e in errors) == len(rows) - len(articles)
+    assert len([e for e in errors if e.records > 1 or "row group" in e.origin]) == len(corrupt)
