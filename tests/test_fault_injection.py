@@ -2,8 +2,8 @@
 `--resume` at once: no worker may outlive it (holding the output lock or the pool's pipes), and the
 resumed outputs equal a clean run's to the byte, every article once, with no manual clean-up.
 
-The kill points come from a seeded RNG: before the first commit (workers starting, models loading)
-or after a random number of committed items, plus a random fraction of a batch. Whatever the
+The kill points come from a seeded RNG: as the workers start (loading their models, before the
+first commit) or after a random number of committed items, plus a random fraction of a second. Whatever the
 point, the outcome asserted is the same, so the test is deterministic in outcome.
 """
 from __future__ import annotations
@@ -102,14 +102,12 @@ def _kill_main_at(args: list, out: Path, rng: random.Random, total: int) -> list
     workers: list[int] = []
     try:
         # Drawn before the run starts, so that the points do not depend on the machine's speed.
-        wanted = rng.choice([0, rng.randint(1, total - 8)])  # 0: before the first commit
-        delay = rng.uniform(1.0, 6.0) if wanted == 0 else rng.uniform(0, 0.5)
-        started = time.monotonic()
-        while time.monotonic() < started + 300 and proc.poll() is None:
+        wanted = rng.choice([0, rng.randint(1, total - 8)])  # 0: as the workers start, before any commit
+        delay = rng.uniform(0, 1.5) if wanted == 0 else rng.uniform(0, 0.5)
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and proc.poll() is None:
             workers = _descendants(proc.pid) or workers
-            if wanted == 0 and time.monotonic() > started + delay:
-                break
-            if wanted and _items_done(out) >= wanted:
+            if (workers and wanted == 0) or (wanted and _items_done(out) >= wanted):
                 time.sleep(delay)
                 break
             time.sleep(0.05)

@@ -607,7 +607,7 @@ def mask_credentials(text: str, secrets: Sequence[str] = ()) -> str:
     """`text` with passwords masked: in URLs (user:***@), key=value connection strings and query
     parameters (password=***), and wherever one of `secrets` appears verbatim."""
     for secret in secrets:
-        if secret:
+        if len(secret) >= 3:  # a shorter one would mask every such run of letters; the patterns below still apply
             text = text.replace(secret, "***")
     text = _URL_PASSWORD.sub(r"\1***@", text)
     return _KEYWORD_PASSWORD.sub(r"\1***", text)
