@@ -21,6 +21,7 @@ class Errors:
     E013 = "{count} records at {origin} cannot be read: {reason}"
     E014 = "Record {origin} (line {line}) is not a valid CSV row: {found} fields where the header has {expected}; skipped"
     E015 = "Cannot read {path}: {reason}; the rest of the file ({read} records read before it) is lost"
+    E016 = "Record {origin} (line {line}) opens a quote that is never closed; skipped, and the lines after its first read as rows"
     E020 = "Config error: {reason}"
     E021 = "Output directory {path} is not writable: {reason}"
     E022 = "Unknown output format {value!r}; expected one of {choices}"

@@ -228,7 +228,11 @@ def _json_object(origin: str, data: Any, opts: ReadOptions, warnings: list[str])
         yield _not_an_object(origin, data)
 
 
-def _has_clean_line(head: bytes, start: bytes) -> bool:
+# The first characters a JSON value can have: a line starting so is a record, however bad.
+_JSON_STARTS = tuple(bytes([c]) for c in b'{["-0123456789tfn')
+
+
+def _has_clean_line(head: bytes, start: bytes | tuple[bytes, ...]) -> bool:
     """Is there a line in `head` that starts with `start` and is UTF-8 text without NUL? Then NUL
     bytes elsewhere are a bad record's, to be refused alone, and the file is text, not binary."""
     for line in head.split(b"\n"):
@@ -253,7 +257,7 @@ def read_jsonl(path: Path, opts: ReadOptions) -> Iterator[Union[Item, Unit]]:
             yield ArticleError(Errors.E003.format(path=path, reason="the file is empty"), origin=str(path))
             return
         encoding = sniff_encoding(head)
-        if looks_binary(head, encoding) and not _has_clean_line(head, b"{"):
+        if looks_binary(head, encoding) and not _has_clean_line(head, _JSON_STARTS):
             yield ArticleError(Errors.E010.format(origin=path), origin=str(path))
             return
         if encoding.startswith("utf-8"):
@@ -384,13 +388,36 @@ def read_csv(path: Path, opts: ReadOptions) -> Iterator[Item]:
         # pandas' tokenizer is strict: a stray quote inside a quoted field ends it, and the chunk
         # it was in. The rest, from that chunk's first row, is read by the stdlib's lenient
         # tokenizer, which otherwise cuts rows as pandas' does (pandas uses it underneath).
-        for row_number, line, fields in lenient.rows_from(number):
-            if len(fields) > len(columns):
-                yield _bad_csv_row(path, row_number, line, len(fields), len(columns))
-            elif row_number > 0:
-                yield _csv_record(path, dict(zip(columns, [f if f != "" else None for f in fields])), row_number, opts)
+        yield from _read_csv_leniently(path, opts, columns, lenient, number)
     finally:
         lenient.close()
+
+
+def _read_csv_leniently(path: Path, opts: ReadOptions, columns: list[str], rows: "_LenientCsvRows", first: int) -> Iterator[Item]:
+    """Rows from `first` on. A quote that is never closed would make its row swallow the rest of
+    the file: that row is an error (E016), and the lines after its first line are read as rows."""
+    while True:
+        held = None
+        for row in rows.rows_from(max(first, 1)):  # row 0 is the header
+            if held is not None:
+                yield _lenient_item(path, opts, columns, *held)
+            held = row
+        if held is None:
+            return
+        number, line, fields = held
+        if not rows.quote_never_closes(line):
+            yield _lenient_item(path, opts, columns, *held)
+            return
+        origin = f"{path}:row {number}"
+        yield ArticleError(Errors.E016.format(origin=origin, line=line), origin=origin)
+        rows.restart_after(line, number)
+        first = number + 1
+
+
+def _lenient_item(path: Path, opts: ReadOptions, columns: list[str], number: int, line: int, fields: list[str]) -> Item:
+    if len(fields) > len(columns):
+        return _bad_csv_row(path, number, line, len(fields), len(columns))
+    return _csv_record(path, dict(zip(columns, [f if f != "" else None for f in fields])), number, opts)
 
 
 def _csv_record(path: Path, row: dict[str, Any], number: int, opts: ReadOptions) -> RawRecord:
@@ -417,17 +444,21 @@ class _LenientCsvRows:
         self._reader = None
         self._fh = None
         self._row = -1
+        self._skipped = 0  # lines before this reader's first (after restart_after)
         self._start = 1
+
+    def _open(self):
+        path, encoding, errors = self._args
+        return open(path, encoding=encoding, errors=errors, newline="")
 
     def _next(self) -> tuple[int, int, list[str]]:
         """(row number, the line it starts on, its fields) of the next data row; StopIteration at the end."""
         if self._reader is None:
-            path, encoding, errors = self._args
-            self._fh = open(path, encoding=encoding, errors=errors, newline="")
+            self._fh = self._open()
             self._reader = csv.reader(self._fh)
         while True:
             fields = next(self._reader)
-            start, self._start = self._start, self._reader.line_num + 1
+            start, self._start = self._start, self._skipped + self._reader.line_num + 1
             if len(fields) > 1 or (fields and fields[0].strip()):
                 self._row += 1
                 return self._row, start, fields
@@ -451,9 +482,31 @@ class _LenientCsvRows:
             if row >= first:
                 yield row, start, fields
 
+    def quote_never_closes(self, line: int) -> bool:
+        """Does the row on `line` open a quote that runs to the end of the file?"""
+        with self._open() as fh:
+            for _ in range(line - 1):
+                fh.readline()
+            try:
+                for _ in csv.reader(fh, strict=True):
+                    pass
+            except csv.Error as err:
+                return "unexpected end of data" in str(err)
+        return False
+
+    def restart_after(self, line: int, row: int) -> None:
+        """Go on at the line after `line`, as if row `row` had ended there."""
+        self.close()
+        self._fh = self._open()
+        for _ in range(line):
+            self._fh.readline()
+        self._reader = csv.reader(self._fh)
+        self._row, self._skipped, self._start = row, line, line + 1
+
     def close(self) -> None:
         if self._fh is not None:
             self._fh.close()
+            self._fh = None
 
 
 def read_parquet(path: Path, opts: ReadOptions) -> Iterator[Union[Item, Unit]]:

@@ -47,6 +47,13 @@ def test_isolation_jsonl_nul_byte_in_the_first_line_is_that_lines_error(tmp_path
     assert [a.id for a in articles] == ["good-1"] and error.origin == f"{path}:1"
 
 
+def test_isolation_jsonl_nul_line_among_lines_that_are_not_objects(tmp_path, read):
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b'{"bad\xff\x00\nnull\n[1, 2]\n')  # text lines, all bad: one error each, not "binary file"
+    articles, errors = read(path)
+    assert articles == [] and [e.origin for e in errors] == [f"{path}:{n}" for n in (1, 2, 3)]
+
+
 def test_isolation_json_list_with_an_item_that_breaks_the_parser(tmp_path, read):
     path = tmp_path / "a.json"
     items = [json.dumps(good(1)), '{"id": "deep", "n": ' + "[" * 100_000 + "]" * 100_000 + "}", json.dumps(good(2)),
@@ -108,6 +115,16 @@ def test_isolation_jsonl_several_objects_on_one_line(tmp_path, read, separator):
     articles, [error] = read(path)
     assert [(a.id, a.origin.rsplit(":", 1)[1]) for a in articles] == [("good-1", "1"), ("good-2", "1.2"), ("good-3", "3")]
     assert error.origin == f"{path}:2"
+
+
+def test_isolation_csv_quote_never_closed_is_that_rows_error(tmp_path, read):
+    path = tmp_path / "a.csv"
+    path.write_text('id,text\nr1,"two\nlines"\nq,"opened\nr2,ok\nx,1,2\nr3,ok\n', encoding="utf-8")
+    results = list(make_ingestor().iter_records([str(path)]))
+    seen = [r.id if isinstance(r, Article) else (r.origin.rsplit(":", 1)[1], str(r).split("(line ")[1].split(")")[0])
+            for r in results]
+    assert seen == ["r1", ("row 2", "4"), "r2", ("row 4", "6"), "r3"]
+    assert "never closed" in str(results[1]) and "fields where the header has 2" in str(results[3])
 
 
 def test_isolation_csv_long_field_is_not_a_file_error(tmp_path, read):
