@@ -3,7 +3,7 @@
 Exit codes of `extract` (docs/robustness.md): 0 every record written (duplicates skipped); 1 some
 records failed (see OUTDIR/errors.jsonl); 2 fatal error (bad arguments, unreadable config, missing
 input, unwritable output or database), printed as one line (--debug for the traceback);
-130 interrupted.
+130 interrupted by Ctrl-C (SIGINT), 143 by SIGTERM: the batch in hand is finished first.
 """
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ import json
 import sys
 import traceback
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
 import typer
 
-from .errors import Errors, TariffwireError
+from .errors import Errors, RunInterrupted, TariffwireError
 from .run import EXIT_FATAL, EXIT_INTERRUPTED, config_error_reason, first_line
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Structured records of trade policy from news wire archives.")
@@ -30,14 +30,27 @@ def _one_line(exc: BaseException) -> str:
     return line
 
 
-def _fail(exc: BaseException, debug: bool, *, internal: bool = False) -> None:
+def _fail(exc: BaseException, debug: bool, *, internal: bool = False, secrets: Sequence[str] = ()) -> None:
+    from .writers.sql import mask_credentials
+
     if debug:
-        traceback.print_exception(type(exc), exc, exc.__traceback__)
+        trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        typer.echo(mask_credentials(trace, secrets), err=True, nl=False)
     message = _one_line(exc)
     if internal:  # a bug, not a bad input: name the exception so that it can be reported
         message = f"internal error: {type(exc).__name__}: {message}" + ("" if debug else " (--debug shows the traceback)")
-    typer.echo(f"tariffwire: error: {message}", err=True)
+    # A database URL's password never reaches the terminal, whoever formatted the message.
+    typer.echo(f"tariffwire: error: {mask_credentials(message, secrets)}", err=True)
     raise typer.Exit(EXIT_FATAL)
+
+
+def _db_secrets(db: Optional[str], overrides: Sequence[str]) -> list[str]:
+    """The passwords of the database URLs named on the command line (--db, --output.db=...)."""
+    from .writers.sql import credential_secrets
+
+    urls = [db] + [arg.split("=", 1)[1] for arg in overrides if arg.startswith("--output.db=")]
+    urls += [overrides[i + 1] for i, arg in enumerate(overrides[:-1]) if arg == "--output.db"]
+    return [secret for url in urls for secret in credential_secrets(url)]
 
 
 def split_overrides(args: List[str]) -> tuple[List[str], List[str]]:
@@ -65,7 +78,8 @@ EXIT_CODES_HELP = (
     "Exit codes: 0 every input record was written (or skipped as a duplicate); "
     "1 some records failed, each with a line in OUTDIR/errors.jsonl; "
     "2 fatal: bad arguments or config, a missing input, an unwritable output or database "
-    "(one line on stderr; --debug adds the traceback); 130 interrupted (rerun with --resume)."
+    "(one line on stderr; --debug adds the traceback); 130 interrupted by Ctrl-C, 143 by SIGTERM "
+    "(the batch in hand is finished first; rerun with --resume)."
 )
 
 
@@ -94,8 +108,9 @@ def extract(
 
     Exit codes: 0 all records written (duplicates skipped); 1 some failed (OUTDIR/errors.jsonl);
     2 fatal error (bad arguments or config, unwritable output), one line, traceback with --debug;
-    130 interrupted.
+    130 interrupted (Ctrl-C), 143 terminated (SIGTERM): rerun with --resume.
     """
+    secrets = _db_secrets(db, list(ctx.args))
     try:
         from .config import load_config, parse_overrides
         from .run import OUTPUT_FORMATS, run_extract
@@ -120,15 +135,18 @@ def extract(
                 raise TariffwireError(f"{_one_line(exc)} (in {config})") from exc
             raise
         summary = run_extract(paths, output, cfg, resume=resume, progress=None if quiet else sys.stderr)
+    except RunInterrupted as exc:  # SIGINT or SIGTERM: the batch in hand was finished and committed
+        typer.echo(f"tariffwire: {exc}", err=True)
+        raise typer.Exit(128 + exc.signum)
     except TariffwireError as exc:
-        _fail(exc, debug)
+        _fail(exc, debug, secrets=secrets)
     except KeyboardInterrupt:
         typer.echo("tariffwire: interrupted; what was committed is kept: rerun with --resume to continue", err=True)
         raise typer.Exit(EXIT_INTERRUPTED)
     except (OSError, ValueError) as exc:
-        _fail(exc, debug)
+        _fail(exc, debug, secrets=secrets)
     except Exception as exc:  # never a bare traceback and exit code 1 (which means "some failed")
-        _fail(exc, debug, internal=True)
+        _fail(exc, debug, internal=True, secrets=secrets)
     if summary.read == 0 and not summary.already_complete:
         typer.echo("tariffwire: warning: the inputs hold no records (no known file types, or empty folders)", err=True)
     typer.echo(summary.line(), err=True)
