@@ -35,6 +35,8 @@ class Errors:
     E053 = "Database {target} has schema version {found}, newer than this tariffwire knows ({known}); upgrade tariffwire"
     E054 = "Cannot migrate database {target} to schema version {version} ({file}): {reason}"
     E055 = "Database {target} holds no tariffwire tables (schema version 0)"
+    E060 = "WARC record {origin} ({uri}) cannot be read: {reason}"
+    W060 = "WARC file {path}: {articles} article(s) and {errors} unreadable record(s) among {records} record(s); skipped: {skipped}"
     E056 = "Events refer to articles neither in the batch nor in database {target}: {article_ids}"
 
 

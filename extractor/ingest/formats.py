@@ -25,6 +25,7 @@ class RawRecord:
     origin: str
     values: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    published_source: str = "input"  # what values["published"] is, when present (see Article)
 
 
 Item = Union[RawRecord, ArticleError]
@@ -35,7 +36,7 @@ class ReadOptions:
     fields: Mapping[str, str]  # our name -> the input's name
     encoding_errors: str = "replace"
     max_chars: int = 2_000_000
-    html_extract: Callable[[str], Page] | None = None
+    html_extract: Callable[..., Page] | None = None  # (html, url=None) -> Page
 
 
 def _map(record: Mapping[str, Any], fields: Mapping[str, str]) -> dict[str, Any]:
@@ -78,8 +79,8 @@ def read_html(path: Path, opts: ReadOptions) -> Iterator[Item]:
         return
     assert opts.html_extract is not None
     page = opts.html_extract(html)
-    values = {"id": path.stem, TEXT_FIELD: page.text, "headline": page.title, "published": page.date, "url": page.url}
-    yield RawRecord(origin, {k: v for k, v in values.items() if v is not None}, warnings)
+    values = {"id": path.stem, TEXT_FIELD: page.text, "headline": page.title, "published": page.date, "url": page.url, "source": page.site}
+    yield RawRecord(origin, {k: v for k, v in values.items() if v is not None}, warnings, published_source="page")
 
 
 def read_json(path: Path, opts: ReadOptions) -> Iterator[Item]:
@@ -230,6 +231,12 @@ def read_dataset(path: Path, opts: ReadOptions) -> Iterator[Item]:
         yield from _rows(path, iter(split), opts, prefix=prefix)
 
 
+def read_warc(path: Path, opts: ReadOptions) -> Iterator[Item]:
+    from .warc import read_warc as read_records  # its own module; FastWARC loads on first use
+
+    return read_records(path, opts)
+
+
 READERS: dict[str, Callable[[Path, ReadOptions], Iterator[Item]]] = {
     ".txt": read_txt,
     ".json": read_json,
@@ -240,4 +247,6 @@ READERS: dict[str, Callable[[Path, ReadOptions], Iterator[Item]]] = {
     ".html": read_html,
     ".htm": read_html,
     "dataset": read_dataset,
+    ".warc": read_warc,
+    ".warc.gz": read_warc,
 }

@@ -1,0 +1,129 @@
+"""WARC input: pages written here, archived with warcio, read back through the ingest stage."""
+from __future__ import annotations
+
+import pytest
+
+from extractor.errors import ArticleError
+from extractor.ingest import Article, make_ingestor
+from extractor.ingest.warc import url_id
+from tests.pipeline_support import benchmark_module
+
+write_warc = benchmark_module("warc_ingest").write_warc
+
+DATED_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>Ottawa answers steel duties | Northern Ledger</title>
+<meta property="article:published_time" content="2025-03-13T09:30:00Z">
+<meta property="og:site_name" content="Northern Ledger"></head>
+<body><nav><a href="/">Home</a> <a href="/trade">Trade</a></nav>
+<article><h1>Ottawa answers steel duties</h1>
+<p>OTTAWA (Northern Ledger) - Canada will charge a 25% counter-tariff on a list of American steel and aluminium goods from Thursday, the finance minister told reporters on Wednesday.</p>
+<p>The list covers about 30 billion Canadian dollars of imports, and the minister said more goods could be added if Washington kept its duties in place.</p>
+</article><footer>Northern Ledger, all rights reserved</footer></body></html>"""
+
+UNDATED_PAGE = """<html><head><title>Seoul seeks talks</title></head><body>
+<article><h1>Seoul seeks talks</h1>
+<p>SEOUL (Harbour Post) - South Korea asked for talks with the United States on Friday about the 25% levy on its cars, the trade ministry said in a statement.</p>
+<p>Officials said a delegation could travel to Washington within two weeks, and that exporters had been asked to report their expected losses.</p>
+</article></body></html>"""
+
+LATIN1_PAGE = """<html><head><meta charset="iso-8859-1"><title>Caf\u00e9 owners fear levies</title></head><body><article>
+<p>LYON (Harbour Post) - Caf\u00e9 owners in the region said a 20% duty on French cheese would hurt their trade, according to a survey released on Monday by their federation.</p>
+<p>The federation said half of its members sold cheese to buyers in the United States and would look for customers elsewhere.</p>
+</article></body></html>"""
+
+NAV_ONLY_PAGE = ("<html><head><title>Index</title></head><body><nav><a href='/w'>World</a> <a href='/t'>Trade</a> "
+                 "<a href='/m'>Markets</a></nav><script>var x = 1;</script></body></html>")
+
+
+def crawl() -> list[dict]:
+    return [
+        {"type": "request", "url": "https://ledger.example/steel"},
+        {"type": "response", "url": "https://ledger.example/steel", "body": DATED_PAGE.encode("utf-8")},
+        {"type": "metadata", "url": "https://ledger.example/steel", "body": b"fetchTimeMs: 88\n"},
+        {"type": "response", "url": "https://post.example/seoul#top", "body": UNDATED_PAGE.encode("utf-8"), "date": "2025-04-04T15:00:00Z"},
+        {"type": "response", "url": "https://post.example/data.json", "body": b'{"rate": 25}', "content_type": "application/json"},
+        {"type": "response", "url": "https://post.example/gone", "body": DATED_PAGE.encode("utf-8"), "status": 404},
+        {"type": "revisit", "url": "https://ledger.example/steel"},
+        {"type": "response", "url": "https://post.example/index", "body": NAV_ONLY_PAGE.encode("utf-8")},
+        {"type": "resource", "url": "https://post.example/logo.txt", "body": b"logo", "content_type": "text/plain"},
+        {"type": "response", "url": "https://post.example/lyon", "body": LATIN1_PAGE.encode("latin-1"), "content_type": "text/html; charset=iso-8859-1"},
+    ]
+
+
+def read_all(path, extractor="trafilatura"):
+    results = list(make_ingestor(html_extractor=extractor).iter_records([str(path)]))
+    return [r for r in results if isinstance(r, Article)], [r for r in results if isinstance(r, ArticleError)]
+
+
+@pytest.mark.parametrize("name,gzip", [("crawl.warc.gz", True), ("crawl.warc", False)])
+@pytest.mark.parametrize("extractor", ["trafilatura", "builtin"])
+def test_warc_keeps_html_responses_and_counts_the_rest(tmp_path, name, gzip, extractor):
+    path = write_warc(tmp_path / name, crawl(), gzip=gzip)
+    articles, notes = read_all(path, extractor)
+    assert [a.url for a in articles] == ["https://ledger.example/steel", "https://post.example/seoul#top", "https://post.example/lyon"]
+    steel, seoul, lyon = articles
+    assert steel.id == url_id("https://ledger.example/steel") and steel.id.startswith("url-")
+    assert seoul.id == url_id("https://post.example/seoul")  # the fragment names no other page
+    # The headline is metadata: the text starts at the dateline, which is then read.
+    assert steel.headline == "Ottawa answers steel duties" and steel.text.startswith("OTTAWA (Northern Ledger) - Canada")
+    assert steel.dateline == ["OTTAWA"] and "Home" not in steel.text and "rights reserved" not in steel.text
+    assert steel.source == "Northern Ledger"
+    assert (steel.published, steel.published_source) == ("2025-03-13", "page")
+    assert (seoul.published, seoul.published_source) == ("2025-04-04", "warc-date")  # no page date: the capture day
+    assert lyon.text.startswith("LYON") and "Café owners" in lyon.text and lyon.warnings == []
+    [summary] = notes
+    message = str(summary)
+    assert message.startswith(f"WARC file {path}: 3 article(s) and 0 unreadable record(s) among 11 record(s)")
+    for reason in ("1 HTTP status not 2xx", "1 no main text", "1 not HTML", "1 not a response (metadata)",
+                   "1 not a response (request)", "1 not a response (resource)", "1 not a response (revisit)", "1 not a response (warcinfo)"):
+        assert reason in message
+
+
+@pytest.mark.parametrize("gzip", [True, False])
+def test_warc_truncated_last_record_is_one_error(tmp_path, gzip):
+    whole = write_warc(tmp_path / "whole.warc", crawl(), gzip=gzip).read_bytes()
+    cut = tmp_path / ("cut.warc.gz" if gzip else "cut.warc")
+    cut.write_bytes(whole[:-200])  # into the last record's block: the Lyon page
+    articles, notes = read_all(cut, "builtin")
+    assert [a.url for a in articles] == ["https://ledger.example/steel", "https://post.example/seoul#top"]
+    [error, summary] = notes
+    assert error.origin.startswith(f"{cut}:offset ") and error.origin in str(error)
+    assert "https://post.example/lyon" in str(error) and "cannot be read" in str(error)
+    assert "2 article(s) and 1 unreadable record(s) among 11 record(s)" in str(summary)
+
+
+def test_warc_truncated_page_names_offset_and_url(tmp_path):
+    records = crawl()[:2]  # the request, then the response of the steel page, which is cut
+    whole = write_warc(tmp_path / "w.warc", records, gzip=False).read_bytes()
+    cut = tmp_path / "cut.warc"
+    cut.write_bytes(whole[: whole.rindex(b"Canada will charge")])
+    articles, notes = read_all(cut, "builtin")
+    assert articles == []
+    [error, summary] = notes
+    assert "https://ledger.example/steel" in str(error) and "truncated" in str(error)
+    assert error.origin.startswith(f"{cut}:offset ") and error.article_id == url_id("https://ledger.example/steel")
+    assert "0 article(s) and 1 unreadable record(s)" in str(summary)
+
+
+def test_warc_bad_file_does_not_stop_the_next(tmp_path):
+    (tmp_path / "a-garbage.warc").write_bytes(b"this is not a web archive at all\n" * 3)
+    write_warc(tmp_path / "b-good.warc.gz", crawl()[:2])
+    articles, notes = read_all(tmp_path, "builtin")
+    assert [a.url for a in articles] == ["https://ledger.example/steel"]
+    assert any("a-garbage.warc" in str(n) for n in notes)
+
+
+def test_warc_same_url_twice_keeps_the_first(tmp_path):
+    records = crawl()[:2] + [{"type": "response", "url": "https://ledger.example/steel", "body": DATED_PAGE.encode("utf-8")}]
+    articles, notes = read_all(write_warc(tmp_path / "twice.warc.gz", records), "builtin")
+    assert len(articles) == 1
+    assert any("duplicate article id" in str(n) for n in notes)
+
+
+def test_warc_folder_walk_finds_archives(tmp_path):
+    (tmp_path / "sub").mkdir()
+    write_warc(tmp_path / "sub" / "x.warc.gz", crawl()[:2])
+    write_warc(tmp_path / "y.WARC", crawl()[:2])
+    articles, notes = read_all(tmp_path, "builtin")
+    assert len(articles) == 2 - 1  # the same URL in both archives: the later one is a duplicate
+    assert sum("duplicate article id" in str(n) for n in notes) == 1
