@@ -10,7 +10,7 @@ over it in this process:
   ingest   tariffwire's reader: the records kept, main text and metadata extracted, wire head
            parsed, Articles built (`Ingestor.iter_records`), i.e. everything before NER
 
-MB/s is of the file as stored (compressed). The pages are made up here from a few templates with
+MB/s is of the file as stored (gzipped); the size of the record blocks uncompressed is printed too. The pages are made up here from a few templates with
 boilerplate around them (navigation, scripts, footer) to weigh about as much as a real article page.
 """
 from __future__ import annotations
@@ -69,6 +69,7 @@ def write_warc(path: Path, records: list[dict], *, gzip: bool = True) -> Path:
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
+    path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as stream:
         writer = WARCWriter(stream, gzip=gzip)
         writer.write_record(writer.create_warcinfo_record(path.name, {"software": "tariffwire benchmark"}))
@@ -110,12 +111,12 @@ def time_parse(path: Path) -> dict:
     from fastwarc.warc import ArchiveIterator
 
     start = time.perf_counter()
-    records = 0
+    records = size = 0
     with open(path, "rb") as stream:
         for record in ArchiveIterator(stream, parse_http=False):
-            record.reader.read()
+            size += len(record.reader.read())
             records += 1
-    return {"records": records, "seconds": time.perf_counter() - start}
+    return {"records": records, "block_bytes": size, "seconds": time.perf_counter() - start}
 
 
 def time_ingest(path: Path, extractor: str) -> dict:
@@ -146,14 +147,15 @@ def main(argv: list[str] | None = None) -> dict:
         parse = time_parse(path)
         ingest = time_ingest(path, args.extractor)
     records = parse["records"]
+    raw_mb = parse["block_bytes"] / 1e6
     report = {
-        "pages": args.n, "records": records, "file_mb": round(megabytes, 3), "extractor": args.extractor,
+        "pages": args.n, "records": records, "file_mb": round(megabytes, 3), "record_mb": round(raw_mb, 3), "extractor": args.extractor,
         "parse": {"records_per_s": round(records / parse["seconds"], 1), "mb_per_s": round(megabytes / parse["seconds"], 2)},
         "ingest": {"records_per_s": round(records / ingest["seconds"], 1), "mb_per_s": round(megabytes / ingest["seconds"], 2),
                    "articles": ingest["articles"], "articles_per_s": round(ingest["articles"] / ingest["seconds"], 1),
                    "notes": ingest["notes"]},
     }
-    print(f"{records} WARC records ({args.n} pages, {megabytes:.2f} MB gzipped)")
+    print(f"{records} WARC records ({args.n} pages, {megabytes:.2f} MB gzipped, {raw_mb:.2f} MB of record blocks)")
     print(f"parse  (FastWARC only):       {report['parse']['records_per_s']:>9} records/s  {report['parse']['mb_per_s']:>7} MB/s")
     print(f"ingest ({args.extractor + ')':<21} {report['ingest']['records_per_s']:>9} records/s  {report['ingest']['mb_per_s']:>7} MB/s"
           f"  ({ingest['articles']} articles, {report['ingest']['articles_per_s']} articles/s)")

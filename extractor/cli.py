@@ -73,7 +73,7 @@ EXIT_CODES_HELP = (
 @app.command(context_settings=_CTX, epilog=EXIT_CODES_HELP)
 def extract(
     ctx: typer.Context,
-    inputs: List[str] = typer.Argument(..., help="Files, folders or glob patterns (.txt .json .jsonl .jsonl.gz .csv .parquet .html, datasets dirs)."),
+    inputs: List[str] = typer.Argument(..., help="Files, folders or glob patterns (.txt .json .jsonl .jsonl.gz .csv .parquet .html .warc .warc.gz, datasets dirs)."),
     output: Path = typer.Option(..., "-o", "--output", help="Output directory."),
     config: Optional[Path] = typer.Option(None, "-c", "--config", help="A .cfg file that overrides configs/default.cfg."),
     published: Optional[str] = typer.Option(None, "--published", help="Default publication date (YYYY-MM-DD) for inputs without one."),

@@ -127,3 +127,20 @@ def test_warc_folder_walk_finds_archives(tmp_path):
     articles, notes = read_all(tmp_path, "builtin")
     assert len(articles) == 2 - 1  # the same URL in both archives: the later one is a duplicate
     assert sum("duplicate article id" in str(n) for n in notes) == 1
+
+
+@pytest.mark.slow
+def test_warc_through_extract(tmp_path, cli, jsonl):
+    archive = write_warc(tmp_path / "in" / "crawl.warc.gz", crawl())
+    result = cli("extract", archive, "-o", tmp_path / "out", "-q")
+    assert result.exit_code == 0, result.output  # skips are warnings, not failures
+    articles = {a["url"]: a for a in jsonl(tmp_path / "out" / "articles.jsonl")}
+    assert set(articles) == {"https://ledger.example/steel", "https://post.example/seoul#top", "https://post.example/lyon"}
+    steel = articles["https://ledger.example/steel"]
+    assert steel["article_id"] == url_id("https://ledger.example/steel") and steel["published"] == "2025-03-13"
+    assert steel["headline"] == "Ottawa answers steel duties" and steel["dateline"] == ["OTTAWA"]
+    assert articles["https://post.example/seoul#top"]["published"] == "2025-04-04"
+    events = jsonl(tmp_path / "out" / "events.jsonl")
+    assert any(e["imposer"] == "CAN" and e["rate"] == 25.0 and e["article_id"] == steel["article_id"] for e in events)
+    [summary] = jsonl(tmp_path / "out" / "errors.jsonl")
+    assert summary["level"] == "warning" and summary["code"] == "W060"
