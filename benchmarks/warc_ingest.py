@@ -65,7 +65,8 @@ def article_html(rng: random.Random, number: int, *, with_date: bool = True) -> 
 
 def write_warc(path: Path, records: list[dict], *, gzip: bool = True) -> Path:
     """Write WARC records with warcio. Each record: {"type": "response"|"request"|"metadata"|
-    "revisit"|"resource", "url", "body" (bytes), "content_type", "status" (default 200), "date"}."""
+    "revisit"|"resource", "url", "body" (bytes), "content_type", "status" (default 200), "date",
+    "headers" (more HTTP headers of a response)}."""
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
@@ -77,7 +78,8 @@ def write_warc(path: Path, records: list[dict], *, gzip: bool = True) -> Path:
             kind, url, body = rec["type"], rec["url"], rec.get("body", b"")
             warc_headers = {"WARC-Date": rec.get("date", "2025-04-20T12:00:00Z")}
             if kind == "response":
-                http = StatusAndHeaders(f"{rec.get('status', 200)} OK", [("Content-Type", rec.get("content_type", "text/html; charset=utf-8"))], protocol="HTTP/1.1")
+                headers = [("Content-Type", rec.get("content_type", "text/html; charset=utf-8")), *rec.get("headers", [])]
+                http = StatusAndHeaders(f"{rec.get('status', 200)} OK", headers, protocol="HTTP/1.1")
                 made = writer.create_warc_record(url, "response", payload=BytesIO(body), http_headers=http, warc_headers_dict=warc_headers)
             elif kind == "request":
                 http = StatusAndHeaders(f"GET {url} HTTP/1.1", [("Host", "example.org")], is_http_request=True)

@@ -86,11 +86,13 @@ def _response(path: Path, record, uri: Optional[str], opts: ReadOptions) -> Item
     offset = record.stream_pos
     origin = f"{path}:offset {offset}"
     declared = int(record.headers.get("Content-Length") or 0)
-    if declared > 4 * opts.max_chars + 65536:  # headers aside, 4 bytes per character at most
-        return ArticleError(Errors.E011.format(origin=origin, size=f"more than {declared // 4}", limit=opts.max_chars), origin=origin)
-    record.freeze()  # reads the block; what is missing from it shows as a shorter length
-    if record.content_length < declared:
-        return _record_error(path, offset, uri, f"truncated: {record.content_length} of {declared} bytes")
+    # Headers aside, 4 bytes a character at most. A bigger record is not read into memory: its
+    # HTTP headers alone tell whether it is a page (then an error) or something to skip.
+    too_big = declared > 4 * opts.max_chars + 65536
+    if not too_big:
+        record.freeze()  # reads the block; what is missing from it shows as a shorter length
+        if record.content_length < declared:
+            return _record_error(path, offset, uri, f"truncated: {record.content_length} of {declared} bytes")
     try:
         # Chunked and gzip/deflate/brotli bodies are decoded; LF-only headers are accepted.
         record.parse_http(auto_decode="all", quirks_mode=True)
@@ -98,12 +100,12 @@ def _response(path: Path, record, uri: Optional[str], opts: ReadOptions) -> Item
         return _record_error(path, offset, uri, f"the HTTP response headers cannot be parsed ({err})")
     if not record.is_http or record.http_headers is None:
         return _record_error(path, offset, uri, "the response holds no HTTP message")
-    status = record.http_headers.status_code
-    if not 200 <= status < 300:
+    if not 200 <= record.http_headers.status_code < 300:
         return HTTP_STATUS
-    content_type = (record.http_content_type or "").lower()
-    if content_type not in HTML_TYPES:
+    if (record.http_content_type or "").lower() not in HTML_TYPES:
         return NOT_HTML
+    if too_big:
+        return ArticleError(Errors.E011.format(origin=origin, size=f"more than {declared // 4}", limit=opts.max_chars), origin=origin)
     body = record.reader.read()
     if not uri:
         return _record_error(path, offset, uri, "the record has no WARC-Target-URI")

@@ -144,3 +144,33 @@ def test_warc_through_extract(tmp_path, cli, jsonl):
     assert any(e["imposer"] == "CAN" and e["rate"] == 25.0 and e["article_id"] == steel["article_id"] for e in events)
     [summary] = jsonl(tmp_path / "out" / "errors.jsonl")
     assert summary["level"] == "warning" and summary["code"] == "W060"
+
+
+def test_warc_oversized_record_is_not_read_into_memory(tmp_path):
+    big_page = DATED_PAGE.replace("</article>", "<p>" + "More steel talk. " * 500 + "</p></article>").encode("utf-8")
+    records = [
+        {"type": "response", "url": "https://post.example/video", "body": bytes(len(big_page)), "content_type": "video/mp4"},
+        {"type": "response", "url": "https://ledger.example/steel", "body": big_page},
+    ]
+    path = write_warc(tmp_path / "big.warc.gz", records)
+    results = list(make_ingestor(html_extractor="builtin", max_chars=200).iter_records([str(path)]))
+    [error, summary] = results
+    assert "exceeds ingest.max_chars=200" in str(error) and error.origin.startswith(f"{path}:offset ")
+    assert "1 not HTML" in str(summary)  # the video is skipped, not an error
+
+
+def test_warc_encoded_bodies_are_decoded(tmp_path):
+    import gzip as gz
+
+    body = gz.compress(UNDATED_PAGE.encode("utf-8"))
+    records = [{"type": "response", "url": "https://post.example/seoul", "body": body, "headers": [("Content-Encoding", "gzip")]}]
+    [article], _ = read_all(write_warc(tmp_path / "enc.warc.gz", records), "builtin")
+    assert article.text.startswith("SEOUL (Harbour Post) - South Korea asked for talks")
+
+
+def test_warc_binary_page_is_one_error(tmp_path):
+    records = [{"type": "response", "url": "https://post.example/bin", "body": b"<html>\x00\x01\x02" * 40},
+               {"type": "response", "url": "https://ledger.example/steel", "body": DATED_PAGE.encode("utf-8")}]
+    articles, [error, _] = read_all(write_warc(tmp_path / "bin.warc", records, gzip=False), "builtin")
+    assert [a.url for a in articles] == ["https://ledger.example/steel"]
+    assert "https://post.example/bin" in str(error) and "binary" in str(error)
