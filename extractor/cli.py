@@ -171,12 +171,19 @@ def report(
     outdir: Path = typer.Argument(..., help="An extract output directory (articles.jsonl, events.jsonl, errors.jsonl, measures.jsonl)."),
     output: Path = typer.Option(Path("report.html"), "-o", "--output", help="The HTML file to write."),
     max_events: int = typer.Option(5000, "--max-events", min=1, help="List at most this many events in the table."),
+    inputs: Optional[List[str]] = typer.Option(None, "--input", "-i", help="The run's inputs (repeatable): each evidence is then shown in its context."),
+    config: Optional[Path] = typer.Option(None, "-c", "--config", help="The run's .cfg, when its ingest settings (field names) differ from the default."),
 ) -> None:
     """Write one self-contained HTML page about a run: summary, measure timelines, events with evidence."""
     from .report import build_report
 
     try:
-        path = build_report(outdir, output, max_events=max_events)
+        articles = None
+        if inputs:
+            from .api import Extractor
+
+            articles = Extractor.from_config(str(config) if config else None).read(inputs)
+        path = build_report(outdir, output, max_events=max_events, articles=articles)
     except (TariffwireError, OSError) as exc:
         _fail(exc, False)
     typer.echo(f"wrote {path}", err=True)

@@ -9,7 +9,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 from ..errors import Errors, TariffwireError
 
@@ -24,6 +24,8 @@ class RunData:
     errors: list[dict] = field(default_factory=list)
     measures: Optional[list[dict]] = None  # None: the run wrote no measures.jsonl
     bad_lines: Counter = field(default_factory=Counter)  # file name -> lines that could not be read
+    # Article texts, when the inputs were given: the evidence is then shown in its context.
+    texts: dict[str, str] = field(default_factory=dict)
 
     @property
     def published_range(self) -> tuple[Optional[str], Optional[str]]:
@@ -70,3 +72,18 @@ def load_run(outdir: Path) -> RunData:
             data.measures = [m for m in records if isinstance(m.get("timeline"), list)]
             data.bad_lines[name] += len(records) - len(data.measures)
     return data
+
+
+def attach_texts(data: RunData, articles: Iterable[Any]) -> int:
+    """Keep the texts of the articles (ingest Articles) that have events, where each event's
+    evidence is found at its offsets (another input with the same ids is not taken); returns
+    how many were kept."""
+    wanted: dict[str, list[dict]] = {}
+    for event in data.events:
+        wanted.setdefault(str(event.get("article_id")), []).append(event["evidence"])
+    for article in articles:
+        evidences = wanted.get(getattr(article, "id", None))
+        text = getattr(article, "text", None)
+        if evidences and isinstance(text, str) and all(text[e["start"]:e["end"]] == e.get("text") for e in evidences):
+            data.texts[article.id] = text
+    return len(data.texts)

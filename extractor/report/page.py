@@ -41,6 +41,7 @@ svg .grid { stroke: #e3e6ea; } svg .axis { stroke: #98a2ad; } svg .tick { font-s
 .filters { display: flex; flex-wrap: wrap; gap: 10px; align-items: center; margin-bottom: 10px; }
 .filters input, .filters select { font: inherit; padding: 3px 6px; }
 .evidence { min-width: 380px; max-width: 620px; }
+.evidence .context { color: #7b8591; }
 .evidence .meta { color: #5f6b76; font-size: 12px; margin-top: 3px; }
 mark { border-radius: 3px; padding: 0 2px; }
 mark::after { content: attr(data-label); font-size: 9px; font-weight: 600; margin-left: 3px; opacity: .7; vertical-align: super; }
@@ -96,8 +97,39 @@ def _options(values: Iterable[str]) -> str:
     return "".join(f'<option value="{escape(v)}">{escape(v.replace("_", " "))}</option>' for v in sorted(set(values)))
 
 
-def highlighted_evidence(article: Optional[dict], event: dict) -> str:
-    """The evidence text with its role mentions in <mark>s (all text escaped)."""
+CONTEXT_CHARS = 240
+
+
+def context_around(text: str, start: int, end: int, limit: int = CONTEXT_CHARS) -> tuple[str, str]:
+    """Up to `limit` characters before and after [start, end), cut at a sentence or line boundary
+    where one is near, else at a word, with an ellipsis where text was left out."""
+    before = text[max(0, start - limit):start]
+    cut = max(before.rfind(". ", 0, len(before) - 1), before.rfind("\n", 0, len(before) - 1))
+    if cut >= 0:
+        before = before[cut + 1:]
+    elif start > limit:
+        before = "… " + before[before.find(" ") + 1:]
+    after = text[end:end + limit]
+    stop = max(after.find(". ", 1), after.find("\n", 1))
+    if 0 < stop:
+        after = after[:stop + 1]
+    elif end + limit < len(text):
+        after = after[:after.rfind(" ")] + " …"
+    return before.strip(), after.strip()
+
+
+def highlighted_evidence(article: Optional[dict], event: dict, text: Optional[str] = None) -> str:
+    """The evidence text with its role mentions in <mark>s (all text escaped); with the article's
+    text, the sentences around it too, in grey."""
+    evidence = event["evidence"]
+    marked = _marked(article, event)
+    if text is None:
+        return marked
+    before, after = context_around(text, int(evidence["start"]), int(evidence["end"]))
+    return f'<span class="context">{escape(before)}</span> {marked} <span class="context">{escape(after)}</span>'
+
+
+def _marked(article: Optional[dict], event: dict) -> str:
     evidence = event["evidence"]
     text, base = str(evidence.get("text", "")), int(evidence.get("start", 0))
     spans: list[LabelledSpan] = without_overlaps(role_spans(article, event)) if article else []
@@ -215,7 +247,7 @@ def _events(data: RunData, max_events: int) -> str:
             f"<td>{escape(str(event.get('type')))}</td><td>{escape(str(event.get('status')))}</td>"
             f"<td class=num>{escape(_percent(event.get('rate')))}</td><td>{escape(str(event.get('imposer') or ''))}</td>"
             f"<td>{escape(targets)}</td><td>{escape(products)}</td><td>{link}</td><td class=num>{confidence:.2f}</td>"
-            f'<td class="evidence">{highlighted_evidence(article, event)}<div class="meta">{meta}</div></td></tr>')
+            f'<td class="evidence">{highlighted_evidence(article, event, data.texts.get(str(event.get("article_id"))))}<div class="meta">{meta}</div></td></tr>')
     html.append("</tbody></table></section>")
     return "".join(html)
 

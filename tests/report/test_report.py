@@ -145,3 +145,36 @@ def test_charts_step_lines_follow_the_timeline():
 def test_report_build_writes_file(run_dir, tmp_path):
     path = build_report(run_dir, tmp_path / "deep" / "r.html")
     assert path.read_text(encoding="utf-8").count('<svg class="step-chart"') == len(PAIRS)
+
+
+@pytest.mark.parametrize(
+    "text,evidence,before,after",
+    [
+        ("First one. Second one here. Third one. Fourth.", "Second one here.", "First one.", "Third one."),
+        ("Only the evidence.", "Only the evidence.", "", ""),
+        ("Heading line\nThe evidence itself. And after it", "The evidence itself.", "Heading line", "And after it"),
+        ("word " * 100 + "The evidence. " + "more " * 100, "The evidence.", "… " + "word " * 47, "more " * 47 + "…"),
+    ],
+)
+def test_report_context_around_the_evidence(text, evidence, before, after):
+    from extractor.report.page import context_around
+
+    start = text.index(evidence)
+    got_before, got_after = context_around(text, start, start + len(evidence))
+    assert (got_before, got_after) == (before.strip(), after.strip())
+
+
+def test_report_evidence_in_context_only_from_matching_texts(run_dir):
+    from types import SimpleNamespace
+
+    from extractor.report import attach_texts
+    from tests.report.conftest import OTTAWA, TALKS
+
+    data = load_run(run_dir)
+    other = "Someone else's article with the same id, whose offsets do not hold the evidence."
+    kept = attach_texts(data, [SimpleNamespace(id="ottawa-steel", text=OTTAWA), SimpleNamespace(id="tokyo-talks", text=other),
+                               SimpleNamespace(id="no-events", text=TALKS)])
+    assert kept == 1 and set(data.texts) == {"ottawa-steel"}
+    page = render_report(data)
+    assert page.count('<span class="context">') == 4  # before and after each of the two Ottawa events
+    assert '<span class="context">The duty answers the 25% levy that Washington imposed on Canadian metals.</span>' in page
