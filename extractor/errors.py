@@ -37,6 +37,7 @@ class Errors:
     E055 = "Database {target} holds no tariffwire tables (schema version 0)"
     E060 = "WARC record {origin} ({uri}) cannot be read: {reason}"
     W060 = "WARC file {path}: {articles} article(s) and {errors} unreadable record(s) among {records} record(s); skipped: {skipped}"
+    W061 = "Record {origin}: no publication date (no date field, page date or dateline with a year, and no --published); relative dates such as 'on Monday' stay unresolved"
     E056 = "Events refer to articles neither in the batch nor in database {target}: {article_ids}"
 
 
