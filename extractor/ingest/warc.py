@@ -13,9 +13,10 @@ says so: `published_source` is then "warc-date" instead of "page".
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections import Counter
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Any, Iterator, Optional
 from urllib.parse import urldefrag
 
 from ..errors import ArticleError, Errors
@@ -94,19 +95,25 @@ def _response(path: Path, record, uri: Optional[str], opts: ReadOptions) -> Item
         if record.content_length < declared:
             return _record_error(path, offset, uri, f"truncated: {record.content_length} of {declared} bytes")
     try:
-        # Chunked and gzip/deflate/brotli bodies are decoded; LF-only headers are accepted.
-        record.parse_http(auto_decode="all", quirks_mode=True)
+        # Bodies are decoded here, not by FastWARC: a failed decoding there leaves the archive
+        # unreadable from that record on, and crawlers often store a decoded body under its
+        # original Content-Encoding header. LF-only headers are accepted.
+        record.parse_http(auto_decode="none", quirks_mode=True)
     except OSError as err:
         return _record_error(path, offset, uri, f"the HTTP response headers cannot be parsed ({err})")
-    if not record.is_http or record.http_headers is None:
-        return _record_error(path, offset, uri, "the response holds no HTTP message")
-    if not 200 <= record.http_headers.status_code < 300:
+    status = record.http_headers.status_code if record.is_http and record.http_headers is not None else None
+    if not isinstance(status, int):
+        return _record_error(path, offset, uri, "the response holds no HTTP status line")
+    if not 200 <= status < 300:
         return HTTP_STATUS
     if (record.http_content_type or "").lower() not in HTML_TYPES:
         return NOT_HTML
     if too_big:
         return ArticleError(Errors.E011.format(origin=origin, size=f"more than {declared // 4}", limit=opts.max_chars), origin=origin)
-    body = record.reader.read()
+    try:
+        body = decoded_body(record.reader.read(), record.http_headers, limit=4 * opts.max_chars + 65536)
+    except ValueError as err:
+        return ArticleError(Errors.E011.format(origin=origin, size=f"more than {err}", limit=opts.max_chars), origin=origin)
     if not uri:
         return _record_error(path, offset, uri, "the record has no WARC-Target-URI")
     try:
@@ -126,6 +133,66 @@ def _response(path: Path, record, uri: Optional[str], opts: ReadOptions) -> Item
             values["published"] = captured
             published_source = "warc-date"
     return RawRecord(origin, {k: v for k, v in values.items() if v is not None}, warnings, published_source=published_source)
+
+
+def decoded_body(body: bytes, headers: Any, *, limit: int) -> bytes:
+    """`body` with its chunked transfer coding and its content codings (gzip, deflate, br) undone.
+    A coding that does not apply leaves the bytes as they are (a stored body is often already
+    decoded). Raises ValueError (the characters at least) when it would decode to over `limit` bytes."""
+    if "chunked" in str(headers.get("Transfer-Encoding") or "").lower():
+        body = _dechunked(body) or body
+    codings = [c.strip().lower() for c in str(headers.get("Content-Encoding") or "").split(",") if c.strip()]
+    for coding in reversed(codings):
+        body = _decompressed(body, coding, limit)
+    return body
+
+
+def _dechunked(body: bytes) -> Optional[bytes]:
+    """The chunks joined, or None where `body` is not chunked after all."""
+    out, at = bytearray(), 0
+    while True:
+        line_end = body.find(b"\r\n", at)
+        if line_end < 0:
+            return None
+        try:
+            size = int(body[at:line_end].split(b";")[0].strip(), 16)
+        except ValueError:
+            return None
+        if size == 0:
+            return bytes(out)
+        start = line_end + 2
+        if start + size > len(body):
+            return None
+        out += body[start:start + size]
+        at = start + size + 2
+
+
+def _decompressed(body: bytes, coding: str, limit: int) -> bytes:
+    if coding in ("gzip", "x-gzip", "deflate"):
+        # 47: gzip or zlib header, detected; -15: a raw deflate stream, as some servers send.
+        for wbits in (47, -15):
+            inflater = zlib.decompressobj(wbits)
+            try:
+                out = inflater.decompress(body, limit)
+            except zlib.error:
+                continue
+            if inflater.unconsumed_tail:
+                raise ValueError(limit // 4)
+            return out
+        return body
+    if coding == "br":
+        try:
+            import brotli
+        except ImportError:  # brotli is optional: the body stays encoded and yields no text
+            return body
+        try:
+            out = brotli.decompress(body)
+        except brotli.error:
+            return body
+        if len(out) > limit:
+            raise ValueError(limit // 4)
+        return out
+    return body  # identity, or a coding nobody uses for HTML
 
 
 def _capture_day(record) -> Optional[str]:

@@ -1,6 +1,9 @@
 """WARC input: pages written here, archived with warcio, read back through the ingest stage."""
 from __future__ import annotations
 
+import gzip
+import zlib
+
 import pytest
 
 from extractor.errors import ArticleError
@@ -159,13 +162,71 @@ def test_warc_oversized_record_is_not_read_into_memory(tmp_path):
     assert "1 not HTML" in str(summary)  # the video is skipped, not an error
 
 
-def test_warc_encoded_bodies_are_decoded(tmp_path):
-    import gzip as gz
+def _chunked(data: bytes, size: int = 100) -> bytes:
+    pieces = [data[i:i + size] for i in range(0, len(data), size)]
+    return b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in pieces) + b"0\r\n\r\n"
 
-    body = gz.compress(UNDATED_PAGE.encode("utf-8"))
-    records = [{"type": "response", "url": "https://post.example/seoul", "body": body, "headers": [("Content-Encoding", "gzip")]}]
-    [article], _ = read_all(write_warc(tmp_path / "enc.warc.gz", records), "builtin")
-    assert article.text.startswith("SEOUL (Harbour Post) - South Korea asked for talks")
+
+def _raw_deflate(data: bytes) -> bytes:
+    packer = zlib.compressobj(wbits=-15)
+    return packer.compress(data) + packer.flush()
+
+
+PLAIN = UNDATED_PAGE.encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "body,headers",
+    [
+        (gzip.compress(PLAIN), [("Content-Encoding", "gzip")]),
+        (PLAIN, [("Content-Encoding", "gzip")]),  # stored decoded under its original header, as crawlers do
+        (zlib.compress(PLAIN), [("Content-Encoding", "deflate")]),
+        (_raw_deflate(PLAIN), [("Content-Encoding", "deflate")]),
+        (_chunked(PLAIN), [("Transfer-Encoding", "chunked")]),
+        (PLAIN, [("Transfer-Encoding", "chunked")]),
+        (_chunked(gzip.compress(PLAIN)), [("Transfer-Encoding", "chunked"), ("Content-Encoding", "gzip")]),
+    ],
+    ids=["gzip", "gzip-already-decoded", "deflate", "raw-deflate", "chunked", "chunked-already-decoded", "chunked-gzip"],
+)
+def test_warc_encoded_bodies_are_decoded(tmp_path, body, headers):
+    records = [{"type": "response", "url": "https://post.example/seoul", "body": body, "headers": headers},
+               {"type": "response", "url": "https://ledger.example/steel", "body": DATED_PAGE.encode("utf-8")}]
+    articles, _ = read_all(write_warc(tmp_path / "enc.warc.gz", records), "builtin")
+    assert [a.url for a in articles] == ["https://post.example/seoul", "https://ledger.example/steel"]
+    assert articles[0].text.startswith("SEOUL (Harbour Post) - South Korea asked for talks")
+
+
+def test_warc_brotli_body_is_decoded(tmp_path):
+    brotli = pytest.importorskip("brotli")  # optional: without it a br body stays encoded
+    records = [{"type": "response", "url": "https://post.example/seoul", "body": brotli.compress(PLAIN), "headers": [("Content-Encoding", "br")]}]
+    [article], _ = read_all(write_warc(tmp_path / "br.warc.gz", records), "builtin")
+    assert article.text.startswith("SEOUL (Harbour Post)")
+
+
+def test_warc_decompression_bomb_is_refused(tmp_path):
+    bomb = gzip.compress(b"<p>" + b"a" * 3_000_000 + b"</p>")
+    records = [{"type": "response", "url": "https://x.example/bomb", "body": bomb, "headers": [("Content-Encoding", "gzip")]}]
+    results = list(make_ingestor(html_extractor="builtin", max_chars=100_000).iter_records([str(write_warc(tmp_path / "b.warc.gz", records))]))
+    assert "exceeds ingest.max_chars=100000" in str(results[0])
+
+
+def _raw_response(uri: str, block: bytes) -> bytes:
+    head = ("WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\nWARC-Date: 2025-04-20T12:00:00Z\r\n"
+            "WARC-Record-ID: <urn:uuid:{id}>\r\nContent-Type: application/http; msgtype=response\r\n"
+            "Content-Length: {length}\r\n\r\n").format(uri=uri, id=url_id(uri), length=len(block))
+    return head.encode("ascii") + block + b"\r\n\r\n"
+
+
+def test_warc_bad_http_messages_are_errors_and_the_next_record_is_read(tmp_path):
+    good = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + PLAIN
+    (tmp_path / "raw.warc").write_bytes(
+        _raw_response("https://x.example/no-status", b"\x00\x01 not an HTTP message")
+        + _raw_response("https://x.example/huge-header", b"HTTP/1.1 200 OK\r\nX-Junk: " + b"a" * 70_000 + b"\r\n\r\n<p>x</p>")
+        + _raw_response("https://post.example/seoul", good))
+    articles, notes = read_all(tmp_path / "raw.warc", "builtin")
+    assert [a.url for a in articles] == ["https://post.example/seoul"]
+    errors = [str(n) for n in notes if "cannot be read" in str(n)]
+    assert len(errors) == 2 and "x.example/no-status" in errors[0] and "x.example/huge-header" in errors[1]
 
 
 def test_warc_binary_page_is_one_error(tmp_path):
