@@ -1,7 +1,9 @@
 """An output directory read back for the report: articles, events, errors and measures (if any).
 
-Lines that are not JSON objects are counted, not fatal: a report of a run that was killed mid-line
-still shows everything before the torn line.
+Read in one pass each, keeping counts of everything but only the records the page lists (the
+first `max_events` events, their articles, the first errors), so a report of a large archive
+needs little memory. Lines that are not JSON objects are counted, not fatal: a report of a run
+that was killed mid-line still shows everything before the torn line.
 """
 from __future__ import annotations
 
@@ -9,32 +11,37 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from ..errors import Errors, TariffwireError
 
 ARTICLES, EVENTS, ERRORS, MEASURES = "articles.jsonl", "events.jsonl", "errors.jsonl", "measures.jsonl"
+ERRORS_KEPT = 20
 
 
 @dataclass
 class RunData:
     outdir: Path
-    articles: dict[str, dict] = field(default_factory=dict)
-    events: list[dict] = field(default_factory=list)
-    errors: list[dict] = field(default_factory=list)
+    n_articles: int = 0
+    published_range: tuple[Optional[str], Optional[str]] = (None, None)
+    articles: dict[str, dict] = field(default_factory=dict)  # those of the listed events
+    n_events: int = 0
+    events: list[dict] = field(default_factory=list)  # the first max_events
+    event_types: Counter = field(default_factory=Counter)
+    event_statuses: Counter = field(default_factory=Counter)  # (type, status) -> events
+    imposers: Counter = field(default_factory=Counter)  # tariff events per imposer
+    errors: list[dict] = field(default_factory=list)  # the first ERRORS_KEPT lines
+    error_levels: Counter = field(default_factory=Counter)
+    error_codes: Counter = field(default_factory=Counter)  # (level, code) -> lines
     measures: Optional[list[dict]] = None  # None: the run wrote no measures.jsonl
     bad_lines: Counter = field(default_factory=Counter)  # file name -> lines that could not be read
     # Article texts, when the inputs were given: the evidence is then shown in its context.
     texts: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def published_range(self) -> tuple[Optional[str], Optional[str]]:
-        days = sorted(a["published"] for a in self.articles.values() if a.get("published"))
-        return (days[0], days[-1]) if days else (None, None)
 
-
-def _records(path: Path, bad: Counter) -> list[dict]:
-    records = []
+def _records(path: Path, bad: Counter) -> Iterator[dict]:
+    if not path.is_file():
+        return
     with open(path, encoding="utf-8", errors="replace") as stream:
         for line in stream:
             if not line.strip():
@@ -44,40 +51,59 @@ def _records(path: Path, bad: Counter) -> list[dict]:
             except json.JSONDecodeError:
                 value = None
             if isinstance(value, dict):
-                records.append(value)
+                yield value
             else:
                 bad[path.name] += 1
-    return records
 
 
-def load_run(outdir: Path) -> RunData:
+def load_run(outdir: Path, *, max_events: int = 5000) -> RunData:
     """Raises TariffwireError when `outdir` holds neither articles.jsonl nor events.jsonl."""
     outdir = Path(outdir)
     if not (outdir / ARTICLES).is_file() and not (outdir / EVENTS).is_file():
         raise TariffwireError(Errors.E041.format(path=outdir))
     data = RunData(outdir)
-    for name in (ARTICLES, EVENTS, ERRORS, MEASURES):
-        path = outdir / name
-        if not path.is_file():
+    for event in _records(outdir / EVENTS, data.bad_lines):
+        if not isinstance(event.get("evidence"), dict):
+            data.bad_lines[EVENTS] += 1
             continue
-        records = _records(path, data.bad_lines)
-        if name == ARTICLES:
-            data.articles = {a["article_id"]: a for a in records if "article_id" in a}
-        elif name == EVENTS:
-            data.events = [e for e in records if isinstance(e.get("evidence"), dict)]
-            data.bad_lines[name] += len(records) - len(data.events)
-        elif name == ERRORS:
-            data.errors = records
-        else:
-            data.measures = [m for m in records if isinstance(m.get("timeline"), list)]
-            data.bad_lines[name] += len(records) - len(data.measures)
+        data.n_events += 1
+        data.event_types[event.get("type")] += 1
+        data.event_statuses[(event.get("type"), event.get("status"))] += 1
+        if event.get("type") == "tariff" and event.get("imposer"):
+            data.imposers[event["imposer"]] += 1
+        if len(data.events) < max_events:
+            data.events.append(event)
+    wanted = {str(e.get("article_id")) for e in data.events}
+    first = last = None
+    for article in _records(outdir / ARTICLES, data.bad_lines):
+        data.n_articles += 1
+        published = article.get("published")
+        if isinstance(published, str) and published:
+            first = published if first is None or published < first else first
+            last = published if last is None or published > last else last
+        if str(article.get("article_id")) in wanted:
+            data.articles[str(article["article_id"])] = article
+    data.published_range = (first, last)
+    for entry in _records(outdir / ERRORS, data.bad_lines):
+        level = entry.get("level", "error")
+        data.error_levels[level] += 1
+        data.error_codes[(level, entry.get("code") or entry.get("error_type") or "?")] += 1
+        if len(data.errors) < ERRORS_KEPT:
+            data.errors.append(entry)
+    if (outdir / MEASURES).is_file():
+        data.measures = []
+        for measure in _records(outdir / MEASURES, data.bad_lines):
+            if isinstance(measure.get("timeline"), list):
+                data.measures.append(measure)
+            else:
+                data.bad_lines[MEASURES] += 1
     return data
 
 
 def attach_texts(data: RunData, articles: Iterable[Any]) -> int:
-    """Keep the texts of the articles (ingest Articles) that have events, where each event's
-    evidence is found at its offsets (another input with the same ids is not taken); returns
-    how many were kept."""
+    """Keep the texts of the articles (ingest Articles) that have listed events, where each
+    event's evidence is found at its offsets (another input with the same ids is not taken);
+    returns how many were kept."""
     wanted: dict[str, list[dict]] = {}
     for event in data.events:
         wanted.setdefault(str(event.get("article_id")), []).append(event["evidence"])

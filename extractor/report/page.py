@@ -5,15 +5,12 @@ goes through `escape`; no record value is ever written into the script.
 """
 from __future__ import annotations
 
-from collections import Counter
 from html import escape
 from typing import Iterable, Optional
 
 from .charts import legend, scope_label, series_color, step_chart, tariff_pairs
 from .data import MEASURES, RunData
 from .spans import COLORS, LabelledSpan, role_spans, without_overlaps
-
-ERRORS_SHOWN = 20
 
 CSS = """
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d232a; margin: 0; background: #f5f6f8; }
@@ -146,26 +143,23 @@ def _marked(article: Optional[dict], event: dict) -> str:
 
 
 def _summary(data: RunData) -> str:
-    types = Counter(e.get("type") for e in data.events)
-    levels = Counter(e.get("level", "error") for e in data.errors)
     first, last = data.published_range
-    cards = [("articles", len(data.articles)), ("events", len(data.events))]
-    cards += [(f"{t} events", n) for t, n in sorted(types.items(), key=lambda kv: str(kv[0]))]
-    cards += [("errors", levels.get("error", 0)), ("warnings", levels.get("warning", 0))]
+    cards = [("articles", data.n_articles), ("events", data.n_events)]
+    cards += [(f"{t} events", n) for t, n in sorted(data.event_types.items(), key=lambda kv: str(kv[0]))]
+    cards += [("errors", data.error_levels.get("error", 0)), ("warnings", data.error_levels.get("warning", 0))]
     cards.append(("measures", len(data.measures) if data.measures is not None else "none"))
     html = ['<section id="summary"><h2>Run summary</h2><div class="cards">']
     html += [f'<div class="card"><b>{escape(str(n))}</b>{escape(name)}</div>' for name, n in cards]
     html.append("</div>")
     if first:
         html.append(f"<p>Articles published {escape(first)} to {escape(last)}.</p>")
-    by_status = Counter((e.get("type"), e.get("status")) for e in data.events)
+    by_status = data.event_statuses
     if by_status:
         rows = "".join(f"<tr><td>{escape(str(t))}</td><td>{escape(str(s))}</td><td class=num>{n}</td></tr>"
                        for (t, s), n in sorted(by_status.items(), key=lambda kv: (-kv[1], str(kv[0]))))
         html.append(f"<table><thead><tr><th>type</th><th>status</th><th>events</th></tr></thead><tbody>{rows}</tbody></table>")
-    imposers = Counter(e.get("imposer") for e in data.events if e.get("type") == "tariff" and e.get("imposer"))
-    if imposers:
-        top = ", ".join(f"{escape(str(code))} ({n})" for code, n in imposers.most_common(8))
+    if data.imposers:
+        top = ", ".join(f"{escape(str(code))} ({n})" for code, n in data.imposers.most_common(8))
         html.append(f"<p>Tariff events by imposer: {top}.</p>")
     bad_lines = {name: n for name, n in data.bad_lines.items() if n}
     if bad_lines:
@@ -217,8 +211,8 @@ def _rate(value: object) -> str:
     return f" at {_percent(value)}" if isinstance(value, (int, float)) else ""
 
 
-def _events(data: RunData, max_events: int) -> str:
-    events = data.events[:max_events]
+def _events(data: RunData) -> str:
+    events = data.events
     keys = "".join(f'<mark class="role-{label}" data-label="">{label.lower().replace("_", " ")}</mark>' for label in COLORS)
     html = ['<section id="events-section"><h2>Events</h2><div class="filters">',
             '<input id="f-search" type="search" placeholder="filter: words, countries, ids" aria-label="filter">',
@@ -227,8 +221,8 @@ def _events(data: RunData, max_events: int) -> str:
             '<label>confidence at least <input id="f-confidence" type="number" min="0" max="1" step="0.05" value="0"></label>',
             '<span id="f-shown" class="note"></span></div>',
             f'<p class="keys">Evidence marks: {keys}</p>']
-    if len(data.events) > max_events:
-        html.append(f'<p class="note">The first {max_events} of {len(data.events)} events are listed.</p>')
+    if data.n_events > len(events):
+        html.append(f'<p class="note">The first {len(events)} of {data.n_events} events are listed.</p>')
     html.append('<table id="events"><thead><tr><th>type</th><th>status</th><th>rate</th><th>imposer</th><th>targets</th>'
                 "<th>products</th><th>article</th><th>confidence</th><th>evidence</th></tr></thead><tbody>")
     for event in events:
@@ -255,19 +249,20 @@ def _events(data: RunData, max_events: int) -> str:
 def _errors(data: RunData) -> str:
     if not data.errors:
         return ""
-    codes = Counter((e.get("level", "error"), e.get("code") or e.get("error_type") or "?") for e in data.errors)
-    counts = ", ".join(f'<span class="level-{escape(str(level))}">{escape(str(code))} ({level}): {n}</span>' for (level, code), n in sorted(codes.items()))
+    counts = ", ".join(f'<span class="level-{escape(str(level))}">{escape(str(code))} ({escape(str(level))}): {n}</span>'
+                       for (level, code), n in sorted(data.error_codes.items(), key=lambda kv: tuple(map(str, kv[0]))))
     rows = "".join(
         f'<tr><td class="level-{escape(str(e.get("level", "error")))}">{escape(str(e.get("level", "error")))}</td>'
         f"<td>{escape(str(e.get('origin') or e.get('article_id') or ''))}</td><td>{escape(str(e.get('message', '')))}</td></tr>"
-        for e in data.errors[:ERRORS_SHOWN])
-    more = f'<p class="note">{len(data.errors) - ERRORS_SHOWN} more in errors.jsonl.</p>' if len(data.errors) > ERRORS_SHOWN else ""
+        for e in data.errors)
+    total = sum(data.error_levels.values())
+    more = f'<p class="note">{total - len(data.errors)} more in errors.jsonl.</p>' if total > len(data.errors) else ""
     return (f'<section id="errors"><h2>Errors and warnings</h2><p>{counts}</p><table><thead><tr><th>level</th><th>record</th>'
             f"<th>message</th></tr></thead><tbody>{rows}</tbody></table>{more}</section>")
 
 
-def render_report(data: RunData, *, max_events: int = 5000) -> str:
-    """The whole page as a string."""
+def render_report(data: RunData) -> str:
+    """The whole page as a string (the events listed are those `load_run` kept)."""
     title = f"tariffwire report: {data.outdir.name or data.outdir}"
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -275,6 +270,6 @@ def render_report(data: RunData, *, max_events: int = 5000) -> str:
         f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
         f"<header><h1>{escape(title)}</h1><p>{escape(str(data.outdir))}</p>"
         '<p>page script: <span id="report-status" data-ready="0">has not run</span> <span id="js-errors"></span></p></header><main>'
-        + _summary(data) + _measures(data) + _events(data, max_events) + _errors(data)
+        + _summary(data) + _measures(data) + _events(data) + _errors(data)
         + f"</main><script>{SCRIPT}</script></body></html>\n"
     )

@@ -86,7 +86,7 @@ def test_report_skips_torn_lines(run_dir):
     with open(run_dir / "events.jsonl", "a", encoding="utf-8") as f:
         f.write('{"event_id": "half')
     data = load_run(run_dir)
-    assert len(data.events) == 4 and data.bad_lines["events.jsonl"] == 1
+    assert len(data.events) == data.n_events == 4 and data.bad_lines["events.jsonl"] == 1
     assert "Lines that could not be read (left out): events.jsonl: 1." in render_report(data)
 
 
@@ -95,9 +95,20 @@ def test_report_not_an_output_directory(tmp_path):
         load_run(tmp_path)
 
 
-def test_report_max_events(run_dir):
-    page = render_report(load_run(run_dir), max_events=2)
+def test_report_max_events_lists_some_and_counts_all(run_dir):
+    data = load_run(run_dir, max_events=2)
+    assert set(data.articles) == {"ottawa-steel"}  # only the listed events' articles are kept
+    page = render_report(data)
     assert page.count("<tr data-type=") == 2 and "The first 2 of 4 events are listed." in page
+    assert "<b>3</b>articles</div>" in page and "<b>4</b>events</div>" in page
+
+
+def test_report_lists_the_first_errors_and_counts_all(run_dir):
+    line = json.dumps({"level": "error", "origin": "in/x.jsonl:1", "code": "E004", "message": "Record in/x.jsonl:1 is not valid JSON"})
+    with open(run_dir / "errors.jsonl", "a", encoding="utf-8") as f:
+        f.write((line + "\n") * 30)
+    page = render_report(load_run(run_dir))
+    assert "E004 (error): 31" in page and "12 more in errors.jsonl." in page
 
 
 def test_report_cli(cli, run_dir, tmp_path):
