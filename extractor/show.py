@@ -10,6 +10,7 @@ source: the output records (`record_spans`), or a spaCy Doc whose components wro
 """
 from __future__ import annotations
 
+import functools
 from html import escape
 from typing import Any, Iterable, Optional, Sequence, Union
 
@@ -100,13 +101,20 @@ def serve(text_or_doc: Any, spans: Optional[Sequence[LabelledSpan]] = None, *, s
     displacy.serve(**_displacy_input(text_or_doc, spans, style, title, key), port=port, host=host, auto_select_port=True)
 
 
+@functools.lru_cache(maxsize=1)
+def _default_extractor():
+    # Loaded once: a notebook calling render_article cell after cell must not reload the model.
+    from .api import Extractor
+
+    return Extractor.from_config()
+
+
 def extracted_spans(article: Union[str, dict, Any], extractor: Any = None) -> tuple[str, list[LabelledSpan], str]:
     """Run the extractor on one article (a text, a dict with "text", or an ingest Article):
     (its text, the labelled spans of its records, a title)."""
-    from .api import Extractor
     from .errors import TariffwireError
 
-    extractor = extractor or Extractor.from_config()
+    extractor = extractor or _default_extractor()
     item = {"id": "article", "text": article} if isinstance(article, str) else article
     prepared = extractor.to_article(item)
     [outcome] = extractor.process_batch([prepared])

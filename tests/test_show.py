@@ -77,3 +77,13 @@ def test_show_cli_writes_the_page(cli, tmp_path):
     assert {"IMPOSER", "TARGET", "RATE", "DATE"} <= labels_in(out.read_text(encoding="utf-8"))
     missing = cli("show", tmp_path, "--id", "nope")
     assert missing.exit_code == 2 and "No article with id 'nope'" in missing.output and "story" in missing.output
+
+
+def test_show_in_a_notebook_displays_the_html(monkeypatch):
+    display = pytest.importorskip("IPython.display")
+    shown = []
+    monkeypatch.setattr(display, "display", lambda obj: shown.append(obj))
+    articles, events = run_records()
+    assert render(OTTAWA, record_spans(articles[0], events[:1]), jupyter=True) is None
+    [html] = shown
+    assert "IMPOSER" in html.data and "Dominic" in html.data
