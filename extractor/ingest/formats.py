@@ -26,6 +26,7 @@ class RawRecord:
     values: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
     published_source: str = "input"  # what values["published"] is, when present (see Article)
+    byline: list[str] = field(default_factory=list)  # a page's author metadata, used where the text has no byline
 
 
 Item = Union[RawRecord, ArticleError]
@@ -80,7 +81,7 @@ def read_html(path: Path, opts: ReadOptions) -> Iterator[Item]:
     assert opts.html_extract is not None
     page = opts.html_extract(html)
     values = {"id": path.stem, TEXT_FIELD: page.text, "headline": page.title, "published": page.date, "url": page.url, "source": page.site}
-    yield RawRecord(origin, {k: v for k, v in values.items() if v is not None}, warnings, published_source="page")
+    yield RawRecord(origin, {k: v for k, v in values.items() if v is not None}, warnings, published_source="page", byline=list(page.authors))
 
 
 def read_json(path: Path, opts: ReadOptions) -> Iterator[Item]:

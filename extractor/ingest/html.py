@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 from typing import Any, Callable, Optional
 
 from ..errors import Errors
+from .wire import byline_names
 
 logger = logging.getLogger("tariffwire")
 
@@ -31,6 +32,13 @@ class Page:
     date: Optional[str] = None
     url: Optional[str] = None
     site: Optional[str] = None
+    authors: tuple[str, ...] = ()  # the page's byline metadata
+
+
+def split_authors(value: Optional[str]) -> tuple[str, ...]:
+    """An author field ('Jane Roe; John Doe', 'Jane Roe, Reuters') -> the names, read as a byline
+    is: an agency is left out, and a field that does not read as names gives none."""
+    return tuple(byline_names(value)) if value else ()
 
 
 PageExtractor = Callable[..., Page]  # (html, url=None) -> Page
@@ -90,7 +98,7 @@ def extract_trafilatura(html: str, url: Optional[str] = None) -> Page:
     get = result.get if isinstance(result, dict) else lambda key: getattr(result, key, None)
     title = get("title")
     text = strip_headline(get("text") or "", page_headings(html, title))
-    return Page(text=text, title=title, date=get("date"), url=get("url"), site=get("sitename"))
+    return Page(text=text, title=title, date=get("date"), url=get("url"), site=get("sitename"), authors=split_authors(get("author")))
 
 
 _SKIP = {"script", "style", "noscript", "template", "svg", "nav", "header", "footer", "aside", "form", "button", "iframe", "head"}
@@ -185,4 +193,5 @@ def extract_builtin(html: str, url: Optional[str] = None) -> Page:
     title = meta.get("og:title") or heading or " ".join("".join(parser.title).split()) or None
     date = next((meta[k] for k in _DATE_META if meta.get(k)), None) or parser.time
     page_url = parser.canonical or meta.get("og:url") or url
-    return Page(text=text, title=title, date=date, url=page_url, site=meta.get("og:site_name") or None)
+    authors = split_authors(meta.get("author") or meta.get("article:author"))
+    return Page(text=text, title=title, date=date, url=page_url, site=meta.get("og:site_name") or None, authors=authors)

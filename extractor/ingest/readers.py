@@ -172,7 +172,7 @@ class Ingestor:
             published_source=published_source,
             source=optional["source"] or wire.agency,
             url=optional["url"],
-            byline=wire.byline,
+            byline=wire.byline or record.byline,
             dateline=wire.dateline,
             wire_spans=wire.spans,
             origin=origin,

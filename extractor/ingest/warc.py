@@ -132,7 +132,8 @@ def _response(path: Path, record, uri: Optional[str], opts: ReadOptions) -> Item
         if captured is not None:
             values["published"] = captured
             published_source = "warc-date"
-    return RawRecord(origin, {k: v for k, v in values.items() if v is not None}, warnings, published_source=published_source)
+    return RawRecord(origin, {k: v for k, v in values.items() if v is not None}, warnings, published_source=published_source,
+                     byline=list(page.authors))
 
 
 def decoded_body(body: bytes, headers: Any, *, limit: int) -> bytes:

@@ -180,6 +180,13 @@ def _tail_lines(text: str, floor: int) -> Iterator[Span]:
         end = cut if cut >= 0 else floor
 
 
+def byline_names(authors: str) -> list[str]:
+    """The reporters' names in an author list ("Jane Roe and John Doe, Reuters"), checked as a
+    byline's are; [] when it does not read as names."""
+    found = _parse_byline("By " + " ".join(authors.split()))
+    return found[0] if found else []
+
+
 def _parse_byline(line: str) -> tuple[list[str], str | None] | None:
     if len(line) > 200:
         return None

@@ -588,6 +588,19 @@ def test_readers_normalize_published(value, expected):
     assert normalize_published(value) == expected
 
 
+@pytest.mark.parametrize("extractor", ["builtin", "trafilatura"])
+def test_readers_html_author_metadata_is_the_byline(tmp_path, extractor):
+    page = ("<html><head><title>Steel talks</title><meta name='author' content='Lucia Ortega; Tom Baker'></head><body><article>"
+            "<p>{byline}MEXICO CITY (Reuters) - Mexico will wait until next month before answering the new 25% tariff on its steel, "
+            "the economy minister said on Tuesday.</p></article></body></html>")
+    (tmp_path / "meta.html").write_text(page.format(byline=""))
+    (tmp_path / "own.html").write_text(page.format(byline="By Ann Lee</p><p>"))
+    ingestor = make_ingestor(html_extractor=extractor)
+    meta, own = [list(ingestor.iter_records([str(tmp_path / name)]))[0] for name in ("meta.html", "own.html")]
+    assert meta.byline == ["Lucia Ortega", "Tom Baker"]
+    assert own.byline == ["Ann Lee"]  # the text's own byline wins
+
+
 @pytest.mark.slow
 def test_readers_html_and_txt_give_the_same_records(tmp_path):
     from tests.pipeline_support import extractor

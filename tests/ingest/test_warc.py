@@ -16,7 +16,7 @@ write_warc = benchmark_module("warc_ingest").write_warc
 DATED_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
 <title>Ottawa answers steel duties | Northern Ledger</title>
 <meta property="article:published_time" content="2025-03-13T09:30:00Z">
-<meta property="og:site_name" content="Northern Ledger"></head>
+<meta property="og:site_name" content="Northern Ledger"><meta name="author" content="Helene Tremblay"></head>
 <body><nav><a href="/">Home</a> <a href="/trade">Trade</a></nav>
 <article><h1>Ottawa answers steel duties</h1>
 <p>OTTAWA (Northern Ledger) - Canada will charge a 25% counter-tariff on a list of American steel and aluminium goods from Thursday, the finance minister told reporters on Wednesday.</p>
@@ -70,7 +70,7 @@ def test_warc_keeps_html_responses_and_counts_the_rest(tmp_path, name, gzip, ext
     # The headline is metadata: the text starts at the dateline, which is then read.
     assert steel.headline == "Ottawa answers steel duties" and steel.text.startswith("OTTAWA (Northern Ledger) - Canada")
     assert steel.dateline == ["OTTAWA"] and "Home" not in steel.text and "rights reserved" not in steel.text
-    assert steel.source == "Northern Ledger"
+    assert steel.source == "Northern Ledger" and steel.byline == ["Helene Tremblay"]
     assert (steel.published, steel.published_source) == ("2025-03-13", "page")
     assert (seoul.published, seoul.published_source) == ("2025-04-04", "warc-date")  # no page date: the capture day
     assert lyon.text.startswith("LYON") and "Café owners" in lyon.text and lyon.warnings == []

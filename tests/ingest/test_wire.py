@@ -204,3 +204,19 @@ def test_wire_is_fast_on_long_text():
 )
 def test_wire_date_of_writing(text, day):
     assert parse_wire(text).date == day
+
+
+@pytest.mark.parametrize(
+    "authors,names",
+    [
+        ("Lucia Ortega", ["Lucia Ortega"]),
+        ("Jane Roe; John Doe", ["Jane Roe", "John Doe"]),  # trafilatura's join
+        ("Jane Roe, Reuters", ["Jane Roe"]),
+        ("Staff writers", []),
+        ("jane", []),
+    ],
+)
+def test_wire_byline_names_from_author_metadata(authors, names):
+    from extractor.ingest.wire import byline_names
+
+    assert byline_names(authors) == names
