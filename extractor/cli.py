@@ -8,6 +8,7 @@ input, unwritable output or database), printed as one line (--debug for the trac
 from __future__ import annotations
 
 import json
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -86,7 +87,7 @@ EXIT_CODES_HELP = (
 @app.command(context_settings=_CTX, epilog=EXIT_CODES_HELP)
 def extract(
     ctx: typer.Context,
-    inputs: List[str] = typer.Argument(..., help="Files, folders or glob patterns (.txt .json .jsonl .jsonl.gz .csv .parquet .html, datasets dirs)."),
+    inputs: List[str] = typer.Argument(..., help="Files, folders or glob patterns (.txt .json .jsonl .jsonl.gz .csv .parquet .html .warc .warc.gz, datasets dirs)."),
     output: Path = typer.Option(..., "-o", "--output", help="Output directory."),
     config: Optional[Path] = typer.Option(None, "-c", "--config", help="A .cfg file that overrides configs/default.cfg."),
     published: Optional[str] = typer.Option(None, "--published", help="Default publication date (YYYY-MM-DD) for inputs without one."),
@@ -181,6 +182,61 @@ def schema() -> None:
     from .records import json_schemas
 
     typer.echo(json.dumps(json_schemas(), indent=2))
+
+
+@app.command()
+def report(
+    outdir: Path = typer.Argument(..., help="An extract output directory (articles.jsonl, events.jsonl, errors.jsonl, measures.jsonl)."),
+    output: Path = typer.Option(Path("report.html"), "-o", "--output", help="The HTML file to write."),
+    max_events: int = typer.Option(5000, "--max-events", min=1, help="List at most this many events in the table."),
+    inputs: Optional[List[str]] = typer.Option(None, "--input", "-i", help="The run's inputs (repeatable): each evidence is then shown in its context."),
+    config: Optional[Path] = typer.Option(None, "-c", "--config", help="The run's .cfg, when its ingest settings (field names) differ from the default."),
+) -> None:
+    """Write one self-contained HTML page about a run: summary, measure timelines, events with evidence."""
+    from .report import build_report
+
+    try:
+        articles = None
+        if inputs:
+            from .api import Extractor
+
+            articles = Extractor.from_config(str(config) if config else None).read(inputs)
+        path = build_report(outdir, output, max_events=max_events, articles=articles)
+    except (TariffwireError, OSError) as exc:
+        _fail(exc, False)
+    typer.echo(f"wrote {path}", err=True)
+
+
+@app.command()
+def show(
+    inputs: List[str] = typer.Argument(..., help="Files, folders or glob patterns, as for extract."),
+    article_id: str = typer.Option(..., "--id", help="The id of the article to show."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="The HTML file to write (default: ID.html)."),
+    serve: bool = typer.Option(False, "--serve", help="Serve the page with displaCy's local server instead of writing it."),
+    port: int = typer.Option(5002, "--port", help="Port for --serve."),
+    style: str = typer.Option("span", "--style", help="span (overlapping labels) or ent (one label per stretch)."),
+    config: Optional[Path] = typer.Option(None, "-c", "--config", help="A .cfg file that overrides configs/default.cfg."),
+    published: Optional[str] = typer.Option(None, "--published", help="Default publication date (YYYY-MM-DD)."),
+) -> None:
+    """Render one article with displaCy: officials, countries, rates, dates and event roles."""
+    from . import show as view
+    from .api import Extractor
+
+    try:
+        if style not in view.STYLES:
+            raise TariffwireError(f"--style must be one of {', '.join(view.STYLES)}, not {style!r}")
+        overrides = {"ingest.published_default": published} if published else None
+        extractor = Extractor.from_config(str(config) if config else None, overrides)
+        article = view.find_article(extractor, inputs, article_id)
+        text, spans, title = view.extracted_spans(article, extractor)
+        if serve:
+            view.serve(text, spans, style=style, title=title, port=port)
+            return
+        path = output or Path(re.sub(r"[^\w.-]+", "_", article_id) + ".html")
+        path.write_text(view.render(text, spans, style=style, title=title, page=True, jupyter=False), encoding="utf-8")
+    except (TariffwireError, OSError, ValueError) as exc:
+        _fail(exc, False)
+    typer.echo(f"wrote {path}", err=True)
 
 
 from .relations.cli import train_app

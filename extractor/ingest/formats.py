@@ -37,6 +37,8 @@ class RawRecord:
     origin: str
     values: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    published_source: str = "input"  # what values["published"] is, when present (see Article)
+    byline: list[str] = field(default_factory=list)  # a page's author metadata, used where the text has no byline
 
 
 Item = Union[RawRecord, ArticleError]
@@ -94,7 +96,7 @@ class ReadOptions:
     fields: Mapping[str, str]  # our name -> the input's name
     encoding_errors: str = "replace"
     max_chars: int = 2_000_000
-    html_extract: Callable[[str], Page] | None = None
+    html_extract: Callable[..., Page] | None = None  # (html, url=None) -> Page
 
 
 def _map(record: Mapping[str, Any], fields: Mapping[str, str]) -> dict[str, Any]:
@@ -149,8 +151,8 @@ def _html_record(path: Path, opts: ReadOptions) -> Iterator[Item]:
     html, warnings = decode_bytes(data, origin, opts.encoding_errors, fallback=declared_charset(data))
     assert opts.html_extract is not None
     page = opts.html_extract(html)
-    values = {"id": path.stem, TEXT_FIELD: page.text, "headline": page.title, "published": page.date, "url": page.url}
-    yield RawRecord(origin, {k: v for k, v in values.items() if v is not None}, warnings)
+    values = {"id": path.stem, TEXT_FIELD: page.text, "headline": page.title, "published": page.date, "url": page.url, "source": page.site}
+    yield RawRecord(origin, {k: v for k, v in values.items() if v is not None}, warnings, published_source="page", byline=list(page.authors))
 
 
 def read_json(path: Path, opts: ReadOptions) -> Iterator[Union[Item, Unit]]:
@@ -571,6 +573,12 @@ def _dataset_row(path: Path, prefix: str, split, index: int, opts: ReadOptions) 
     yield from _rows(path, [split[index]], opts, start=index + 1, prefix=prefix)
 
 
+def read_warc(path: Path, opts: ReadOptions) -> Iterator[Item]:
+    from .warc import read_warc as read_records  # its own module; FastWARC loads on first use
+
+    return read_records(path, opts)
+
+
 READERS: dict[str, Callable[[Path, ReadOptions], Iterator[Union[Item, Unit]]]] = {
     ".txt": read_txt,
     ".json": read_json,
@@ -581,4 +589,6 @@ READERS: dict[str, Callable[[Path, ReadOptions], Iterator[Union[Item, Unit]]]] =
     ".html": read_html,
     ".htm": read_html,
     "dataset": read_dataset,
+    ".warc": read_warc,
+    ".warc.gz": read_warc,
 }

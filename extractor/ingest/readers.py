@@ -176,17 +176,20 @@ class Ingestor:
             message = Errors.E011.format(origin=origin, size=len(text), limit=self.max_chars)
             return ArticleError(message, origin=origin, article_id=given_id)
         optional = {name: self._as_str(values.get(name), name, origin, warnings) for name in _OPTIONAL_TEXT_FIELDS}
-        published = self._published(values.get("published"), origin, warnings, today)
-        article_id = self._id(values.get("id"), origin, warnings) or content_id(text, optional["headline"])
         wire = parse_wire(text)
+        published, published_source = self._published(values.get("published"), origin, warnings, today, wire.date)
+        if published is not None and published_source == "input":
+            published_source = record.published_source
+        article_id = self._id(values.get("id"), origin, warnings) or content_id(text, optional["headline"])
         return Article(
             id=article_id,
             text=text,
             headline=optional["headline"],
             published=published,
+            published_source=published_source,
             source=optional["source"] or wire.agency,
             url=optional["url"],
-            byline=wire.byline,
+            byline=wire.byline or record.byline,
             dateline=wire.dateline,
             wire_spans=wire.spans,
             origin=origin,
@@ -212,7 +215,11 @@ class Ingestor:
             return str(value)
         return self._as_str(value, "id", origin, warnings)
 
-    def _published(self, value: Any, origin: str, warnings: list[str], today: dt.date) -> Optional[str]:
+    def _published(
+        self, value: Any, origin: str, warnings: list[str], today: dt.date, wire_date: Optional[str] = None
+    ) -> tuple[Optional[str], Optional[str]]:
+        """The publication date and where it came from: the record's own, else the day its wire
+        head gives (an article's own dateline beats a batch-wide default), else the default."""
         published = None
         if isinstance(value, dt.datetime):
             published = value.date().isoformat()
@@ -224,10 +231,14 @@ class Ingestor:
             published = normalize_published(value)
         if published is None and not _missing(value) and not (isinstance(value, str) and not value.strip()):
             warnings.append(Errors.E008.format(origin=origin, value=value))
-        published = published or self.published_default
+        source = None
+        for candidate, candidate_source in ((published, "input"), (wire_date, "dateline"), (self.published_default, "default")):
+            if candidate is not None:
+                published, source = candidate, candidate_source
+                break
         if published is not None and is_future(published, today):
             warnings.append(Errors.W001.format(origin=origin, value=published, today=today.isoformat()))
-        return published
+        return published, source
 
 
 def _replace_surrogates(values: dict[str, Any], origin: str, warnings: list[str]) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Iterator, Sequence
 from ..errors import Errors, TariffwireError
 
 # Longest first: ".jsonl.gz" must win over ".gz".
-EXTENSIONS = (".jsonl.gz", ".jsonl", ".json", ".txt", ".csv", ".parquet", ".html", ".htm")
+EXTENSIONS = (".jsonl.gz", ".warc.gz", ".jsonl", ".json", ".txt", ".csv", ".parquet", ".html", ".htm", ".warc")
 SKIPPED_SUFFIXES = (".gold.jsonl",)
 DATASET_MARKERS = ("dataset_dict.json", "state.json")
 DATASET = "dataset"
