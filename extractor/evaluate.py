@@ -222,7 +222,7 @@ def evaluate_paths(gold_paths: Sequence[str | Path], pred_dir: str | Path, *, me
 def _read_measures(pred_dir: Path) -> tuple[list[dict], dict]:
     measures_path, links_path = pred_dir / "measures.jsonl", pred_dir / "measure_events.jsonl"
     if not measures_path.exists() or not links_path.exists():
-        raise TariffwireError(Errors.E061.format(path=pred_dir, outdir=pred_dir))
+        raise TariffwireError(Errors.E071.format(path=pred_dir, outdir=pred_dir))
     with measures_path.open(encoding="utf-8") as fh:
         measures = [json.loads(line) for line in fh if line.strip()]
     links = {}

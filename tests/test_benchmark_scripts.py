@@ -41,3 +41,16 @@ def test_consolidate_benchmark_smoke(tmp_path):
         assert r["peak_rss_mb"] > 0 and r["seconds"] > 0 and r["cpu_seconds"] > 0
     measures = (tmp_path / "run-1000" / "measures.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(measures) == results[1]["measures"]
+
+
+def test_warc_ingest_benchmark_counts_every_record(tmp_path):
+    out = tmp_path / "warc.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "warc_ingest.py"), "-n", "20", "--extractor", "builtin", "--json", str(out)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["records"] == 1 + 3 * 20  # warcinfo, then request, response and metadata per page
+    assert report["ingest"]["articles"] == 18  # one page in ten is a PDF
+    assert report["ingest"]["notes"] == 1  # the file's skip summary
+    assert report["parse"]["records_per_s"] > 0 and report["ingest"]["mb_per_s"] > 0
+    assert "records/s" in proc.stdout

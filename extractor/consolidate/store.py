@@ -142,7 +142,7 @@ def _batches(con, outdirs: Sequence[Path]) -> Iterator:
         try:
             reader = con.sql(query).to_arrow_reader(BATCH_ROWS)
         except Exception as exc:  # duckdb raises its own error types for unreadable files
-            raise TariffwireError(Errors.E060.format(path=outdir, reason=str(exc).splitlines()[0])) from exc
+            raise TariffwireError(Errors.E070.format(path=outdir, reason=str(exc).splitlines()[0])) from exc
         yield from reader
 
 
@@ -205,9 +205,9 @@ def consolidate_dirs(outdirs: Sequence[str | Path]) -> Iterator[Output]:
     dirs = [Path(d) for d in outdirs]
     for d in dirs:
         if not d.is_dir():
-            raise TariffwireError(Errors.E060.format(path=d, reason="no such directory"))
+            raise TariffwireError(Errors.E070.format(path=d, reason="no such directory"))
         if not (d / "events.jsonl").exists() and not (d / "events.parquet").exists():
-            raise TariffwireError(Errors.E060.format(path=d, reason="it holds no events.jsonl (not an extract output directory)"))
+            raise TariffwireError(Errors.E070.format(path=d, reason="it holds no events.jsonl (not an extract output directory)"))
     return _consolidate_checked(dirs)
 
 
@@ -251,7 +251,7 @@ def write_outputs(outputs: Iterator[Output], outdir: Path) -> tuple[int, int]:
 def read_measures(outdir: str | Path) -> Iterator[dict]:
     path = Path(outdir) / MEASURES_FILE
     if not path.exists():
-        raise TariffwireError(Errors.E061.format(path=outdir, outdir=outdir))
+        raise TariffwireError(Errors.E071.format(path=outdir, outdir=outdir))
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             if line.strip():
