@@ -247,6 +247,30 @@ def _connect(url: str, *, readonly: bool = False) -> _Db:
     raise TariffwireError(Errors.E023.format(url=_mask_password(url)))
 
 
+def check_url(url: Any) -> None:
+    """Refuse a database URL that cannot work, without connecting (E023, E051): callers check it
+    before they create anything (the output directory's lock), so a typo leaves no trace."""
+    if not isinstance(url, str):
+        raise TariffwireError(Errors.E023.format(url=url))
+    if url.startswith("sqlite:///") or url == "sqlite://":
+        path = url[len("sqlite:///"):]
+        if path and path != ":memory:" and not Path(path).parent.is_dir():
+            raise TariffwireError(Errors.E051.format(path=path, reason=f"the folder {Path(path).parent} does not exist"))
+        return
+    scheme, sep, rest = url.partition("://")
+    if not (sep and scheme.split("+", 1)[0] in ("postgresql", "postgres")):
+        raise TariffwireError(Errors.E023.format(url=_mask_password(url)))
+    _check_password_encoding(url)
+    try:
+        from psycopg.conninfo import conninfo_to_dict
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return
+    try:
+        conninfo_to_dict("postgresql://" + rest)
+    except Exception as exc:
+        raise TariffwireError(Errors.E023.format(url=_mask_password(url)) + f" ({_one_line(exc, credential_secrets(url))})") from None
+
+
 def _lock_key(article_id: str) -> int:
     """A stable signed 64-bit advisory-lock key for an article (namespaced, so as not to meet
     other applications' keys by chance)."""
