@@ -47,7 +47,7 @@ class Progress:
             from tqdm import tqdm
 
             self._bar = tqdm(total=None, initial=start_count, unit=" articles", file=stream, leave=False,
-                             dynamic_ncols=True, mininterval=0.5, desc="tariffwire")
+                             dynamic_ncols=True, mininterval=min(every, 0.5), desc="tariffwire")
 
     def update(self, summary: "RunSummary", force: bool = False) -> None:
         if self.stream is None:
