@@ -164,10 +164,10 @@ class Extractor:
                     outcomes[i].error = _error_dict(article.id, article.origin, "nlp", exc)
             return out
 
-    def extract(self, items: Iterable[ArticleLike], *, batch_size: int = 64) -> Iterator[Outcome]:
+    def extract(self, items: Iterable[ArticleLike], *, batch_size: int = 64, start: int = 0) -> Iterator[Outcome]:
         """Outcomes in input order, for dicts, Articles, a DataFrame's records or a datasets.Dataset."""
         batch: list = []
-        for pos, item in enumerate(_iter_items(items, self._field("id"))):
+        for pos, item in enumerate(_iter_items(items, self._field("id")), start):  # origin "<input>:pos+1"
             batch.append(self.to_article(item, pos))
             if len(batch) >= batch_size:
                 yield from self.process_batch(batch)
@@ -206,15 +206,16 @@ class Extractor:
         }
 
 
-    def map_batch(self, batch: Mapping[str, list]) -> dict:
+    def map_batch(self, batch: Mapping[str, list], indices: Optional[Sequence[int]] = None) -> dict:
         """For `datasets.Dataset.map(ex.map_batch, batched=True)`: the batch's columns plus the
         record columns (MAP_COLUMNS), one row per input row. A row that fails gets empty records
-        and its message in `error`. Input columns named like a record column are replaced."""
+        and its message in `error`. Input columns named like a record column are replaced. With
+        `with_indices=True`, errors name the row's position in the dataset ("<input>:ROW")."""
         columns = list(batch)
         size = len(batch[columns[0]]) if columns else 0
         rows = [{c: batch[c][i] for c in columns} for i in range(size)]
         out: list[dict] = []
-        for outcome in self.extract(rows):
+        for outcome in self.extract(rows, start=indices[0] if indices else 0):
             row = dict.fromkeys(MAP_COLUMNS)
             if outcome.record is not None:
                 row.update(outcome.record.model_dump(mode="json"))
@@ -238,7 +239,8 @@ class Extractor:
     def map_dataset(self, dataset, **map_kwargs):
         """`dataset` with the record columns added: Dataset.map(map_batch, batched=True, features=...)."""
         map_kwargs.setdefault("batch_size", 64)
-        return dataset.map(self.map_batch, batched=True, features=self.map_features(dataset.features), **map_kwargs)
+        return dataset.map(self.map_batch, batched=True, with_indices=True, features=self.map_features(dataset.features),
+                           **map_kwargs)
 
 
 def map_schema():

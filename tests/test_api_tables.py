@@ -60,6 +60,8 @@ def test_api_dataset_map_adds_record_columns(ex):
     assert list(out["article_id"]) == ["q", "t", "bad"]  # a failed row keeps its id
     assert out[1]["events"][0]["targets"] == ["USA"] and out[0]["events"] == []
     assert out[2]["error"] and out[0]["error"] is None
-    assert list(ex.map_dataset(ds)["article_id"]) == list(out["article_id"])
+    mapped = ex.map_dataset(ds, batch_size=2)
+    assert list(mapped["article_id"]) == list(out["article_id"])
+    assert "<input>:3 " in mapped[2]["error"]  # the row's position in the dataset, not in its batch
     frame = out.to_pandas()
     assert list(frame["events"][1][0]["targets"]) == ["USA"]
