@@ -27,7 +27,7 @@ from .nlp.officials import OfficialsFinder
 from .records import ArticleRecord, EventRecord
 from .registry import registry
 
-ArticleLike = Union[Article, Mapping[str, Any]]
+ArticleLike = Union[Article, Mapping[str, Any], str]  # a str is an article's text
 
 
 @dataclass
@@ -99,9 +99,17 @@ class Extractor:
     # -- articles in ------------------------------------------------------------------------------
 
     def to_article(self, item: ArticleLike, position: int = 0) -> Union[Article, ArticleError]:
+        """An Article from an Article, a mapping (fields named as in [ingest.fields]) or a plain
+        string (the text; its id is then the content hash, as for any input without an id)."""
         if isinstance(item, Article):
             return item
+        if isinstance(item, str):
+            item = {self._field("text"): item}
         return self.ingestor.from_mapping(dict(item), origin=f"<input>:{position + 1}")
+
+    def _field(self, ours: str) -> str:
+        """The input's name for one of our fields (--ingest.fields.text=body: "body")."""
+        return self.ingestor.fields.get(ours, ours)
 
     def read(self, inputs: Sequence[str]) -> Iterator[Union[Article, ArticleError]]:
         """Lazily read files, folders and globs (see ingest)."""
@@ -156,10 +164,10 @@ class Extractor:
                     outcomes[i].error = _error_dict(article.id, article.origin, "nlp", exc)
             return out
 
-    def extract(self, items: Iterable[ArticleLike], *, batch_size: int = 64) -> Iterator[Outcome]:
+    def extract(self, items: Iterable[ArticleLike], *, batch_size: int = 64, start: int = 0) -> Iterator[Outcome]:
         """Outcomes in input order, for dicts, Articles, a DataFrame's records or a datasets.Dataset."""
         batch: list = []
-        for pos, item in enumerate(_iter_items(items)):
+        for pos, item in enumerate(_iter_items(items, self._field("id")), start):  # origin "<input>:pos+1"
             batch.append(self.to_article(item, pos))
             if len(batch) >= batch_size:
                 yield from self.process_batch(batch)
@@ -186,10 +194,12 @@ class Extractor:
         return consolidate_events((e.model_dump(mode="json") for e in events), published)
 
     def extract_dataframes(self, items: Iterable[ArticleLike]) -> dict:
-        """{"articles": DataFrame, "events": DataFrame, "errors": DataFrame} (tables as in --format parquet)."""
+        """{"articles": DataFrame, "events": DataFrame, "errors": DataFrame}, the columns of
+        --format parquet with native dtypes (writers/tables.py: records_frame). A DataFrame without
+        an id column has its index as the article ids, so results join back on it."""
         import pandas as pd
 
-        from .writers.tables import article_rows, event_rows
+        from .writers.tables import records_frame
 
         articles, events, errors = [], [], []
         for outcome in self.extract(items):
@@ -199,18 +209,83 @@ class Extractor:
             if outcome.error is not None:
                 errors.append(outcome.error)
         return {
-            "articles": pd.DataFrame(article_rows(articles)),
-            "events": pd.DataFrame(event_rows(events)),
+            "articles": records_frame("articles", (a.model_dump(mode="json") for a in articles)),
+            "events": records_frame("events", (e.model_dump(mode="json") for e in events)),
             "errors": pd.DataFrame(errors, columns=["article_id", "origin", "stage", "error_type", "message"]),
         }
 
 
-def _iter_items(items: Any) -> Iterator[Any]:
+    def map_batch(self, batch: Mapping[str, list], indices: Optional[Sequence[int]] = None) -> dict:
+        """For `datasets.Dataset.map(ex.map_batch, batched=True)`: the batch's columns plus the
+        record columns (MAP_COLUMNS), one row per input row. A row that fails gets empty records
+        and its message in `error`. Input columns named like a record column are replaced. With
+        `with_indices=True`, errors name the row's position in the dataset ("<input>:ROW")."""
+        columns = list(batch)
+        size = len(batch[columns[0]]) if columns else 0
+        rows = [{c: batch[c][i] for c in columns} for i in range(size)]
+        out: list[dict] = []
+        for outcome in self.extract(rows, start=indices[0] if indices else 0):
+            row = dict.fromkeys(MAP_COLUMNS)
+            if outcome.record is not None:
+                row.update(outcome.record.model_dump(mode="json"))
+                row["events"] = [e.model_dump(mode="json") for e in outcome.events]
+            else:
+                row.update(byline=[], dateline=[], officials=[], countries=[], rates=[], dates=[], events=[])
+            row["article_id"] = row["article_id"] or outcome.article_id
+            row["error"] = (outcome.error or {}).get("message")
+            out.append({k: row[k] for k in MAP_COLUMNS})
+        return {**batch, **{name: [row[name] for row in out] for name in MAP_COLUMNS}}
+
+    def map_features(self, features=None):
+        """The datasets.Features of map_batch's output: `features` (the input's) plus the record
+        columns. datasets fixes a column's type from the first batch otherwise, and a batch with
+        no source or no dated event would fix it as null."""
+        import datasets
+
+        added = datasets.Features.from_arrow_schema(map_schema())
+        return datasets.Features({**(features or {}), **added})
+
+    def map_dataset(self, dataset, **map_kwargs):
+        """`dataset` with the record columns added: Dataset.map(map_batch, batched=True, features=...)."""
+        map_kwargs.setdefault("batch_size", 64)
+        return dataset.map(self.map_batch, batched=True, with_indices=True, features=self.map_features(dataset.features),
+                           **map_kwargs)
+
+
+def map_schema():
+    """The Arrow schema of the columns Extractor.map_batch adds (plain strings, no dictionaries:
+    datasets has no dictionary feature)."""
+    import pyarrow as pa
+
+    from .writers.tables import native_schema
+
+    article = native_schema("articles", categorical=False)
+    event = native_schema("events", categorical=False)
+    fields = [article.field(name) for name in MAP_COLUMNS[:-2]]
+    event_fields = [f for f in event if f.name != "date_day"]
+    return pa.schema(fields + [pa.field("events", pa.list_(pa.struct(event_fields))), pa.field("error", pa.string())])
+
+
+# What map_batch adds: the article record's fields (schema_version aside), its events and its error.
+MAP_COLUMNS = tuple(name for name in ArticleRecord.model_fields if name != "schema_version") + ("events", "error")
+
+
+def dataset_mapper(extractor: "Extractor"):
+    """`ds.map(dataset_mapper(ex), batched=True, features=ex.map_features(ds.features))`: ex.map_batch."""
+    return extractor.map_batch
+
+
+def _iter_items(items: Any, id_field: str = "id") -> Iterator[Any]:
     try:
         import pandas as pd
 
         if isinstance(items, pd.DataFrame):
-            yield from (row for row in items.to_dict(orient="records"))
+            # Without an id column the index is the id, so results join back on it.
+            keep_index = id_field not in items.columns
+            for index, row in zip(items.index, items.to_dict(orient="records")):
+                if keep_index:
+                    row[id_field] = str(index)
+                yield row
             return
     except ImportError:  # pragma: no cover - pandas is a dependency
         pass

@@ -19,8 +19,37 @@ import typer
 from .errors import Errors, RunInterrupted, TariffwireError
 from .run import EXIT_FATAL, EXIT_INTERRUPTED, config_error_reason, first_line
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Structured records of trade policy from news wire archives.")
-_CTX = {"allow_extra_args": True, "ignore_unknown_options": True}
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
+app = typer.Typer(add_completion=False, no_args_is_help=True, context_settings=HELP_OPTIONS,
+                  help="Structured records of trade policy from news wire archives.")
+_CTX = {"allow_extra_args": True, "ignore_unknown_options": True, **HELP_OPTIONS}
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"tariffwire {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """Structured records of trade policy from news wire archives."""
+
+
+def _misspelt_flag(ctx: typer.Context, overrides: Sequence[str]) -> None:
+    """`--outptu` reaches us as an override (extract takes `--section.key=value`): name the flag meant."""
+    from .suggest import suggest
+
+    flags = [opt for param in ctx.command.params for opt in getattr(param, "opts", []) if opt.startswith("--")]
+    for arg in overrides:
+        name = arg.split("=", 1)[0]
+        if name.startswith("--") and "." not in name:
+            hint = suggest(name, flags)
+            raise TariffwireError(f"no such option: {name}" + (f" (did you mean {hint}?)" if hint else "")
+                                  + "; config overrides look like --section.key=value")
 
 
 def _one_line(exc: BaseException) -> str:
@@ -93,7 +122,7 @@ def extract(
     published: Optional[str] = typer.Option(None, "--published", help="Default publication date (YYYY-MM-DD) for inputs without one."),
     fmt: str = typer.Option("jsonl", "--format", help="jsonl (always written), plus parquet or csv tables."),
     db: Optional[str] = typer.Option(None, "--db", help="Also write normalized tables: sqlite:///path.db or postgresql://..."),
-    n_process: Optional[int] = typer.Option(None, "--n-process", "-n", help="Worker processes (default from config: 1)."),
+    n_process: Optional[int] = typer.Option(None, "--n-process", "-n", help="Worker processes (default: 1 for the local engine, one per CPU core for --engine dask)."),
     prefilter: Optional[bool] = typer.Option(None, "--prefilter/--no-prefilter", help="Skip NER for articles that cannot hold a record."),
     engine: Optional[str] = typer.Option(None, "--engine", help="local (default) or dask."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (default: a local cluster)."),
@@ -117,6 +146,7 @@ def extract(
         from .run import OUTPUT_FORMATS, run_extract
 
         paths, extra = split_overrides(list(inputs) + list(ctx.args))
+        _misspelt_flag(ctx, extra)
         if not paths:
             raise TariffwireError("Missing input: name at least one file, folder or glob pattern")
         overrides = parse_overrides(extra)
@@ -150,11 +180,14 @@ def extract(
         _fail(exc, debug, internal=True, secrets=secrets)
     if summary.read == 0 and not summary.already_complete:
         typer.echo("tariffwire: warning: the inputs hold no records (no known file types, or empty folders)", err=True)
-    typer.echo(summary.line(), err=True)
+    from .progress import summary_lines
+
+    for line in summary_lines(summary):  # the counts line last
+        typer.echo(line, err=True)
     raise typer.Exit(summary.exit_code)
 
 
-@app.command()
+@app.command(context_settings=HELP_OPTIONS)
 def evaluate(
     gold: List[Path] = typer.Option(..., "--gold", help="Gold .jsonl file(s) or folder(s) of *.gold.jsonl."),
     pred: Path = typer.Option(..., "--pred", help="An extract output directory."),
@@ -178,7 +211,7 @@ def evaluate(
         typer.echo(report.table())
 
 
-@app.command()
+@app.command(context_settings=HELP_OPTIONS)
 def consolidate(
     outdirs: List[Path] = typer.Argument(..., help="One or more extract output directories (an archive processed in parts)."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Where to write measures.jsonl (default: the only OUTDIR given)."),
@@ -223,7 +256,7 @@ def _check_day(value: str) -> str:
     return value
 
 
-@app.command()
+@app.command(context_settings=HELP_OPTIONS)
 def asof(
     outdir: Path = typer.Argument(..., help="A folder holding measures.jsonl (extract or consolidate output)."),
     day: str = typer.Option(..., "--date", help="The day (YYYY-MM-DD)."),
@@ -247,7 +280,7 @@ def asof(
     typer.echo(json.dumps(rows, indent=2) if as_json else format_asof(rows, day))
 
 
-@app.command()
+@app.command(context_settings=HELP_OPTIONS)
 def timeline(
     outdir: Path = typer.Argument(..., help="A folder holding measures.jsonl."),
     imposer: Optional[str] = typer.Option(None, "--imposer", help="ISO3 code (or EU) of the country that levies."),
@@ -271,7 +304,7 @@ def timeline(
     typer.echo(format_timeline(chosen))
 
 
-@app.command()
+@app.command(context_settings=HELP_OPTIONS)
 def schema() -> None:
     """Print the JSON Schema of both record types (generated from the pydantic models)."""
     from .records import json_schemas
@@ -279,7 +312,7 @@ def schema() -> None:
     typer.echo(json.dumps(json_schemas(), indent=2))
 
 
-@app.command()
+@app.command(context_settings=HELP_OPTIONS)
 def report(
     outdir: Path = typer.Argument(..., help="An extract output directory (articles.jsonl, events.jsonl, errors.jsonl, measures.jsonl)."),
     output: Path = typer.Option(Path("report.html"), "-o", "--output", help="The HTML file to write."),
@@ -302,7 +335,7 @@ def report(
     typer.echo(f"wrote {path}", err=True)
 
 
-@app.command()
+@app.command(context_settings=HELP_OPTIONS)
 def show(
     inputs: List[str] = typer.Argument(..., help="Files, folders or glob patterns, as for extract."),
     article_id: str = typer.Option(..., "--id", help="The id of the article to show."),

@@ -13,6 +13,7 @@ from typing import Any, Mapping, Optional, Sequence
 from confection import Config
 
 from .errors import Errors, TariffwireError
+from .suggest import did_you_mean
 
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "configs" / "default.cfg"
 
@@ -56,12 +57,16 @@ def load_config(path: Optional[str | Path] = None, overrides: Optional[Mapping[s
             for dotted, value in overrides.items():
                 section, _, key = dotted.rpartition(".")
                 node = config
+                path = ""
                 for part in section.split("."):
                     if part not in node:
-                        raise TariffwireError(Errors.E020.format(reason=f"unknown config section {section!r} in override --{dotted}"))
+                        hint = did_you_mean(f"--{path}{part}", [f"--{path}{k}" for k in node])
+                        raise TariffwireError(Errors.E020.format(reason=f"unknown config section {section!r} in override --{dotted}{hint}"))
                     node = node[part]
+                    path += part + "."
                 if key not in node:
-                    raise TariffwireError(Errors.E020.format(reason=f"unknown config key {dotted!r}"))
+                    hint = did_you_mean(f"--{section}.{key}", [f"--{section}.{k}" for k in node])
+                    raise TariffwireError(Errors.E020.format(reason=f"unknown config key {dotted!r}{hint}"))
                 node[key] = value
         return config.interpolate()
     except TariffwireError:

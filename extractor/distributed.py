@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 import sys
 import threading
@@ -144,7 +145,7 @@ def partition_size(config: Config) -> int:
 
 def _connect(config: Config, n_process: int):
     """(Client, LocalCluster or None): a Client of run.scheduler, or of a new local cluster of
-    run.n_process worker processes (--n-process; 2 if it is unset or 0), one thread each."""
+    run.n_process worker processes (--n-process; one per CPU core when it is unset), one thread each."""
     from distributed import Client
 
     address = config["run"].get("scheduler")
@@ -154,8 +155,16 @@ def _connect(config: Config, n_process: int):
         except (OSError, TimeoutError) as exc:
             raise TariffwireError(Errors.E020.format(
                 reason=f"cannot connect to the dask scheduler at {address} ({exc})")) from exc
-    cluster = start_local_cluster(n_process or 2)
+    cluster = start_local_cluster(n_process or default_workers())
     return Client(cluster), cluster
+
+
+def default_workers() -> int:
+    """Workers of a local cluster without --n-process: the CPU cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def start_local_cluster(n_workers: int):

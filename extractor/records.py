@@ -72,6 +72,9 @@ class ArticleRecord(_Record):
     countries: list[CountryMention] = []
     rates: list[RateMention] = []
     dates: list[DateMention] = []
+    # Added after schema version 1 shipped (the contract allows added optional fields): where
+    # `published` came from: input, page, warc-date, dateline or default (--published).
+    published_source: Optional[str] = None
 
 
 class EventOfficial(_Record):

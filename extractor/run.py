@@ -36,6 +36,7 @@ from .api import Extractor, Outcome
 from .consolidate import finish_run
 from .errors import Errors, RunInterrupted, TariffwireError
 from .ingest.readers import SURROGATES
+from .progress import Progress  # the run's face (progress bar, end summary): extractor/progress.py
 from .writers.jsonl import STATE_DIR, JournaledWriter, OutdirLock, ResumePoint, prepare_outdir, read_resume_point
 
 OUTPUT_FORMATS = ("jsonl", "parquet", "csv")
@@ -71,6 +72,10 @@ class RunSummary:
     already_complete: bool = False
     outdir: str = ""
     outputs: list[str] = field(default_factory=list)
+    tables_written: list[str] = field(default_factory=list)  # by a --resume of a finished run
+    undated: int = 0  # articles written without a publication date (W061, warned once)
+    undated_origin: str = ""
+    undated_warned: bool = False
 
     @property
     def exit_code(self) -> int:
@@ -81,6 +86,9 @@ class RunSummary:
         report = ""
         if self.failed or self.warnings:
             report = f"; {self.warnings} warnings; see {Path(self.outdir) / ERRORS_FILE}"
+        if self.already_complete and self.tables_written:
+            return (f"finished run in {self.outdir} ({counts}, {self.events} events{report}); "
+                    f"no article processed, tables written from its JSONL: {', '.join(self.tables_written)}")
         if self.already_complete:
             return f"nothing to do: {self.outdir} holds a finished run ({counts}, {self.events} events{report})"
         rate = (self.read - self.resumed_from) / self.seconds if self.seconds > 0 else 0.0
@@ -92,37 +100,6 @@ class RunSummary:
 
     def counts(self) -> dict:
         return {k: getattr(self, k) for k in ("read", "written", "skipped", "failed", "prefiltered", "events", "warnings")}
-
-
-class Progress:
-    """Articles/s on stderr, at most every `every` seconds; one line per update when not a TTY."""
-
-    def __init__(self, stream: Optional[TextIO], every: float = 2.0, start_count: int = 0):
-        self.stream = stream
-        self.every = every
-        self.start = time.monotonic()
-        self.last = 0.0
-        self.start_count = start_count
-
-    def update(self, summary: RunSummary, force: bool = False) -> None:
-        if self.stream is None:
-            return
-        now = time.monotonic()
-        if not force and now - self.last < self.every:
-            return
-        self.last = now
-        elapsed = max(now - self.start, 1e-9)
-        rate = (summary.read - self.start_count) / elapsed
-        msg = f"[tariffwire] {summary.read} read, {summary.written} written, {summary.failed} failed, {rate:.1f} articles/s"
-        if self.stream.isatty():
-            self.stream.write("\r" + msg)
-        else:
-            self.stream.write(msg + "\n")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.stream is not None and self.stream.isatty():
-            self.stream.write("\n")
 
 
 def _batched(it: Iterable, size: int) -> Iterator[list]:
@@ -284,14 +261,17 @@ def check_settings(config: Config) -> dict:
     if not isinstance(prefilter, bool):
         raise TariffwireError(Errors.E020.format(reason=f"run.prefilter={prefilter!r}; expected true or false"))
     db = config["output"].get("db")
-    if db is not None and not isinstance(db, str):
-        raise TariffwireError(Errors.E023.format(url=db))
+    if db is not None:
+        from .writers.sql import check_url
+
+        check_url(db)  # before the output directory and its lock are created
     return {
         "format": fmt,
         "engine": engine,
         "prefilter": prefilter,
         "batch_size": _int_setting(run_cfg, "batch_size", 1),
-        "n_process": _int_setting(run_cfg, "n_process", 1),
+        # None (the default): the engine decides (local: 1 process; dask: one worker per core).
+        "n_process": None if run_cfg.get("n_process") is None else _int_setting(run_cfg, "n_process", 1),
         "db": db,
     }
 
@@ -487,6 +467,9 @@ def write_batch(outcomes: list[Outcome], summary: RunSummary, writer, db_sink, *
             setattr(summary, status, getattr(summary, status) + records)
             continue
         summary.written += 1
+        if o.record.published is None:  # W061 (progress.py warns once per run)
+            summary.undated += 1
+            summary.undated_origin = summary.undated_origin or o.origin or str(o.article_id)
         summary.events += len(o.events)
         summary.prefiltered += int(o.prefiltered)
         article_line, event_lines = lines[id(o)]
@@ -562,7 +545,9 @@ def finished_run(summary: RunSummary, outdir: Path, fmt: str, *, db: Optional[st
     summary.already_complete = True
     summary.outputs = [str(outdir / n) for n in ("articles.jsonl", "events.jsonl")]
     if fmt != "jsonl":
+        missing = [str(outdir / f"{p}.{fmt}") for p in ("articles", "events") if not (outdir / f"{p}.{fmt}").exists()]
         summary.outputs += _tables(outdir, fmt, only_missing=True)
+        summary.tables_written = missing
     summary.outputs += finish_run(outdir, fmt, db, only_missing=True)
     return summary
 
@@ -623,7 +608,7 @@ def run_extract(
         done = writer.items_done
         stop.check(summary)
         for outcomes in process_stream(extractor, items, batch_size=settings["batch_size"],
-                                       n_process=settings["n_process"], prefilter=settings["prefilter"]):
+                                       n_process=settings["n_process"] or 1, prefilter=settings["prefilter"]):
             done += len(outcomes)
             try:
                 write_batch(outcomes, summary, writer, db_sink)

@@ -84,6 +84,7 @@ class RecordBuilder:
             countries=self._country_records(countries),
             rates=rate_mentions,
             dates=[DateMention(text=d.text, start=d.start, end=d.end, value=d.value, grain=d.grain) for d in dates],
+            published_source=article.published_source if article.published is not None else None,
         )
         return record, events
 

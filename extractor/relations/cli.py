@@ -13,7 +13,8 @@ from ..errors import TariffwireError
 # the one of issue #6 that extractor/cli.py imports. Light: hf_ner imports torch only when it runs.
 from ..nlp import hf_ner  # noqa: F401
 
-train_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Train the learned components.")
+train_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Train the learned components.",
+                        context_settings={"help_option_names": ["-h", "--help"]})
 
 
 @train_app.command("relations")

@@ -30,7 +30,8 @@ __all__ = ["SqlSink", "open_sql_sink", "read_articles", "read_events", "schema_v
 MIGRATIONS_TABLE = "tariffwire_schema_migrations"
 _MIGRATION_FILE = re.compile(r"^(\d{4})_\w+\.sql$")
 
-ARTICLE_COLUMNS = ("article_id", "schema_version", "source", "url", "headline", "published", "byline", "dateline")
+ARTICLE_COLUMNS = ("article_id", "schema_version", "source", "url", "headline", "published", "byline", "dateline",
+                   "published_source")
 CHILD_COLUMNS = {
     "officials": ("article_id", "seq", "name", "title", "country", "mentions"),
     "countries": ("article_id", "seq", "code", "name", "mentions"),
@@ -43,6 +44,12 @@ EVENT_COLUMNS = (
     "location", "evidence_text", "evidence_start", "evidence_end", "confidence",
 )
 EVENT_OFFICIAL_COLUMNS = ("event_id", "seq", "name", "title", "country")
+# Link tables (migration 0003): one row per item of an event's list field, for joins.
+EVENT_LINKS = {
+    "event_targets": ("targets", ("event_id", "seq", "country")),
+    "event_products": ("products", ("event_id", "seq", "product")),
+    "event_parties": ("parties", ("event_id", "seq", "country")),
+}
 _JSON_COLUMNS = {"byline", "dateline", "mentions", "targets", "products", "parties"}
 
 
@@ -247,6 +254,30 @@ def _connect(url: str, *, readonly: bool = False) -> _Db:
     raise TariffwireError(Errors.E023.format(url=_mask_password(url)))
 
 
+def check_url(url: Any) -> None:
+    """Refuse a database URL that cannot work, without connecting (E023, E051): callers check it
+    before they create anything (the output directory's lock), so a typo leaves no trace."""
+    if not isinstance(url, str):
+        raise TariffwireError(Errors.E023.format(url=url))
+    if url.startswith("sqlite:///") or url == "sqlite://":
+        path = url[len("sqlite:///"):]
+        if path and path != ":memory:" and not Path(path).parent.is_dir():
+            raise TariffwireError(Errors.E051.format(path=path, reason=f"the folder {Path(path).parent} does not exist"))
+        return
+    scheme, sep, rest = url.partition("://")
+    if not (sep and scheme.split("+", 1)[0] in ("postgresql", "postgres")):
+        raise TariffwireError(Errors.E023.format(url=_mask_password(url)))
+    _check_password_encoding(url)
+    try:
+        from psycopg.conninfo import conninfo_to_dict
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return
+    try:
+        conninfo_to_dict("postgresql://" + rest)
+    except Exception as exc:
+        raise TariffwireError(Errors.E023.format(url=_mask_password(url)) + f" ({_one_line(exc, credential_secrets(url))})") from None
+
+
 def _lock_key(article_id: str) -> int:
     """A stable signed 64-bit advisory-lock key for an article (namespaced, so as not to meet
     other applications' keys by chance)."""
@@ -364,6 +395,7 @@ class SqlSink:
             "articles": _insert_sql("articles", ARTICLE_COLUMNS, p, conflict="article_id"),
             "events": _insert_sql("events", EVENT_COLUMNS, p, conflict="event_id"),
             "event_officials": _insert_sql("event_officials", EVENT_OFFICIAL_COLUMNS, p),
+            **{table: _insert_sql(table, columns, p) for table, (_, columns) in EVENT_LINKS.items()},
             **{table: _insert_sql(table, columns, p) for table, columns in CHILD_COLUMNS.items()},
         }
 
@@ -391,7 +423,8 @@ class SqlSink:
         p = db.placeholder
         ids = [(a.article_id,) for a in articles]
         # Replace, not merge: everything derived from these articles goes, then comes back from the batch.
-        self._many(f"DELETE FROM event_officials WHERE event_id IN (SELECT event_id FROM events WHERE article_id = {p})", ids)
+        for table in ("event_officials", *EVENT_LINKS):
+            self._many(f"DELETE FROM {table} WHERE event_id IN (SELECT event_id FROM events WHERE article_id = {p})", ids)
         self._many(f"DELETE FROM events WHERE article_id = {p}", ids)
         for table in CHILD_COLUMNS:
             self._many(f"DELETE FROM {table} WHERE article_id = {p}", ids)
@@ -401,9 +434,12 @@ class SqlSink:
 
         self._check_event_articles(db, {a.article_id for a in articles}, events)
         # An event may move to another article or be written without its article: clear its officials by id.
-        self._many(f"DELETE FROM event_officials WHERE event_id = {p}", [(e.event_id,) for e in events])
+        for table in ("event_officials", *EVENT_LINKS):
+            self._many(f"DELETE FROM {table} WHERE event_id = {p}", [(e.event_id,) for e in events])
         self._many(self._sql["events"], [_event_row(e, db.dump_json) for e in events])
         self._many(self._sql["event_officials"], [row for e in events for row in _event_official_rows(e)])
+        for table, (attribute, _) in EVENT_LINKS.items():
+            self._many(self._sql[table], [(e.event_id, i, value) for e in events for i, value in enumerate(getattr(e, attribute))])
 
     def _check_event_articles(self, db: _Db, batch_ids: set[str], events: list[EventRecord]) -> None:
         # The foreign key would catch this too, but SQLite's message does not say which article.
@@ -441,7 +477,7 @@ class SqlSink:
 
 def _article_row(a: ArticleRecord, dump_json: Callable) -> tuple:
     return (a.article_id, a.schema_version, a.source, a.url, a.headline, a.published,
-            dump_json(list(a.byline)), dump_json(list(a.dateline)))
+            dump_json(list(a.byline)), dump_json(list(a.dateline)), a.published_source)
 
 
 def _child_rows(articles: list[ArticleRecord], dump_json: Callable) -> dict[str, list[tuple]]:

@@ -1,20 +1,36 @@
-"""Records as flat table rows (Parquet and CSV), and the conversion of a run's JSONL into tables.
+"""Records as table rows (Parquet, CSV, DataFrames), and the conversion of a run's JSONL into tables.
 
-Tables hold the same records as the JSONL: nested fields (lists, spans, officials) are stored as
-JSON strings so that no information is lost and every column has one type.
+Parquet and DataFrames are native: one column per record field, in the records' field order, with
+lists as lists (targets, products, parties, byline), nested records as structs (officials,
+mentions, rates, dates, an event's date and evidence), `type`, `status`, `schema_version` and
+`published_source` as dictionary (categorical) columns with every allowed value as a category, and
+one added date32 column per date field: `published_day` (articles) and `date_day` (events), set
+where the date is day-precise (YYYY-MM-DD), null where it is a month, a year or missing; the
+string column (`published`, `date.value`) keeps every precision. The Arrow schema comes from the
+pydantic models (extractor/records.py), not from the rows, so an empty table has every column.
+
+CSV has no lists: a CSV row is flat (date_* and evidence_* columns) and its nested fields are JSON
+strings, as they always were.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import types
+import typing
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
-from ..records import ArticleRecord, EventRecord
+from pydantic import BaseModel
+
+from ..records import (
+    AGREEMENT_STATUSES, NEGOTIATION_STATUSES, SCHEMA_VERSION, TARIFF_STATUSES, ArticleRecord, EventRecord,
+)
 
 ARTICLE_COLUMNS = [
     "schema_version", "article_id", "source", "url", "headline", "published", "byline", "dateline",
-    "officials", "countries", "rates", "dates",
+    "officials", "countries", "rates", "dates", "published_source",
 ]
 EVENT_COLUMNS = [
     "schema_version", "event_id", "article_id", "type", "status", "rate", "previous_rate", "imposer", "targets",
@@ -59,7 +75,11 @@ def event_rows(records: Iterable[EventRecord]) -> list[dict]:
 
 
 def event_from_row(row: dict) -> dict:
-    """The inverse of event_row: a dict equal to EventRecord.model_dump(mode="json")."""
+    """The inverse of event_row (a CSV row) or native_event_row (a Parquet row): a dict equal to
+    EventRecord.model_dump(mode="json")."""
+    if isinstance(row.get("evidence"), dict):  # native: nested values are already lists and dicts
+        data = {k: v for k, v in row.items() if k in EventRecord.model_fields}
+        return EventRecord.model_validate(data).model_dump(mode="json")
     data = {k: row[k] for k in EVENT_COLUMNS if not k.startswith(("date_", "evidence_"))}
     for key in _NESTED_EVENT:
         data[key] = json.loads(data[key])
@@ -116,21 +136,122 @@ def _iter_jsonl(path: Path, chunk: int) -> Iterator[list[dict]]:
         yield batch
 
 
-_SCHEMAS = None
+# -- native tables ---------------------------------------------------------------------------------
+
+# Top-level columns stored as dictionaries (pandas: categorical), with every value they may take.
+PUBLISHED_SOURCES = ("input", "page", "warc-date", "dateline", "default")
+CATEGORIES = {
+    "schema_version": (SCHEMA_VERSION,),
+    "type": ("tariff", "negotiation", "agreement"),
+    "status": tuple(dict.fromkeys(TARIFF_STATUSES + NEGOTIATION_STATUSES + AGREEMENT_STATUSES)),
+    "published_source": PUBLISHED_SOURCES,
+}
+# The added day-precise date column of each table, and the record field it is read from.
+DAY_COLUMNS = {"articles": ("published_day", ("published",)), "events": ("date_day", ("date", "value"))}
+MODELS = {"articles": ArticleRecord, "events": EventRecord}
 
 
-def _arrow_schemas():
-    global _SCHEMAS
-    if _SCHEMAS is None:
-        import pyarrow as pa
+def arrow_type(annotation: Any, *, categorical: bool = False):
+    """The Arrow type of a pydantic field's annotation (str, float, int, Literal, Optional, list,
+    tuple spans, nested models)."""
+    import pyarrow as pa
 
-        s, i, f = pa.string(), pa.int64(), pa.float64()
-        article = pa.schema([(c, s) for c in ARTICLE_COLUMNS])
-        types = {"rate": f, "previous_rate": f, "confidence": f, "date_start": i, "date_end": i,
-                 "evidence_start": i, "evidence_end": i}
-        event = pa.schema([(c, types.get(c, s)) for c in EVENT_COLUMNS])
-        _SCHEMAS = {"articles": article, "events": event}
-    return _SCHEMAS
+    origin = typing.get_origin(annotation)
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if origin in (typing.Union, types.UnionType):
+        return arrow_type(args[0], categorical=categorical)
+    if origin is typing.Literal:
+        return pa.dictionary(pa.int32(), pa.string()) if categorical else pa.string()
+    if origin in (list, tuple):
+        return pa.list_(arrow_type(args[0]))
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return pa.struct([pa.field(name, arrow_type(f.annotation)) for name, f in annotation.model_fields.items()])
+    return {str: pa.string(), float: pa.float64(), int: pa.int64(), bool: pa.bool_()}[annotation]
+
+
+def native_schema(name: str, *, categorical: bool = True):
+    """The Arrow schema of a native table ("articles" or "events"), from the pydantic model."""
+    import pyarrow as pa
+
+    fields = []
+    for field_name, info in MODELS[name].model_fields.items():
+        if categorical and field_name in CATEGORIES:
+            fields.append(pa.field(field_name, pa.dictionary(pa.int32(), pa.string())))
+        else:
+            fields.append(pa.field(field_name, arrow_type(info.annotation)))
+    fields.append(pa.field(DAY_COLUMNS[name][0], pa.date32()))
+    return pa.schema(fields)
+
+
+def day(value: Any) -> dt.date | None:
+    """A YYYY-MM-DD value as a date; None for a month, a year, a week, a duration or nothing."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def native_row(name: str, data: dict) -> dict:
+    """A record's model_dump(mode="json") with its day column added."""
+    column, path = DAY_COLUMNS[name]
+    value: Any = data
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    return {**data, column: day(value)}
+
+
+def native_table(name: str, records: Iterable[dict], *, categorical: bool = True):
+    """An Arrow table of records (model_dump(mode="json") dicts), with the full native schema."""
+    import pyarrow as pa
+
+    schema = native_schema(name, categorical=categorical)
+    plain = native_schema(name, categorical=False)
+    table = pa.Table.from_pylist([native_row(name, r) for r in records], schema=plain)
+    if not categorical:
+        return table
+    columns = []
+    for field in schema:
+        column = table.column(field.name)
+        if field.name in CATEGORIES:
+            column = _fixed_dictionary(column, CATEGORIES[field.name])
+        columns.append(column)
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _fixed_dictionary(column, categories: Sequence[str]):
+    """A string column as a dictionary over all `categories` (the same categories in every file and
+    part, so pandas gets the same categorical dtype whatever the rows hold)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    dictionary = pa.array(list(categories), pa.string())
+    chunks = []
+    for chunk in column.chunks or [pa.array([], pa.string())]:
+        indices = pc.index_in(chunk, value_set=dictionary).cast(pa.int32())
+        unknown = pc.sum(pc.and_(pc.is_null(indices), pc.is_valid(chunk))).as_py()
+        if unknown:
+            raise ValueError(f"value outside the categories {list(categories)} in column of {len(chunk)} rows")
+        chunks.append(pa.DictionaryArray.from_arrays(indices, dictionary))
+    return pa.chunked_array(chunks, pa.dictionary(pa.int32(), pa.string()))
+
+
+def records_frame(name: str, records: Iterable[dict]):
+    """A pandas DataFrame of records with native dtypes: the dtypes pandas gives the Parquet table
+    (categoricals with every allowed value, float64, strings), except that nested columns hold
+    Python lists and dicts (not NumPy arrays) and the day column is datetime64."""
+    import pandas as pd
+    import pyarrow as pa
+
+    table = native_table(name, records)
+    frame = table.to_pandas()
+    for field in table.schema:
+        if pa.types.is_list(field.type) or pa.types.is_struct(field.type):
+            frame[field.name] = pd.Series(table.column(field.name).to_pylist(), index=frame.index, dtype=object)
+    day_column = DAY_COLUMNS[name][0]
+    frame[day_column] = pd.to_datetime(frame[day_column])
+    return frame
 
 
 def write_tables(outdir: Path, fmt: str, *, chunk: int = 5000, parts: Sequence[str] = ("articles", "events")) -> list[Path]:
@@ -143,14 +264,13 @@ def write_tables(outdir: Path, fmt: str, *, chunk: int = 5000, parts: Sequence[s
         to_row = article_row if name == "articles" else event_row
         columns = ARTICLE_COLUMNS if name == "articles" else EVENT_COLUMNS
         if fmt == "parquet":
-            import pyarrow as pa
             import pyarrow.parquet as pq
 
-            schema = _arrow_schemas()[name]
+            schema = native_schema(name)
             with pq.ParquetWriter(tmp, schema) as writer:
                 wrote_any = False
                 for batch in _iter_jsonl(src, chunk) if src.exists() else []:
-                    writer.write_table(pa.Table.from_pylist([to_row(r) for r in batch], schema=schema))
+                    writer.write_table(native_table(name, batch))
                     wrote_any = True
                 if not wrote_any:
                     writer.write_table(schema.empty_table())
@@ -174,16 +294,14 @@ def write_tables(outdir: Path, fmt: str, *, chunk: int = 5000, parts: Sequence[s
 
 
 def write_dataset_partition(records: list[dict], directory: Path, name: str, part: int) -> Path:
-    """One part file of a partitioned Parquet dataset (`--engine dask --format parquet`)."""
-    import pyarrow as pa
+    """One part file of a partitioned Parquet dataset (`--engine dask --format parquet`): the schema
+    of a local run's single file."""
     import pyarrow.parquet as pq
 
     directory.mkdir(parents=True, exist_ok=True)
-    to_row = article_row if name == "articles" else event_row
-    schema = _arrow_schemas()[name]
     path = directory / f"part-{part:05d}.parquet"
     tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(pa.Table.from_pylist([to_row(r) for r in records], schema=schema), tmp)
+    pq.write_table(native_table(name, records), tmp)
     os.replace(tmp, path)
     return path
 

@@ -271,13 +271,14 @@ def test_sql_migrations_idempotent_and_versioned(db_url):
     for _ in range(3):
         open_sql_sink(db_url).close()
     assert schema_version(db_url) == latest
-    assert migration_rows(db_url) == [(v,) for v in range(1, latest + 1)]
+    assert migration_rows(db_url) == [(v,) for v, _, _ in sql._migrations("sqlite")]
 
 
 def test_sql_pending_migrations_applied_in_order(db_url, monkeypatch):
     open_sql_sink(db_url).close()
     shipped = sql._migrations
-    n = sql.latest_schema_version("sqlite")  # the fake migrations come after the shipped ones
+    applied = migration_rows(db_url)
+    n = sql.latest_schema_version("sqlite")
     extra = [
         (n + 2, f"{n + 2:04d}_notes_index.sql", "CREATE INDEX notes_text_idx ON notes (note);"),
         (n + 1, f"{n + 1:04d}_notes.sql", "CREATE TABLE notes (article_id TEXT, note TEXT); -- a comment; with a semicolon\n"),
@@ -286,7 +287,7 @@ def test_sql_pending_migrations_applied_in_order(db_url, monkeypatch):
     open_sql_sink(db_url).close()
     open_sql_sink(db_url).close()
     assert schema_version(db_url) == n + 2
-    assert migration_rows(db_url) == [(v,) for v in range(1, n + 3)]
+    assert migration_rows(db_url) == applied + [(n + 1,), (n + 2,)]
 
 
 def test_sql_failing_migration_rolls_back(db_url, monkeypatch):
@@ -400,7 +401,7 @@ def test_sql_concurrent_opens_migrate_once(db_url):
     # Several workers opening a fresh database at once: one migrates, the others wait and find it done.
     with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(lambda _: open_sql_sink(db_url).close(), range(4)))
-    assert migration_rows(db_url) == [(v,) for v in range(1, sql.latest_schema_version() + 1)]
+    assert migration_rows(db_url) == [(v,) for v, _, _ in sql._migrations("sqlite")]
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -415,3 +416,72 @@ def test_sql_sqlite_round_trips_any_text(tmp_path, headline, names, evidence, co
     write(url, [article], [event])  # the same file each example: also rewrites an article every time
     assert read_articles(url) == as_jsonl([article])
     assert read_events(url) == as_jsonl([event])
+
+
+# --- link tables event_targets, event_products, event_parties (migration 0003) ----------------------
+
+
+def links(url, table):
+    db = sql._connect(url)
+    try:
+        return sorted(db.execute(f"SELECT event_id, seq, {'product' if table == 'event_products' else 'country'} FROM {table}"))
+    finally:
+        db.close()
+
+
+def test_sql_link_tables_hold_one_row_per_list_item(db_url, batch):
+    write(db_url, *batch)
+    assert links(db_url, "event_targets") == [("e1", 0, "JPN"), ("e2", 0, "JPN"), ("e3", 0, "ALL")]
+    assert links(db_url, "event_products") == [(e, i, p) for e in ("e1", "e2", "e3") for i, p in enumerate(["cars", "steel"])]
+    assert links(db_url, "event_parties") == [(e, i, c) for e in ("e1", "e2", "e3") for i, c in enumerate(["JPN", "USA"])]
+
+
+def test_sql_link_tables_join_events_to_targets(db_url, batch):
+    write(db_url, *batch)
+    db = sql._connect(db_url)
+    try:
+        rows = db.execute("SELECT e.event_id FROM events e JOIN event_targets t ON t.event_id = e.event_id "
+                          "WHERE t.country = 'ALL'")
+    finally:
+        db.close()
+    assert rows == [("e3",)]
+
+
+def test_sql_reprocessed_article_replaces_its_link_rows(db_url, batch):
+    write(db_url, *batch)
+    write(db_url, [make_article("a1")], [make_event("e1", "a1", targets=["CHN", "CAN"], products=[])])
+    assert links(db_url, "event_targets") == [("e1", 0, "CHN"), ("e1", 1, "CAN"), ("e3", 0, "ALL")]
+    assert [r for r in links(db_url, "event_products") if r[0] in ("e1", "e2")] == []
+
+
+def test_sql_event_moved_to_another_article_keeps_one_set_of_links(db_url, batch):
+    write(db_url, *batch)
+    write(db_url, [make_article("a2")], [make_event("e1", "a2", targets=["MEX"])])
+    assert [r for r in links(db_url, "event_targets") if r[0] == "e1"] == [("e1", 0, "MEX")]
+
+
+def test_sql_published_source_round_trips(db_url):
+    article = make_article("a9", published_source="dateline")
+    write(db_url, [article], [])
+    assert read_articles(db_url) == as_jsonl([article])
+
+
+def test_sql_migration_0003_fills_links_of_events_written_before(sqlite_url, batch, monkeypatch):
+    """A database at schema version 1 gets the link rows of its stored events when it is upgraded."""
+    shipped = sql._migrations
+    monkeypatch.setattr(sql, "_migrations", lambda dialect: [m for m in shipped(dialect) if m[0] == 1])
+    db = sql._connect(sqlite_url)
+    try:
+        sql._migrate(db)
+        articles, events = batch
+        sink = sql.SqlSink(db)
+        sink._sql["articles"] = sql._insert_sql("articles", sql.ARTICLE_COLUMNS[:-1], "?", conflict="article_id")
+        with db.transaction():
+            db.executemany(sink._sql["articles"], [sql._article_row(a, db.dump_json)[:-1] for a in articles])
+            db.executemany(sink._sql["events"], [sql._event_row(e, db.dump_json) for e in events])
+    finally:
+        db.close()
+    monkeypatch.setattr(sql, "_migrations", shipped)
+    open_sql_sink(sqlite_url).close()
+    assert links(sqlite_url, "event_targets") == [("e1", 0, "JPN"), ("e2", 0, "JPN"), ("e3", 0, "ALL")]
+    assert links(sqlite_url, "event_parties")[:2] == [("e1", 0, "JPN"), ("e1", 1, "USA")]
