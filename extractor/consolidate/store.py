@@ -76,18 +76,24 @@ def _source(outdir: Path, name: str) -> Optional[str]:
     return None
 
 
-def _event_query(outdir: Path) -> Optional[str]:
+def _columns(con, source: str) -> set[str]:
+    return {row[0] for row in con.sql(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+
+
+def _event_query(con, outdir: Path) -> Optional[str]:
     events = _source(outdir, "events")
     if events is None:
         return None
-    if ".parquet" in events:
+    # Tables carry the date and evidence nested as in the JSONL (native tables) or flattened into
+    # date_value, evidence_text, ... columns (flat tables, and runs written before native ones).
+    if ".parquet" in events and "date_value" in _columns(con, events):
         dates = "e.date_value, e.date_start, e.date_end, e.evidence_text, e.evidence_start"
     else:
         dates = ('e.date.value AS date_value, e.date."start" AS date_start, e.date."end" AS date_end, '
                  'e.evidence.text AS evidence_text, e.evidence."start" AS evidence_start')
     articles = _source(outdir, "articles")
-    join = (f"LEFT JOIN (SELECT article_id, min(published) AS published FROM {articles} GROUP BY article_id) a "
-            f"USING (article_id)") if articles else ""
+    join = (f"LEFT JOIN (SELECT article_id, CAST(min(published) AS VARCHAR) AS published FROM {articles} "
+            f"GROUP BY article_id) a USING (article_id)") if articles else ""
     published = "a.published" if articles else "NULL"
     return (f"SELECT e.event_id, e.article_id, {published} AS published, e.type, e.status, e.rate, e.previous_rate, "
             f"e.imposer, e.targets, e.products, e.parties, {dates}, "
@@ -136,7 +142,7 @@ def _compact_batch(batch) -> "pa.Table":  # noqa: F821 - pyarrow is imported laz
 
 def _batches(con, outdirs: Sequence[Path]) -> Iterator:
     for outdir in outdirs:
-        query = _event_query(outdir)
+        query = _event_query(con, outdir)
         if query is None:
             continue
         try:

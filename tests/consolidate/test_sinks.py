@@ -1,5 +1,6 @@
 """Measures in Parquet/CSV tables and in SQLite/PostgreSQL: reconsolidating replaces, never duplicates."""
 import json
+import os
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -98,3 +99,17 @@ def test_sinks_links_are_valid_records():
     for link in links:
         checked = MeasureEventLink.model_validate(link.model_dump())
         assert checked.model_dump_json() == link.model_dump_json()
+
+
+def test_sinks_consolidation_reads_parquet_tables_as_the_jsonl(tmp_path):
+    """A --format parquet run is read from its tables (nested or flat columns): same measures."""
+    from extractor.writers.tables import write_tables
+
+    plain = write_run(tmp_path / "plain", STORY)
+    tables = write_run(tmp_path / "tables", STORY)
+    write_tables(tables, "parquet")
+    (tables / "events.jsonl").write_text("", encoding="utf-8")  # so that only the table can be read
+    os.utime(tables / "events.parquet")  # newer than the emptied JSONL: the table is the run's record
+    consolidate_outdirs([plain], plain)
+    consolidate_outdirs([tables], tables)
+    assert (tables / "measures.jsonl").read_bytes() == (plain / "measures.jsonl").read_bytes()
