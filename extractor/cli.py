@@ -61,6 +61,16 @@ def split_overrides(args: List[str]) -> tuple[List[str], List[str]]:
     return inputs, overrides
 
 
+def _require_extras(cfg) -> None:
+    """Fail before any work when the config names an optional part whose extra is not installed."""
+    from .optional import require
+
+    if cfg["run"]["engine"] == "dask":
+        require("distributed", "dask")
+    if str(cfg["output"]["db"] or "").startswith(("postgresql:", "postgres:")):
+        require("psycopg", "postgres")
+
+
 EXIT_CODES_HELP = (
     "Exit codes: 0 every input record was written (or skipped as a duplicate); "
     "1 some records failed, each with a line in OUTDIR/errors.jsonl; "
@@ -74,7 +84,7 @@ def extract(
     ctx: typer.Context,
     inputs: List[str] = typer.Argument(..., help="Files, folders or glob patterns (.txt .json .jsonl .jsonl.gz .csv .parquet .html, datasets dirs)."),
     output: Path = typer.Option(..., "-o", "--output", help="Output directory."),
-    config: Optional[Path] = typer.Option(None, "-c", "--config", help="A .cfg file that overrides configs/default.cfg."),
+    config: Optional[Path] = typer.Option(None, "-c", "--config", help="A .cfg file that overrides the packaged default config (extractor/default.cfg)."),
     published: Optional[str] = typer.Option(None, "--published", help="Default publication date (YYYY-MM-DD) for inputs without one."),
     fmt: str = typer.Option("jsonl", "--format", help="jsonl (always written), plus parquet or csv tables."),
     db: Optional[str] = typer.Option(None, "--db", help="Also write normalized tables: sqlite:///path.db or postgresql://..."),
@@ -119,6 +129,7 @@ def extract(
             if config is not None and exc.__cause__ is not None and str(config) not in str(exc):
                 raise TariffwireError(f"{_one_line(exc)} (in {config})") from exc
             raise
+        _require_extras(cfg)
         summary = run_extract(paths, output, cfg, resume=resume, progress=None if quiet else sys.stderr)
     except TariffwireError as exc:
         _fail(exc, debug)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from ..errors import Errors, TariffwireError
+from ..optional import require
 from ..registry import registry
 from .ner import Entity
 
@@ -73,8 +74,9 @@ class HfNer:
 
     def _load(self):
         if self._loaded is None:
-            import torch
-            from transformers import AutoModelForTokenClassification, AutoTokenizer
+            torch = require("torch", "hf")
+            transformers = require("transformers", "hf")
+            AutoModelForTokenClassification, AutoTokenizer = transformers.AutoModelForTokenClassification, transformers.AutoTokenizer
 
             tokenizer = AutoTokenizer.from_pretrained(self.model_path)
             if not tokenizer.is_fast:

@@ -37,9 +37,15 @@ def relations(
 ) -> None:
     """Fine-tune the role classifier (tariff imposer/target, official's country) on gold; see docs/learned-models.md."""
     import datasets
-    import transformers
 
     from ..cli import _fail
+    from ..optional import require
+
+    try:
+        require("torch", "hf")
+        transformers = require("transformers", "hf")
+    except TariffwireError as exc:
+        _fail(exc, debug)
     from .train import train_relations
 
     # The command reports per epoch itself; the libraries' per-step bars would bury that.

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from ..errors import TariffwireError
+from ..optional import require
 from ..events.context import ArticleContext
 from ..events.tariffs import TariffFinder, TariffMention
 from .data import LABELS, TASK_LABELS, extend_finder, official_candidates, tariff_candidates
@@ -24,7 +25,7 @@ FORMAT_VERSION = 1
 
 
 def pick_device(device: str = "auto") -> str:
-    import torch
+    torch = require("torch", "hf")
 
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
@@ -74,7 +75,9 @@ class RoleClassifier:
         if tuple(self.metadata["labels"]) != LABELS:
             raise TariffwireError(f"Config error: relations model {model_dir!r} has labels {self.metadata['labels']}, "
                                   f"this tariffwire expects {list(LABELS)}")
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        transformers = require("transformers", "hf")
+        AutoModelForSequenceClassification, AutoTokenizer = (transformers.AutoModelForSequenceClassification,
+                                                             transformers.AutoTokenizer)
 
         self.device = pick_device(device)
         self.tokenizer = AutoTokenizer.from_pretrained(path)
