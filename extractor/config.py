@@ -6,7 +6,6 @@ so that an installed wheel finds it) is complete; a user file overrides it key b
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from importlib import resources
 from pathlib import Path
@@ -76,9 +75,3 @@ def load_config(path: Optional[str | Path] = None, overrides: Optional[Mapping[s
         raise TariffwireError(Errors.E020.format(reason=f"config file not found: {exc.filename}")) from exc
     except Exception as exc:  # confection raises several error types for a bad file
         raise TariffwireError(Errors.E020.format(reason=f"{type(exc).__name__}: {exc}".splitlines()[0])) from exc
-
-
-def fingerprint(config: Config) -> str:
-    """A short hash of the settings that change what is extracted (not how fast): part of event ids."""
-    relevant = {k: config[k] for k in ("nlp", "extract") if k in config}
-    return hashlib.sha1(json.dumps(relevant, sort_keys=True, default=str).encode()).hexdigest()[:12]

@@ -12,9 +12,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+from spacy.language import Language
+
+from ..nlp.component import RuleComponent
+from ..nlp.context import ArticleContext
 from ..nlp.officials import Official
-from ..nlp.sentences import split_clauses
-from .context import ArticleContext
+from ..nlp.segment import split_clauses
+from .relevance import relevant
 
 _STRONG_TRIGGER = re.compile(
     r"\b(?:negotiat(?:e|es|ed|ing|ions?)|talks|consultations|trade dialogue|round of)\b", re.I
@@ -219,3 +223,18 @@ class TalksFinder:
                 if scope[0] <= d.start and d.end <= scope[1] and d.grain == "day" and d.value:
                     return i
         return None
+
+
+@Language.factory("tariffwire_talks")
+def make_talks(nlp: Language, name: str) -> "TalksComponent":
+    return TalksComponent()
+
+
+class TalksComponent(RuleComponent):
+    """doc._.tw_talks: negotiations and agreements of an article that uses the trade vocabulary."""
+
+    def __init__(self):
+        self.finder = TalksFinder()
+
+    def annotate(self, ctx: ArticleContext) -> None:
+        ctx.talks = self.finder.find(ctx) if relevant(ctx) else []

@@ -16,11 +16,17 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Optional, Sequence
+from typing import Iterable, Optional, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc
 
 from ..normalize import countries as country_norm
 from ..normalize.names import HONORIFICS, NAME_PARTICLES, normalise_name, strip_possessive
 from ..textpatterns import trie_alternation
+from .component import RuleComponent
+from .context import ArticleContext, context_of
+from .extensions import OFFICIALS, set_spans
 
 Span = tuple[int, int]
 
@@ -531,3 +537,45 @@ def _find_mentions(text: str, names: set[str], exclude: Sequence[Span]) -> list[
             continue
         spans.append((m.start(), m.end()))
     return spans
+
+
+def person_spans(text: str, entities: Iterable[tuple[int, int, str]]) -> list[Span]:
+    """The NER's PERSON spans, and its ORG/GPE/NORP spans that look like names (the small model
+    calls some surnames ORG or GPE; titles and the linker decide for those), sorted."""
+    spans = {(s, e) for s, e, label in entities if label == "PERSON"}
+    spans |= {(s, e) for s, e, label in entities if label in ("ORG", "GPE", "NORP") and _looks_like_name(text[s:e])}
+    return sorted(spans)
+
+
+def _looks_like_name(span_text: str) -> bool:
+    toks = span_text.split()
+    return 1 <= len(toks) <= 3 and all(t[:1].isupper() for t in toks) and country_norm.country_code(span_text) is None
+
+
+@Language.factory("tariffwire_officials", default_config={"use_office_holders": True}, assigns=["doc.spans"])
+def make_officials(nlp: Language, name: str, use_office_holders: bool) -> "OfficialsComponent":
+    """use_office_holders: the dated office-holder file is a fallback for an official's country and office."""
+    return OfficialsComponent(OfficialsFinder(use_holders=use_office_holders))
+
+
+class OfficialsComponent(RuleComponent):
+    """doc.spans["tw_officials"]: one span per mention (surname-only ones included), with span._.name,
+    span._.title and span._.country. Reads doc.ents (PERSON, and name-like ORG/GPE/NORP) and the
+    sentences; without entities it still finds the title-anchored officials."""
+
+    def __init__(self, finder: OfficialsFinder):
+        self.finder = finder
+        self.settings = {"use_office_holders": finder.use_holders}
+
+    def annotate(self, ctx: ArticleContext) -> None:
+        ctx.officials = self.finder.find(ctx.text, ctx.sentences, person_spans(ctx.text, ctx.entities or []),
+                                         ctx.ref_date, ctx.article.wire_spans)
+
+    def __call__(self, doc: Doc) -> Doc:
+        ctx = context_of(doc)
+        if ctx.entities is None:  # a NER component with exact offsets of its own (hf_ner) set them already
+            ctx.entities = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        return super().__call__(doc)
+
+    def show(self, doc: Doc, ctx: ArticleContext) -> None:
+        set_spans(doc, OFFICIALS, ctx.officials, lambda o: o.mentions)
