@@ -59,5 +59,10 @@ def hand_doc(text: str, components, *, ents=(), published=None, config=None):
     return nlp(doc)
 
 
-UP_TO_RATES = ["tariffwire_sentences", "tariffwire_countries", "tariffwire_dates", "tariffwire_officials", "tariffwire_rates"]
-ALL_COMPONENTS = [*UP_TO_RATES, "tariffwire_tariffs", "tariffwire_talks", "tariffwire_events"]
+def _components() -> list[str]:
+    from extractor.pipeline import COMPONENTS
+
+    return list(COMPONENTS)
+
+
+ALL_COMPONENTS = _components()

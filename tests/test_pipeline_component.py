@@ -72,3 +72,12 @@ def test_pipeline_meta_component_equals_the_components_one_by_one():
 def test_pipeline_meta_component_needs_a_model_for_learned_roles():
     with pytest.raises(ValueError, match="relations_model"):
         spacy.blank("en").add_pipe("tariffwire", config={"roles": "learned"})
+
+
+def test_pipeline_default_config_lists_the_components_in_order():
+    from extractor.config import load_config
+    from extractor.pipeline import COMPONENTS
+
+    config = load_config()
+    assert tuple(config["nlp"]["pipeline"]) == COMPONENTS
+    assert all(config["components"][name]["factory"] == name for name in COMPONENTS)

@@ -9,7 +9,7 @@ verb ("... and has invited Korea's minister for talks") inherits the subject of 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 from spacy.language import Language
@@ -17,7 +17,8 @@ from spacy.language import Language
 from ..nlp.component import RuleComponent
 from ..nlp.context import ArticleContext
 from ..nlp.officials import Official
-from ..nlp.segment import split_clauses
+from ..segment import split_clauses
+from . import weights
 from .relevance import relevant
 
 _STRONG_TRIGGER = re.compile(
@@ -77,7 +78,6 @@ class TalkEvent:
     span: tuple[int, int]
     date_index: Optional[int]
     confidence: float
-    signals: dict = field(default_factory=dict)
 
 
 class TalksFinder:
@@ -197,7 +197,7 @@ class TalksFinder:
             return None
         status = "signed" if re.search(r"\bsign(?:ed|ing)\b", ctext, re.I) and not re.search(r"\b(?:will|to) sign\b", ctext, re.I) else "reached"
         return TalkEvent("agreement", status, parties, officials, clause, self._date(ctx, clause, sent),
-                         0.75, {"trigger": verb.group()})
+                         weights.AGREEMENT_CONFIDENCE)
 
     def _negotiation(self, ctx, clause, ctext, parties, officials, has_trade, sent) -> Optional[TalkEvent]:
         if len(parties) < 2:
@@ -212,9 +212,9 @@ class TalksFinder:
             status = "scheduled"
         else:
             status = "held"
-        confidence = 0.8 if strong else 0.6
+        confidence = weights.NEGOTIATION_STRONG if strong else weights.NEGOTIATION_WEAK
         return TalkEvent("negotiation", status, parties, officials, clause, self._date(ctx, clause, sent),
-                         confidence, {"trigger": (strong or weak).group()})
+                         confidence)
 
     @staticmethod
     def _date(ctx: ArticleContext, clause, sent) -> Optional[int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from typing import Optional
 
@@ -20,8 +20,9 @@ from spacy.language import Language
 
 from ..nlp.component import RuleComponent
 from ..nlp.context import ArticleContext
-from ..nlp.segment import split_rate_clauses
+from ..segment import split_rate_clauses
 from ..normalize.rates import PercentMatch
+from . import weights
 from .relevance import relevant
 
 # Who levies a tariff whose text never says: in 2018-2026 wire copy an unattributed tariff is almost
@@ -194,7 +195,6 @@ class TariffMention:
     status: str
     previous_rate: Optional[float]
     confidence: float
-    signals: dict = field(default_factory=dict)
 
 
 def _words_between(text: str, a: int, b: int) -> int:
@@ -249,8 +249,7 @@ class TariffFinder:
 
     # -- is it a tariff rate? --------------------------------------------------------------------
 
-    def tariff_signal(self, ctx: ArticleContext, pct: PercentMatch, sent: tuple[int, int],
-                      neighbours: list[PercentMatch]) -> Optional[float]:
+    def tariff_signal(self, ctx: ArticleContext, pct: PercentMatch, sent: tuple[int, int]) -> Optional[float]:
         """None when the percentage is not a tariff rate; else a strength in (0, 1]."""
         text = ctx.text
         s0, s1 = sent
@@ -270,10 +269,10 @@ class TariffFinder:
                 rate_cue = _words_between(after, 0, m.start())
                 break
         dist = min(dist_before, dist_after)
-        if dist > 1 and (_OBJECT_CUE_BEFORE.search(before[-40:]) or _OBJECT_CUE_AFTER.match(after)) \
+        if dist > weights.ADJACENT_WORDS and (_OBJECT_CUE_BEFORE.search(before[-40:]) or _OBJECT_CUE_AFTER.match(after)) \
                 and self._tariff_context(ctx, sent):
             # "would face an extra 15%", "34% on China" in a story about tariffs.
-            dist = min(dist, 2)
+            dist = min(dist, weights.OBJECT_CUE_WORDS)
         if rate_cue is not None and rate_cue < dist and self._tariff_context(ctx, sent):
             dist = rate_cue
         weak = False
@@ -286,22 +285,22 @@ class TariffFinder:
         # A non-tariff noun or market verb closer to the number than the tariff cue vetoes it,
         # unless the tariff noun is that verb's subject ("tariffs rose to 145%").
         if _TARIFF_SUBJECT_VERB.search(before[-60:]):
-            return 1.0
+            return weights.CUE_ADJACENT
         neg_before = [m for m in _NEGATIVE.finditer(before[-80:])]
         neg_after = [m for m in _NEGATIVE.finditer(after[:60])]
         nb = min((_words_between(before[-80:], m.end(), len(before[-80:])) for m in neg_before), default=99)
         na = min((_words_between(after, 0, m.start()) for m in neg_after), default=99)
         if weak:
-            if min(nb, na) <= 8 or _MARKET_SENTENCE.search(text, s0, s1):
+            if min(nb, na) <= weights.STORY_ONLY_VETO_WORDS or _MARKET_SENTENCE.search(text, s0, s1):
                 return None
-            return 0.3
-        if min(nb, na) < dist or (min(nb, na) == dist and dist > 1):
+            return weights.CUE_STORY_ONLY
+        if min(nb, na) < dist or (min(nb, na) == dist and dist > weights.ADJACENT_WORDS):
             return None
-        if dist <= 1:
-            return 1.0
-        if dist <= 4:
-            return 0.8
-        return 0.55
+        if dist <= weights.ADJACENT_WORDS:
+            return weights.CUE_ADJACENT
+        if dist <= weights.NEAR_WORDS:
+            return weights.CUE_NEAR
+        return weights.CUE_IN_WINDOW
 
     @staticmethod
     def _tariff_context(ctx: ArticleContext, sent: tuple[int, int]) -> bool:
@@ -326,7 +325,7 @@ class TariffFinder:
             roles = sentence_roles(ctx, sent)
             clauses = split_rate_clauses(text, sent)
             for i, pct in enumerate(pcts):
-                strength = self.tariff_signal(ctx, pct, sent, pcts)
+                strength = self.tariff_signal(ctx, pct, sent)
                 if strength is None:
                     continue
                 lo = pcts[i - 1].end if i > 0 else sent[0]
@@ -358,12 +357,13 @@ class TariffFinder:
                 products = self._products(text, pct, lo, hi, sent)
                 status = self._status(text, pct, lo, hi, sent)
                 previous = self._previous_rate(text, pct, sent)
-                confidence = 0.2 + 0.35 * strength + (0.25 if imposer_local else 0.08) + (0.2 if target_local else 0.05)
+                confidence = (weights.TARIFF_BASE + weights.TARIFF_STRENGTH * strength
+                              + (weights.IMPOSER_LOCAL if imposer_local else weights.IMPOSER_INFERRED)
+                              + (weights.TARGETS_LOCAL if target_local else weights.TARGETS_INFERRED))
                 found.append(TariffMention(
                     rate=pct.value, rate_span=(pct.start, pct.end), rate_text=pct.text, sentence=sent,
                     imposer=imposer, targets=targets, products=products, status=status, previous_rate=previous,
-                    confidence=round(min(0.99, confidence), 2),
-                    signals={"strength": strength, "imposer_local": imposer_local, "target_local": target_local},
+                    confidence=round(min(weights.MAX_CONFIDENCE, confidence), 2),
                 ))
                 last_imposer = imposer
                 if targets and targets != ["ALL"]:

@@ -18,7 +18,7 @@ from ..ingest.wire import parse_wire
 from ..normalize.countries import CountryMatch
 from ..normalize.dates import DateMatch
 from ..normalize.rates import PercentMatch
-from .segment import Segments
+from ..segment import Segments
 
 if TYPE_CHECKING:
     from .officials import Official

@@ -16,7 +16,7 @@ from ..normalize.dates import DateMatch, find_dates
 from .component import RuleComponent
 from .context import ArticleContext
 from .extensions import DATES, set_spans
-from .segment import Segments
+from ..segment import Segments
 
 _MEASURE_WORDS = re.compile(
     r"tariff|dut(?:y|ies)|lev(?:y|ies)|paus|suspen|truce|exemption|quota|window|deadline|extension|extend|delay|"
@@ -40,7 +40,7 @@ def is_measure_duration(text: str, d: DateMatch, segments: Segments) -> bool:
 
 def article_dates(text: str, ref_date: Optional[dt.date], segments: Segments) -> list[DateMatch]:
     """The article's dates outside the wire spans; durations only as the length of a trade measure."""
-    return [d for d in find_dates(text, ref_date, exclude=segments.wire)
+    return [d for d in find_dates(text, ref_date, exclude=segments.wire, sentences=segments.sentences)
             if d.grain != "duration" or is_measure_duration(text, d, segments)]
 
 

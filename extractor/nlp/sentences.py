@@ -6,7 +6,7 @@ from spacy.tokens import Doc
 
 from .component import RuleComponent
 from .context import ArticleContext
-from .segment import segment
+from ..segment import segment
 
 
 @Language.factory("tariffwire_sentences", assigns=["doc._.tw_segments"])

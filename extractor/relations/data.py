@@ -98,7 +98,7 @@ def tariff_rates(ctx: ArticleContext, rules: TariffFinder):
             continue
         roles = sentence_roles(ctx, sent)
         for pct in pcts:
-            if rules.tariff_signal(ctx, pct, sent, pcts) is not None:
+            if rules.tariff_signal(ctx, pct, sent) is not None:
                 yield pct, sent, roles
 
 
