@@ -34,27 +34,11 @@ _WORD = re.compile(r"[A-Z]\.(?=\s)|[^\W_][\w.'’\-]*[^\W_]|[^\W_]|[^\w\s]")
 _APPOSITION_VERB = re.compile(
     r"\b(?:said|says|told|tells|added|announced|warned|argued|noted|wrote|spoke|met|has|have|had|is|are|was|were|will|would)\b"
 )
-# Capitalised words that belong to titles and organisations, never to a person's name.
-_NOT_NAME_WORDS = frozenset(
-    """Deputy Vice Minister Ministers Secretary President Presidents Premier Prime Chancellor Commissioner Governor
-    Ambassador Senator Representative Speaker Chairman Chair Director Chief Head Spokesman Spokeswoman Spokesperson
-    National Development Reform Commission Producers Association Council Ministry Bank Group Party Federation Chamber
-    Institute Agency Authority Board Committee Union Office Department Bureau Service Corporation Company Exchange
-    Foreign Finance Economy Economic Industry Trade Commerce Affairs Customs Federal Reserve Central European Business""".split()
-)
-_STOP_NAME_WORDS = frozenset(
-    """The A An And Or But In On At Of For To From By With As This That These Those However Meanwhile
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August
-    September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec He She It They We I
-    His Her Its Their Our Tariffs Tariff Trade House Senate Congress Ministry Department Office Administration
-    Commission Government Council Cabinet Parliament Treasury Commerce White Reuters AP AFP Bloomberg Inc Corp
-    Co Ltd Group""".split()
-)
-# Lower-case words that may sit between a country and a title ("Japan's top trade negotiator").
-_TITLE_ADJECTIVES = frozenset(
-    """top chief senior deputy acting new outgoing incoming interim lead main veteran junior powerful influential
-    trade economy economic finance foreign commerce industry agriculture prime vice first then-""".split()
-)
+# Word lists (data/names.json): see its _doc.
+_NAME_WORDS = json.loads(resources.files("extractor.data").joinpath("names.json").read_text(encoding="utf-8"))
+_NOT_NAME_WORDS = frozenset(_NAME_WORDS["not_name_words"])
+_STOP_NAME_WORDS = frozenset(_NAME_WORDS["stop_name_words"])
+_TITLE_ADJECTIVES = frozenset(_NAME_WORDS["title_adjectives"])
 
 
 _DEPARTMENT_WORDS = (
@@ -166,7 +150,7 @@ def _tokens(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
 
 
-_ALWAYS_STOP = frozenset(w for w in _STOP_NAME_WORDS if w not in {"He", "She", "It", "We", "I", "May", "Li"})
+_ALWAYS_STOP = _STOP_NAME_WORDS - frozenset(_NAME_WORDS["inner_name_words"])
 
 
 def _is_name_token(tok: str, first: bool = True) -> bool:

@@ -1,4 +1,4 @@
-"""The sentences component: the one segmentation (segment.py) that every rule reads."""
+"""The sentences component: the one segmentation (extractor/segment.py) that every rule reads."""
 from __future__ import annotations
 
 from spacy.language import Language
@@ -23,6 +23,9 @@ class SentenceSegmenter(RuleComponent):
 
     def show(self, doc: Doc, ctx: ArticleContext) -> None:
         if len(doc) and not doc.has_annotation("SENT_START"):
-            starts = {doc.char_span(s, e, alignment_mode="expand").start for s, e in ctx.segments.sentences}
-            for token in doc:
-                token.is_sent_start = token.i == 0 or token.i in starts
+            # Only the starts are set: tokens left unset continue a sentence (doc.sents), and each
+            # set costs a pass over the Doc (spaCy checks for a parse), so setting every token
+            # would cost quadratic time.
+            starts = {0} | {doc.char_span(s, e, alignment_mode="expand").start for s, e in ctx.segments.sentences}
+            for i in sorted(starts):
+                doc[i].is_sent_start = True
