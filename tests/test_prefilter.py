@@ -1,6 +1,6 @@
 """The prefilter (api.is_relevant) only decides whether NER runs: the output never changes.
 
-The event stage applies the same test (events.context.mentions_trade), so an article that fails it
+The event components apply the same test (events.relevance.mentions_trade), so an article that fails it
 can hold no event either way; these tests check that claim on the project's corpora and on
 MEANTIME's non-trade news, and check the predicate itself.
 """

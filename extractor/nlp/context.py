@@ -40,7 +40,7 @@ class ArticleContext:
     rate_roles: dict[Span, list] = field(default_factory=dict)
     tariffs: list = field(default_factory=list)
     talks: list = field(default_factory=list)
-    # Can the article hold an event at all (events.context.mentions_trade)? None: not asked yet.
+    # Can the article hold an event at all (events.relevance.mentions_trade)? None: not asked yet.
     relevant: Optional[bool] = None
     record: Any = None
     events: list = field(default_factory=list)

@@ -1,4 +1,4 @@
-"""Fine-tune a BERT-family checkpoint on the role pairs and save it for `extract.roles = "learned"`.
+"""Fine-tune a BERT-family checkpoint on the role pairs and save it for the `tariffwire_roles` component.
 
 A plain torch loop (no accelerate needed): AdamW, linear warm-up and decay, fixed seed, whole
 articles held out for validation. The model directory gets the weights, the tokenizer (with the
