@@ -314,4 +314,5 @@ def _error_dict(article_id: Optional[str], origin: str, stage: str, exc: BaseExc
         "message": message,
         "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))[-2000:]
         if not isinstance(exc, ArticleError) else None,
+        "records": getattr(exc, "records", 1),  # a lost Parquet row group stands for all its rows
     }

@@ -3,19 +3,20 @@
 Exit codes of `extract` (docs/robustness.md): 0 every record written (duplicates skipped); 1 some
 records failed (see OUTDIR/errors.jsonl); 2 fatal error (bad arguments, unreadable config, missing
 input, unwritable output or database), printed as one line (--debug for the traceback);
-130 interrupted.
+130 interrupted by Ctrl-C (SIGINT), 143 by SIGTERM: the batch in hand is finished first.
 """
 from __future__ import annotations
 
 import json
+import re
 import sys
 import traceback
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
 import typer
 
-from .errors import Errors, TariffwireError
+from .errors import Errors, RunInterrupted, TariffwireError
 from .run import EXIT_FATAL, EXIT_INTERRUPTED, config_error_reason, first_line
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Structured records of trade policy from news wire archives.")
@@ -30,14 +31,27 @@ def _one_line(exc: BaseException) -> str:
     return line
 
 
-def _fail(exc: BaseException, debug: bool, *, internal: bool = False) -> None:
+def _fail(exc: BaseException, debug: bool, *, internal: bool = False, secrets: Sequence[str] = ()) -> None:
+    from .writers.sql import mask_credentials
+
     if debug:
-        traceback.print_exception(type(exc), exc, exc.__traceback__)
+        trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        typer.echo(mask_credentials(trace, secrets), err=True, nl=False)
     message = _one_line(exc)
     if internal:  # a bug, not a bad input: name the exception so that it can be reported
         message = f"internal error: {type(exc).__name__}: {message}" + ("" if debug else " (--debug shows the traceback)")
-    typer.echo(f"tariffwire: error: {message}", err=True)
+    # A database URL's password never reaches the terminal, whoever formatted the message.
+    typer.echo(f"tariffwire: error: {mask_credentials(message, secrets)}", err=True)
     raise typer.Exit(EXIT_FATAL)
+
+
+def _db_secrets(db: Optional[str], overrides: Sequence[str]) -> list[str]:
+    """The passwords of the database URLs named on the command line (--db, --output.db=...)."""
+    from .writers.sql import credential_secrets
+
+    urls = [db] + [arg.split("=", 1)[1] for arg in overrides if arg.startswith("--output.db=")]
+    urls += [overrides[i + 1] for i, arg in enumerate(overrides[:-1]) if arg == "--output.db"]
+    return [secret for url in urls for secret in credential_secrets(url)]
 
 
 def split_overrides(args: List[str]) -> tuple[List[str], List[str]]:
@@ -75,14 +89,15 @@ EXIT_CODES_HELP = (
     "Exit codes: 0 every input record was written (or skipped as a duplicate); "
     "1 some records failed, each with a line in OUTDIR/errors.jsonl; "
     "2 fatal: bad arguments or config, a missing input, an unwritable output or database "
-    "(one line on stderr; --debug adds the traceback); 130 interrupted (rerun with --resume)."
+    "(one line on stderr; --debug adds the traceback); 130 interrupted by Ctrl-C, 143 by SIGTERM "
+    "(the batch in hand is finished first; rerun with --resume)."
 )
 
 
 @app.command(context_settings=_CTX, epilog=EXIT_CODES_HELP)
 def extract(
     ctx: typer.Context,
-    inputs: List[str] = typer.Argument(..., help="Files, folders or glob patterns (.txt .json .jsonl .jsonl.gz .csv .parquet .html, datasets dirs)."),
+    inputs: List[str] = typer.Argument(..., help="Files, folders or glob patterns (.txt .json .jsonl .jsonl.gz .csv .parquet .html .warc .warc.gz, datasets dirs)."),
     output: Path = typer.Option(..., "-o", "--output", help="Output directory."),
     config: Optional[Path] = typer.Option(None, "-c", "--config", help="A .cfg file that overrides the packaged default config (extractor/default.cfg)."),
     published: Optional[str] = typer.Option(None, "--published", help="Default publication date (YYYY-MM-DD) for inputs without one."),
@@ -104,8 +119,9 @@ def extract(
 
     Exit codes: 0 all records written (duplicates skipped); 1 some failed (OUTDIR/errors.jsonl);
     2 fatal error (bad arguments or config, unwritable output), one line, traceback with --debug;
-    130 interrupted.
+    130 interrupted (Ctrl-C), 143 terminated (SIGTERM): rerun with --resume.
     """
+    secrets = _db_secrets(db, list(ctx.args))
     try:
         from .config import load_config, parse_overrides
         from .run import OUTPUT_FORMATS, run_extract
@@ -131,15 +147,18 @@ def extract(
             raise
         _require_extras(cfg)
         summary = run_extract(paths, output, cfg, resume=resume, progress=None if quiet else sys.stderr)
+    except RunInterrupted as exc:  # SIGINT or SIGTERM: the batch in hand was finished and committed
+        typer.echo(f"tariffwire: {exc}", err=True)
+        raise typer.Exit(128 + exc.signum)
     except TariffwireError as exc:
-        _fail(exc, debug)
+        _fail(exc, debug, secrets=secrets)
     except KeyboardInterrupt:
         typer.echo("tariffwire: interrupted; what was committed is kept: rerun with --resume to continue", err=True)
         raise typer.Exit(EXIT_INTERRUPTED)
     except (OSError, ValueError) as exc:
-        _fail(exc, debug)
+        _fail(exc, debug, secrets=secrets)
     except Exception as exc:  # never a bare traceback and exit code 1 (which means "some failed")
-        _fail(exc, debug, internal=True)
+        _fail(exc, debug, internal=True, secrets=secrets)
     if summary.read == 0 and not summary.already_complete:
         typer.echo("tariffwire: warning: the inputs hold no records (no known file types, or empty folders)", err=True)
     typer.echo(summary.line(), err=True)
@@ -174,6 +193,61 @@ def schema() -> None:
     from .records import json_schemas
 
     typer.echo(json.dumps(json_schemas(), indent=2))
+
+
+@app.command()
+def report(
+    outdir: Path = typer.Argument(..., help="An extract output directory (articles.jsonl, events.jsonl, errors.jsonl, measures.jsonl)."),
+    output: Path = typer.Option(Path("report.html"), "-o", "--output", help="The HTML file to write."),
+    max_events: int = typer.Option(5000, "--max-events", min=1, help="List at most this many events in the table."),
+    inputs: Optional[List[str]] = typer.Option(None, "--input", "-i", help="The run's inputs (repeatable): each evidence is then shown in its context."),
+    config: Optional[Path] = typer.Option(None, "-c", "--config", help="The run's .cfg, when its ingest settings (field names) differ from the default."),
+) -> None:
+    """Write one self-contained HTML page about a run: summary, measure timelines, events with evidence."""
+    from .report import build_report
+
+    try:
+        articles = None
+        if inputs:
+            from .api import Extractor
+
+            articles = Extractor.from_config(str(config) if config else None).read(inputs)
+        path = build_report(outdir, output, max_events=max_events, articles=articles)
+    except (TariffwireError, OSError) as exc:
+        _fail(exc, False)
+    typer.echo(f"wrote {path}", err=True)
+
+
+@app.command()
+def show(
+    inputs: List[str] = typer.Argument(..., help="Files, folders or glob patterns, as for extract."),
+    article_id: str = typer.Option(..., "--id", help="The id of the article to show."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="The HTML file to write (default: ID.html)."),
+    serve: bool = typer.Option(False, "--serve", help="Serve the page with displaCy's local server instead of writing it."),
+    port: int = typer.Option(5002, "--port", help="Port for --serve."),
+    style: str = typer.Option("span", "--style", help="span (overlapping labels) or ent (one label per stretch)."),
+    config: Optional[Path] = typer.Option(None, "-c", "--config", help="A .cfg file that overrides the packaged default config (extractor/default.cfg)."),
+    published: Optional[str] = typer.Option(None, "--published", help="Default publication date (YYYY-MM-DD)."),
+) -> None:
+    """Render one article with displaCy: officials, countries, rates, dates and event roles."""
+    from . import show as view
+    from .api import Extractor
+
+    try:
+        if style not in view.STYLES:
+            raise TariffwireError(f"--style must be one of {', '.join(view.STYLES)}, not {style!r}")
+        overrides = {"ingest.published_default": published} if published else None
+        extractor = Extractor.from_config(str(config) if config else None, overrides)
+        article = view.find_article(extractor, inputs, article_id)
+        text, spans, title = view.extracted_spans(article, extractor)
+        if serve:
+            view.serve(text, spans, style=style, title=title, port=port)
+            return
+        path = output or Path(re.sub(r"[^\w.-]+", "_", article_id) + ".html")
+        path.write_text(view.render(text, spans, style=style, title=title, page=True, jupyter=False), encoding="utf-8")
+    except (TariffwireError, OSError, ValueError) as exc:
+        _fail(exc, False)
+    typer.echo(f"wrote {path}", err=True)
 
 
 train_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Train the learned components.")

@@ -14,9 +14,12 @@ run writes a single file at those same paths; pandas.read_parquet and pyarrow re
 parts in input order. Because workers write the parts, OUTDIR must be on storage that every
 worker sees at the same path (the client checks that every part arrived).
 
-The journal is a local run's, one commit a partition: `--resume` is refused here, and
-`--engine local --resume` finishes an interrupted dask run. docs/benchmarks.md has the figures and
-how to run on a cluster.
+The journal is a local run's, one commit a partition, so `--resume` (with either engine) finishes
+an interrupted run. A resumed dask run writes no part files: its Parquet tables are built from the
+finished JSONL at the end, as a local run's are (one file at each path instead of a folder of
+parts; the same rows). The lock on OUTDIR is the client's: the worker processes are started fresh
+(spawned, not forked) and hold none, and they exit when the client process dies (dask's nannies
+watch their parent). docs/benchmarks.md has the figures and how to run on a cluster.
 """
 from __future__ import annotations
 
@@ -29,29 +32,35 @@ import time
 import uuid
 from collections import deque
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Sequence, TextIO
 
 from confection import Config
 
 from .api import Extractor, Outcome
-from .errors import Errors, TariffwireError
+from .errors import Errors, RunInterrupted, TariffwireError
 from .ingest.article import Article
 from .run import (
+    STAGING,
     Progress,
     RunSummary,
+    StopRequest,
     _batched,
     _tables,
     check_settings,
+    finished_run,
     inputs_key,
     open_inputs,
+    remove_leftovers,
+    resume_point,
+    summary_from,
     write_batch,
 )
-from .writers.jsonl import JournaledWriter, OutdirLock, prepare_outdir
+from .writers.jsonl import JournaledWriter, OutdirLock, ResumePoint, prepare_outdir
 
 PLUGIN_NAME = "tariffwire-extractor"
 TABLES = ("articles", "events")
-STAGING = Path(".tariffwire") / "dataset-parts"
 
 
 # -- on the workers --------------------------------------------------------------------------------
@@ -186,9 +195,6 @@ def run_dask(
     on_batch: Optional[Callable[[RunSummary], None]] = None,
 ) -> RunSummary:
     """Run extraction over `inputs` on a dask cluster; the outputs are those of a local run (module doc)."""
-    if resume:
-        raise TariffwireError(Errors.E020.format(
-            reason="--resume is not supported with --engine dask; resume with --engine local, or rerun without --resume"))
     settings = check_settings(config)
     size = partition_size(config)
     outdir = Path(outdir)
@@ -197,21 +203,30 @@ def run_dask(
     prepare_outdir(outdir)
     lock = OutdirLock(outdir).acquire()
     started = time.monotonic()
+    stop = StopRequest().install()
     try:
-        summary = _run(items, outdir, config, settings, size, key, progress=progress, on_batch=on_batch)
+        remove_leftovers(outdir)
+        point = resume_point(outdir, key) if resume else None
+        summary = summary_from(outdir, point)
+        if point is not None and point.complete:
+            return finished_run(summary, outdir, settings["format"])
+        summary = _run(items, outdir, config, settings, size, key, point, summary, stop,
+                       progress=progress, on_batch=on_batch)
     finally:
+        stop.uninstall()
         lock.release()
     summary.seconds = time.monotonic() - started
     return summary
 
 
-def _run(items: Iterable, outdir: Path, config: Config, settings: dict, size: int, key: str, *,
+def _run(items: Iterable, outdir: Path, config: Config, settings: dict, size: int, key: str,
+         point: Optional[ResumePoint], summary: RunSummary, stop: StopRequest, *,
          progress: Optional[TextIO], on_batch: Optional[Callable[[RunSummary], None]]) -> RunSummary:
-    # Workers may have another working directory: give them an absolute path.
-    staging = outdir.resolve() / STAGING if settings["format"] == "parquet" else None
-    if staging is not None:
-        shutil.rmtree(staging, ignore_errors=True)
-    summary = RunSummary(outdir=str(outdir))
+    # Workers may have another working directory: give them an absolute path. A resumed run has
+    # lost the parts of the interrupted one (remove_leftovers): it converts the JSONL at the end.
+    staging = outdir.resolve() / STAGING if settings["format"] == "parquet" and point is None else None
+    if point is not None:
+        items = islice(items, point.items_done, None)
     meter = Progress(None)
     db_sink = writer = None
     try:
@@ -223,11 +238,12 @@ def _run(items: Iterable, outdir: Path, config: Config, settings: dict, size: in
                 from .writers.sql import open_sql_sink
 
                 db_sink = open_sql_sink(settings["db"])
-            writer = JournaledWriter(outdir, resume=None, inputs_key=key)
-            meter = Progress(progress)
+            writer = JournaledWriter(outdir, resume=point, inputs_key=key)
+            meter = Progress(progress, start_count=summary.read)
             window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
-            done = parts = 0
-            for result in _ordered_results(client, config_text, _batched(items, size), window=window,
+            done, parts = writer.items_done, 0
+            stop.check(summary)
+            for result in _ordered_results(client, config_text, _batched(items, size), window=window, stop=stop,
                                            batch_size=settings["batch_size"], prefilter=settings["prefilter"],
                                            dataset_dir=str(staging) if staging is not None else None):
                 parts += 1
@@ -237,6 +253,7 @@ def _run(items: Iterable, outdir: Path, config: Config, settings: dict, size: in
                 meter.update(summary)
                 if on_batch is not None:
                     on_batch(summary)
+                stop.check(summary)
         finally:
             _close(client, cluster)
         summary.outputs = [str(outdir / "articles.jsonl"), str(outdir / "events.jsonl")]
@@ -268,7 +285,7 @@ def _close(client, cluster) -> None:
             nanny_log.setLevel(level)
 
 
-def _ordered_results(client, config_text: str, partitions: Iterable[list], *, window: int,
+def _ordered_results(client, config_text: str, partitions: Iterable[list], *, window: int, stop: StopRequest,
                      **kwargs) -> Iterator[PartitionResult]:
     """Submit partitions as the input is read, at most `window` in flight; yield results in input order."""
     run_id = uuid.uuid4().hex[:8]
@@ -279,15 +296,15 @@ def _ordered_results(client, config_text: str, partitions: Iterable[list], *, wi
             pending.append(client.submit(process_partition, config_text, items, part=part, pure=False,
                                          key=f"tariffwire-{run_id}-part-{part:05d}", **kwargs))
             while len(pending) >= window:
-                yield _result(pending.popleft())
+                yield _result(pending.popleft(), stop)
         while pending:
-            yield _result(pending.popleft())
+            yield _result(pending.popleft(), stop)
     finally:
         for fut in pending:
             fut.cancel()
 
 
-def _result(future) -> PartitionResult:
+def _result(future, stop: StopRequest) -> PartitionResult:
     """A partition's result. Articles fail one by one inside it; a whole partition fails only when
     its worker does (killed, out of memory, the model missing there), and that ends the run."""
     try:
@@ -295,6 +312,8 @@ def _result(future) -> PartitionResult:
     except TariffwireError:
         raise
     except Exception as exc:
+        if stop.signum is not None:  # a SIGTERM to the process group took the workers down too
+            raise RunInterrupted(stop.signum) from exc
         raise TariffwireError(
             f"dask partition {future.key} failed on its worker: {type(exc).__name__}: {exc}".splitlines()[0]) from exc
 

@@ -17,6 +17,11 @@ class Errors:
     E009 = "Record {origin}: text is not decodable as UTF-8; decoded with replacement characters"
     E010 = "Record {origin}: looks like a binary file, not text"
     E011 = "Record {origin}: text of {size} characters exceeds ingest.max_chars={limit}"
+    E012 = "Record {origin} cannot be read: {reason}"
+    E013 = "{count} records at {origin} cannot be read: {reason}"
+    E014 = "Record {origin} (line {line}) is not a valid CSV row: {found} fields where the header has {expected}; skipped"
+    E015 = "Cannot read {path}: {reason}; the rest of the file ({read} records read before it) is lost"
+    E016 = "Record {origin} (line {line}) opens a quote that is never closed; skipped, and the lines after its first read as rows"
     E020 = "Config error: {reason}"
     E021 = "Output directory {path} is not writable: {reason}"
     E022 = "Unknown output format {value!r}; expected one of {choices}"
@@ -35,18 +40,38 @@ class Errors:
     E053 = "Database {target} has schema version {found}, newer than this tariffwire knows ({known}); upgrade tariffwire"
     E054 = "Cannot migrate database {target} to schema version {version} ({file}): {reason}"
     E055 = "Database {target} holds no tariffwire tables (schema version 0)"
+    E060 = "WARC record {origin} ({uri}) cannot be read: {reason}"
+    W060 = "WARC file {path}: {articles} article(s) and {errors} unreadable record(s) among {records} record(s); skipped: {skipped}"
+    W061 = "Record {origin}: no publication date (no date field, page date or dateline with a year, and no --published); relative dates such as 'on Monday' stay unresolved"
     E056 = "Events refer to articles neither in the batch nor in database {target}: {article_ids}"
+    E057 = ("Database {target} refused {user} a privilege tariffwire needs ({reason}); grant it, e.g. "
+            "GRANT USAGE, CREATE ON SCHEMA <schema> TO <user> (to create the tables) and "
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA <schema> TO <user>, or use a user who has it")
 
 
 class TariffwireError(Exception):
     """A fatal, user-facing error: the CLI prints its message as one line."""
 
 
+class RunInterrupted(Exception):
+    """SIGINT or SIGTERM stopped the run after the batch in hand; what was committed is kept."""
+
+    def __init__(self, signum: int, read: int | None = None):
+        import signal
+
+        self.signum = signum
+        name = signal.Signals(signum).name
+        after = f" after {read} records" if read is not None else ""
+        super().__init__(f"interrupted by {name}{after}; what was committed is kept: rerun with --resume to continue")
+
+
 class ArticleError(Exception):
     """A failure confined to one input record; the batch goes on."""
 
-    def __init__(self, message: str, *, origin: str = "", stage: str = "ingest", article_id: str | None = None):
+    def __init__(self, message: str, *, origin: str = "", stage: str = "ingest", article_id: str | None = None,
+                 records: int = 1):
         super().__init__(message)
         self.origin = origin
         self.stage = stage
         self.article_id = article_id
+        self.records = records  # input records this error stands for (a lost Parquet row group: all its rows)

@@ -14,8 +14,12 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import os
 import re
+import shutil
+import signal
 import sys
+import threading
 import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -29,19 +33,21 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence, TextIO
 from confection import Config
 
 from .api import Extractor, Outcome
-from .errors import Errors, TariffwireError
+from .errors import Errors, RunInterrupted, TariffwireError
 from .ingest.readers import SURROGATES
-from .writers.jsonl import STATE_DIR, JournaledWriter, OutdirLock, prepare_outdir, read_resume_point
+from .writers.jsonl import STATE_DIR, JournaledWriter, OutdirLock, ResumePoint, prepare_outdir, read_resume_point
 
 OUTPUT_FORMATS = ("jsonl", "parquet", "csv")
 ENGINES = ("local", "dask")
 ERRORS_FILE = "errors.jsonl"
+# Where `--engine dask --format parquet` workers put their part files until the run publishes them.
+STAGING = Path(STATE_DIR) / "dataset-parts"
 
 # Exit codes (documented in docs/robustness.md and `tariffwire extract --help`).
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_FATAL = 2
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # SIGINT; SIGTERM exits 143 (128 + the signal number, as shells report it)
 
 
 @dataclass
@@ -127,10 +133,32 @@ def _batched(it: Iterable, size: int) -> Iterator[list]:
 # -- worker processes ------------------------------------------------------------------------------
 
 _WORKER: Optional[Extractor] = None
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def _init_worker(config_text: str) -> None:
+def die_with_parent(parent_pid: int) -> None:
+    """Make this worker process die when its parent does, however the parent dies (SIGKILL, the
+    OOM killer): else the worker would sit on the pool's pipes forever. Linux only (prctl)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    # The parent may have died before the request above took effect: then nobody would signal us.
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+
+def _init_worker(config_text: str, parent_pid: int) -> None:
     global _WORKER
+    die_with_parent(parent_pid)
+    # Stopping is the main process's decision (it finishes the batch in hand): a Ctrl-C or SIGTERM
+    # sent to the whole process group must not kill the workers under their batches.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _WORKER = Extractor(Config().from_str(config_text, interpolate=True))
 
 
@@ -156,7 +184,8 @@ def process_stream(extractor: Extractor, items: Iterable, *, batch_size: int, n_
     config_text = extractor.config.to_str()
 
     def new_pool() -> ProcessPoolExecutor:
-        pool = ProcessPoolExecutor(max_workers=n_process, mp_context=ctx, initializer=_init_worker, initargs=(config_text,))
+        pool = ProcessPoolExecutor(max_workers=n_process, mp_context=ctx, initializer=_init_worker,
+                                   initargs=(config_text, os.getpid()))
         try:
             pool.submit(_work, [], prefilter).result()
         except BrokenProcessPool:
@@ -268,27 +297,27 @@ def check_settings(config: Config) -> dict:
 
 def _sources_fingerprint(inputs: Sequence[str]) -> list[str]:
     """Every file the inputs name (folders and globs expanded) with its size and mtime."""
-    from .ingest.sources import iter_sources, resolve_inputs
+    from .ingest.sources import iter_sources, resolve_inputs, resolved
 
     out = []
     for path in iter_sources(resolve_inputs(inputs)):
         try:
             st = path.stat()
-            out.append(f"{path.resolve()}:{st.st_size}:{st.st_mtime_ns}")
+            out.append(f"{resolved(path)}:{st.st_size}:{st.st_mtime_ns}")
         except OSError:
-            out.append(f"{path.resolve()}:?")
+            out.append(f"{resolved(path)}:?")
     return out
 
 
 def check_outdir_apart(inputs: Sequence[str], outdir: Path) -> None:
     """An output directory inside an input folder would be read as input (its own articles.jsonl,
     growing while it is read); an input that is one of the output files would be overwritten."""
-    from .ingest.sources import resolve_inputs
+    from .ingest.sources import resolve_inputs, resolved
 
     out = outdir.resolve()
     written = {"articles", "events", "errors"}
     for root in resolve_inputs(inputs):
-        root = root.resolve()
+        root = resolved(root)
         inside_input = root.is_dir() and out.is_relative_to(root)
         overwritten = root.parent == out and root.name.split(".")[0] in written
         if inside_input or overwritten or root.is_relative_to(out / STATE_DIR):
@@ -333,8 +362,9 @@ def _code_patterns() -> list[tuple[str, re.Pattern]]:
     for code, template in vars(Errors).items():
         if re.fullmatch(r"[EW]\d{3}", code) and isinstance(template, str):
             parts = re.split(r"\{[^{}]*\}", template)
-            patterns.append((code, re.compile(".*?".join(re.escape(p) for p in parts), re.S)))
-    return patterns
+            patterns.append((code, re.compile(".*?".join(re.escape(p) for p in parts), re.S), len("".join(parts))))
+    # Most specific first: "Cannot read {path}: {reason}" (E003) also matches E015's longer template.
+    return [(code, pattern) for code, pattern, _ in sorted(patterns, key=lambda p: -p[2])]
 
 
 def message_code(message: str) -> Optional[str]:
@@ -446,11 +476,14 @@ def write_batch(outcomes: list[Outcome], summary: RunSummary, writer, db_sink, *
     articles, events, errors = [], [], []
     for o in outcomes:
         status, entries = outcome_entries(o)
-        summary.read += 1
+        # One error can stand for several input records (a Parquet row group that cannot be read):
+        # `read` counts them all, so that the records lost are in the counts, not only the errors.
+        records = max(1, int((o.error or {}).get("records") or 1)) if status == "failed" else 1
+        summary.read += records
         summary.warnings += sum(1 for e in entries if e["level"] == "warning")
         errors.extend(error_line(e) for e in entries)
         if status != "written":
-            setattr(summary, status, getattr(summary, status) + 1)
+            setattr(summary, status, getattr(summary, status) + records)
             continue
         summary.written += 1
         summary.events += len(o.events)
@@ -464,6 +497,72 @@ def write_batch(outcomes: list[Outcome], summary: RunSummary, writer, db_sink, *
 
 
 # -- the job ---------------------------------------------------------------------------------------
+
+class StopRequest:
+    """SIGINT and SIGTERM ask the run to stop once the batch in hand is committed (supervisors send
+    SIGTERM and wait a while before SIGKILL); a second signal stops it at once. The journal keeps
+    the output resumable either way. Handlers can only be set in the main thread: elsewhere (the
+    Python API in a thread) install() changes nothing."""
+
+    def __init__(self) -> None:
+        self.signum: Optional[int] = None
+        self._previous: dict = {}
+
+    def install(self) -> "StopRequest":
+        if threading.current_thread() is threading.main_thread():
+            self._previous = {signum: signal.signal(signum, self._handle) for signum in (signal.SIGINT, signal.SIGTERM)}
+        return self
+
+    def _handle(self, signum, frame) -> None:
+        if self.signum is not None:
+            raise RunInterrupted(signum)
+        self.signum = signum
+
+    def check(self, summary: RunSummary) -> None:
+        if self.signum is not None:
+            raise RunInterrupted(self.signum, summary.read)
+
+    def uninstall(self) -> None:
+        for signum, old in self._previous.items():
+            signal.signal(signum, old)
+        self._previous = {}
+
+
+def remove_leftovers(outdir: Path) -> None:
+    """Temporary files a failed or killed run left behind (a table half converted, dask part files
+    never published). Called once the run holds the lock, so no other run can be writing them."""
+    for name in ("articles", "events"):
+        for fmt in ("parquet", "csv"):
+            (outdir / f".{name}.{fmt}.tmp").unlink(missing_ok=True)
+    shutil.rmtree(outdir / STAGING, ignore_errors=True)
+
+
+def resume_point(outdir: Path, key: str) -> Optional[ResumePoint]:
+    """The interrupted run's last commit; refused (E020) when it ran over other inputs or settings."""
+    point = read_resume_point(outdir)
+    if point is not None and point.inputs_key != key:
+        raise TariffwireError(Errors.E020.format(
+            reason=f"--resume: {outdir} holds a run over other inputs or settings (input files, "
+                   f"[nlp], [extract], [ingest] or --db); use a new output directory or rerun without --resume"))
+    return point
+
+
+def summary_from(outdir: Path, point: Optional[ResumePoint]) -> RunSummary:
+    """A fresh summary, or the interrupted run's counts to go on from."""
+    if point is None:
+        return RunSummary(outdir=str(outdir))
+    counts = {k: int(v) for k, v in point.counts.items() if k in RunSummary().counts()}
+    return RunSummary(**counts, outdir=str(outdir), resumed_from=point.items_done)
+
+
+def finished_run(summary: RunSummary, outdir: Path, fmt: str) -> RunSummary:
+    """`--resume` of a finished run: no work; the tables of a new --format are written if missing."""
+    summary.already_complete = True
+    summary.outputs = [str(outdir / n) for n in ("articles.jsonl", "events.jsonl")]
+    if fmt != "jsonl":
+        summary.outputs += _tables(outdir, fmt, only_missing=True)
+    return summary
+
 
 def _preflight(extractor: Extractor) -> None:
     """Load the NER model now: a missing model is a config error, not one failure per article."""
@@ -502,22 +601,13 @@ def run_extract(
     db_sink = writer = None
     meter = Progress(None)
     started = time.monotonic()
+    stop = StopRequest().install()
     try:
-        point = read_resume_point(outdir) if resume else None
-        if point is not None and point.inputs_key != key:
-            raise TariffwireError(Errors.E020.format(
-                reason=f"--resume: {outdir} holds a run over other inputs or settings (input files, "
-                       f"[nlp], [extract], [ingest] or --db); use a new output directory or rerun without --resume"))
-        summary = RunSummary(outdir=str(outdir))
-        if point is not None:
-            counts = {k: int(v) for k, v in point.counts.items() if k in summary.counts()}
-            summary = RunSummary(**counts, outdir=str(outdir), resumed_from=point.items_done)
+        remove_leftovers(outdir)
+        point = resume_point(outdir, key) if resume else None
+        summary = summary_from(outdir, point)
         if point is not None and point.complete:
-            summary.already_complete = True
-            summary.outputs = [str(outdir / n) for n in ("articles.jsonl", "events.jsonl")]
-            if settings["format"] != "jsonl":
-                summary.outputs += _tables(outdir, settings["format"], only_missing=True)
-            return summary
+            return finished_run(summary, outdir, settings["format"])
         _preflight(extractor)
         if settings["db"]:
             from .writers.sql import open_sql_sink
@@ -528,6 +618,7 @@ def run_extract(
             items = islice(items, point.items_done, None)
         meter = Progress(progress, start_count=summary.read)
         done = writer.items_done
+        stop.check(summary)
         for outcomes in process_stream(extractor, items, batch_size=settings["batch_size"],
                                        n_process=settings["n_process"], prefilter=settings["prefilter"]):
             done += len(outcomes)
@@ -539,11 +630,13 @@ def run_extract(
             meter.update(summary)
             if on_batch is not None:
                 on_batch(summary)
+            stop.check(summary)
         summary.outputs = [str(outdir / "articles.jsonl"), str(outdir / "events.jsonl")]
         if settings["format"] != "jsonl":
             summary.outputs += _tables(outdir, settings["format"])
         writer.commit(done, summary.counts(), complete=True)
     finally:
+        stop.uninstall()
         if writer is not None:
             writer.close()
         if db_sink is not None:

@@ -27,3 +27,16 @@ def test_throughput_paired_run_counts_every_article_on_every_side(tmp_path):
     assert report["runs"]["tw-on-1"]["articles"] == 30
     assert report["ratios"]["prefilter_vs_spacy_paired"] > 0 and report["ratios"]["tw_off_vs_spacy_paired"] > 0
     assert "paired slices in one process" in proc.stdout
+
+
+def test_warc_ingest_benchmark_counts_every_record(tmp_path):
+    out = tmp_path / "warc.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "warc_ingest.py"), "-n", "20", "--extractor", "builtin", "--json", str(out)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["records"] == 1 + 3 * 20  # warcinfo, then request, response and metadata per page
+    assert report["ingest"]["articles"] == 18  # one page in ten is a PDF
+    assert report["ingest"]["notes"] == 1  # the file's skip summary
+    assert report["parse"]["records_per_s"] > 0 and report["ingest"]["mb_per_s"] > 0
+    assert "records/s" in proc.stdout

@@ -92,10 +92,11 @@ def test_dask_parquet_dataset_holds_the_jsonl_records(runs):
 
 
 @pytest.mark.slow
-def test_interrupted_dask_run_resumes_with_local_engine(runs, tmp_path):
-    """Dask writes the same journal as a local run, one commit a partition, so `--engine local
-    --resume` can finish what a dask run left, to the same bytes; its single-file Parquet tables
-    replace the dask dataset directories."""
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_interrupted_dask_run_resumes(runs, tmp_path, engine):
+    """Dask writes the same journal as a local run, one commit a partition, so `--resume` with
+    either engine finishes what a dask run left, to the same bytes; its single-file Parquet tables
+    (built from the JSONL, as a local run's) replace the dask dataset directories."""
     import shutil
 
     import pandas as pd
@@ -106,9 +107,11 @@ def test_interrupted_dask_run_resumes_with_local_engine(runs, tmp_path):
     lines = journal.read_text(encoding="utf-8").splitlines(keepends=True)
     journal.write_text("".join(lines[:2]), encoding="utf-8")  # the start and the first partition's commit
     assert json.loads(lines[1])["items_done"] == 24
-    result = CliRunner().invoke(app, ["extract", *runs["inputs"], "-o", str(outdir), *SETTINGS, "--resume"])
+    extra = ["--engine", "dask", "-n", "2"] if engine == "dask" else []
+    result = CliRunner().invoke(app, ["extract", *runs["inputs"], "-o", str(outdir), *SETTINGS, *extra, "--resume"])
     assert result.exit_code == EXIT_SOME_FAILED, (result.output, result.exception)
     assert "resumed after 24" in result.output
+    assert _summary(result.output).startswith(runs["local"][1].split(" (")[0])
     for name in ("articles.jsonl", "events.jsonl", "errors.jsonl"):
         assert (outdir / name).read_bytes() == (runs["local"][0] / name).read_bytes()
     assert (outdir / "events.parquet").is_file()
@@ -122,7 +125,13 @@ def test_partition_size_is_whole_batches(wanted, batch, expected):
     assert partition_size(config) == expected
 
 
-def test_dask_refuses_resume(tmp_path):
+def test_dask_resume_over_other_inputs_is_refused_before_a_cluster_starts(tmp_path, monkeypatch):
+    from extractor import distributed
+
+    monkeypatch.setattr(distributed, "_connect", lambda *a: pytest.fail("a cluster was started"))
     config = load_config(None, {"run.engine": "dask"})
-    with pytest.raises(TariffwireError, match="--resume is not supported"):
+    journal = tmp_path / ".tariffwire" / "journal.jsonl"
+    journal.parent.mkdir()
+    journal.write_text(json.dumps({"items_done": 3, "sizes": {}, "complete": False, "inputs_key": "other", "counts": {}}) + "\n")
+    with pytest.raises(TariffwireError, match="holds a run over other inputs or settings"):
         run_dask([str(ROOT / "corpora" / "samples")], tmp_path, config, progress=None, resume=True)

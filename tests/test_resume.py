@@ -264,3 +264,132 @@ def test_resume_without_a_journal_starts_afresh(cli, small, tmp_path, jsonl):
     result = cli("extract", small, "-o", tmp_path / "new", "-q", "--resume")
     assert result.exit_code == 1
     assert len(jsonl(tmp_path / "new" / "articles.jsonl")) == 6
+
+
+# -- signals and leftovers (issue 10) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("signum,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_resume_after_a_stop_signal_the_batch_in_hand_is_finished(cli, small, finished, tmp_path, monkeypatch,
+                                                                  signum, code):
+    """SIGTERM (a supervisor stopping the job) and SIGINT: the batch in hand is committed, the run
+    says how to resume and exits 128 + the signal; --resume then completes it."""
+    from extractor.writers.jsonl import JournaledWriter
+
+    expected = {name: (finished / name).read_bytes() for name in OUTPUTS}
+    real_commit = JournaledWriter.commit
+
+    def commit_then_signal(self, items_done, counts, *, complete=False):
+        real_commit(self, items_done, counts, complete=complete)
+        if items_done == 2:
+            os.kill(os.getpid(), signum)  # arrives while the run is between two batches
+
+    monkeypatch.setattr(JournaledWriter, "commit", commit_then_signal)
+    out = tmp_path / "stopped"
+    result = cli("extract", small, "-o", out, "-q", "--run.batch_size=2")
+    assert result.exit_code == code, result.output
+    name = signal.Signals(signum).name
+    assert result.stderr.strip() == (f"tariffwire: interrupted by {name} after 2 records; what was committed is kept: "
+                                     "rerun with --resume to continue")
+    assert _journal(out)[-1]["items_done"] == 2
+    monkeypatch.setattr(JournaledWriter, "commit", real_commit)
+    result = cli("extract", small, "-o", out, "-q", "--run.batch_size=2", "--resume")
+    assert result.exit_code == 1, result.output
+    assert {name: (out / name).read_bytes() for name in OUTPUTS} == expected
+
+
+@pytest.mark.slow
+def test_resume_sigterm_to_a_multiprocess_run(corpus, baseline, tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.Popen(_tariffwire(corpus, "-o", out, "-q", BATCH, "-n", "2"), stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 180
+    while not (_journal(out) and _journal(out)[-1]["items_done"] >= 8) and time.monotonic() < deadline:
+        assert proc.poll() is None
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 143, stderr
+    assert "interrupted by SIGTERM" in stderr and "--resume" in stderr
+    done = subprocess.run(_tariffwire(corpus, "-o", out, "-q", BATCH, "--resume"), capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    _assert_same_outputs(out, baseline)
+
+
+LEFTOVERS = (".articles.csv.tmp", ".events.parquet.tmp", ".tariffwire/dataset-parts/articles/part-00003.parquet",
+             ".tariffwire/dataset-parts/events/.part-00004.parquet.tmp")
+
+
+@pytest.mark.parametrize("resume", [False, True])
+def test_resume_removes_what_a_failed_run_left(cli, small, finished, resume):
+    for name in LEFTOVERS:
+        (finished / name).parent.mkdir(parents=True, exist_ok=True)
+        (finished / name).write_bytes(b"half")
+    journal = finished / ".tariffwire" / "journal.jsonl"
+    journal.write_bytes(b"".join(journal.read_bytes().splitlines(keepends=True)[:-1]))  # not complete
+    args = ["--resume"] if resume else []
+    assert cli("extract", small, "-o", finished, "-q", "--run.batch_size=2", *args).exit_code == 1
+    assert not [name for name in LEFTOVERS if (finished / name).exists()]
+    assert not (finished / ".tariffwire" / "dataset-parts").exists()
+
+
+def _signal_then_sleep(started) -> None:
+    started.set()
+    time.sleep(60)
+
+
+def test_resume_lock_is_not_held_by_a_forked_worker(tmp_path):
+    """A worker forked while the run holds the lock shares the lock's file description: it must let
+    go at once, or a worker outliving a killed run would refuse every --resume."""
+    import multiprocessing
+
+    from extractor.writers.jsonl import OutdirLock, prepare_outdir
+
+    prepare_outdir(tmp_path)
+    lock = OutdirLock(tmp_path).acquire()
+    context = multiprocessing.get_context("fork")
+    started = context.Event()
+    worker = context.Process(target=_signal_then_sleep, args=(started,))
+    worker.start()
+    try:
+        assert started.wait(30)
+        lock.release()  # as the kernel does when the main process dies
+        OutdirLock(tmp_path).acquire().release()
+    finally:
+        worker.kill()
+        worker.join()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_resume_worker_dies_with_its_parent(tmp_path):
+    """run.die_with_parent, as the worker initializer calls it: SIGKILL the parent, the child goes too."""
+    pid_file = tmp_path / "child.pid"
+    script = (
+        "import os, sys, time\n"
+        "from extractor.run import die_with_parent\n"
+        "parent = os.getpid()\n"
+        "if os.fork() == 0:\n"
+        "    die_with_parent(parent)\n"
+        f"    open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        "    time.sleep(120)\n"
+        "    os._exit(0)\n"
+        "time.sleep(120)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.monotonic() + 60
+    while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    child = int(pid_file.read_text())
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            break
+        if state in ("Z", "X"):
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(child, signal.SIGKILL)
+        pytest.fail("the worker outlived its parent")

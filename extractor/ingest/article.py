@@ -21,6 +21,10 @@ class Article:
     text: str
     headline: Optional[str] = None
     published: Optional[str] = None  # "YYYY-MM-DD", "YYYY-MM" or "YYYY" as given
+    # Where `published` came from: "input" (the record's field), "page" (HTML metadata),
+    # "warc-date" (the WARC record's capture date), "dateline" (the wire head), "default"
+    # (ingest.published_default, i.e. --published); None when there is no date.
+    published_source: Optional[str] = None
     source: Optional[str] = None
     url: Optional[str] = None
     byline: list[str] = field(default_factory=list)

@@ -1,5 +1,10 @@
 """The main text and metadata of an HTML page: trafilatura, or a small stdlib fallback.
 
+The headline is metadata, never text: the text starts at the body, so that a dateline opening the
+body is read as one (an .html page and the same story as .txt give the same records). The
+publication date comes from the page's metadata only (meta tags, JSON-LD, URL, <time>), not from
+dates guessed out of the body text, which name the events reported rather than the day of writing.
+
 The fallback exists because trafilatura's import can fail on a broken lxml install
 (lxml >= 5.2 moved `lxml.html.clean` out); ingest then still works, with plainer extraction.
 """
@@ -8,10 +13,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
 from typing import Any, Callable, Optional
 
 from ..errors import Errors
+from .wire import byline_names
 
 logger = logging.getLogger("tariffwire")
 
@@ -24,6 +31,43 @@ class Page:
     title: Optional[str] = None
     date: Optional[str] = None
     url: Optional[str] = None
+    site: Optional[str] = None
+    authors: tuple[str, ...] = ()  # the page's byline metadata
+
+
+def split_authors(value: Optional[str]) -> tuple[str, ...]:
+    """An author field ('Jane Roe; John Doe', 'Jane Roe, Reuters') -> the names, read as a byline
+    is: an agency is left out, and a field that does not read as names gives none."""
+    return tuple(byline_names(value)) if value else ()
+
+
+PageExtractor = Callable[..., Page]  # (html, url=None) -> Page
+
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.I | re.S)
+_TAG = re.compile(r"<[^>]*>")
+_DATE_FROM_METADATA = {"extensive_search": False, "original_date": True}
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def page_headings(html: str, title: Optional[str]) -> set[str]:
+    """The page's <h1> texts and its title, compared without case or spacing."""
+    found = {_squash(unescape(_TAG.sub(" ", h))) for h in _H1.findall(html[:500_000])}
+    if title:
+        found.add(_squash(title))
+    return {h for h in found if h}
+
+
+def strip_headline(text: str, headings: set[str]) -> str:
+    """`text` without leading lines that repeat a heading (extractors put the <h1> first)."""
+    while True:
+        stripped = text.lstrip()
+        first, newline, rest = stripped.partition("\n")
+        if not newline or _squash(first) not in headings:
+            return text
+        text = rest
 
 
 def declared_charset(data: bytes) -> Optional[str]:
@@ -31,7 +75,7 @@ def declared_charset(data: bytes) -> Optional[str]:
     return found.group(1).decode("ascii").lower() if found else None
 
 
-def get_extractor(name: str) -> Callable[[str], Page]:
+def get_extractor(name: str) -> PageExtractor:
     """'trafilatura' (falls back to 'builtin' when it cannot be imported) or 'builtin'."""
     if name == "builtin":
         return extract_builtin
@@ -43,14 +87,18 @@ def get_extractor(name: str) -> Callable[[str], Page]:
     return extract_trafilatura
 
 
-def extract_trafilatura(html: str) -> Page:
+def extract_trafilatura(html: str, url: Optional[str] = None) -> Page:
     import trafilatura
 
-    result: Any = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, as_dict=True)
+    result: Any = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, date_extraction_params=_DATE_FROM_METADATA
+    )
     if not result:
         return Page(text="")
     get = result.get if isinstance(result, dict) else lambda key: getattr(result, key, None)
-    return Page(text=get("text") or "", title=get("title"), date=get("date"), url=get("url"))
+    title = get("title")
+    text = strip_headline(get("text") or "", page_headings(html, title))
+    return Page(text=text, title=title, date=get("date"), url=get("url"), site=get("sitename"), authors=split_authors(get("author")))
 
 
 _SKIP = {"script", "style", "noscript", "template", "svg", "nav", "header", "footer", "aside", "form", "button", "iframe", "head"}
@@ -72,6 +120,8 @@ class _Collector(HTMLParser):
         self.main_end: Optional[int] = None
         self.main_depth = 0
         self.title: list[str] = []
+        self.h1: list[str] = []
+        self.h1_done = False
         self.meta: dict[str, str] = {}
         self.canonical: Optional[str] = None
         self.time: Optional[str] = None
@@ -103,6 +153,8 @@ class _Collector(HTMLParser):
                 pass
         if tag in _BLOCK:
             self._break()
+        if tag == "h1" and self.h1:
+            self.h1_done = True
         if self.main_start is not None and self.main_end is None and len(self.stack) <= self.main_depth:
             self._break()
             self.main_end = len(self.blocks)
@@ -110,6 +162,10 @@ class _Collector(HTMLParser):
     def handle_data(self, data: str) -> None:
         if "title" in self.stack and "svg" not in self.stack:
             self.title.append(data)
+            return
+        if "h1" in self.stack:  # the headline: metadata, kept out of the text
+            if not self.h1_done:
+                self.h1.append(data)
             return
         if self._skipping():
             return
@@ -125,7 +181,7 @@ def _join(blocks: list[list[str]]) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
-def extract_builtin(html: str) -> Page:
+def extract_builtin(html: str, url: Optional[str] = None) -> Page:
     parser = _Collector()
     parser.feed(html)
     parser.close()
@@ -133,6 +189,9 @@ def extract_builtin(html: str) -> Page:
     if not text:
         text = _join(parser.blocks)
     meta = parser.meta
-    title = meta.get("og:title") or " ".join("".join(parser.title).split()) or None
+    heading = " ".join("".join(parser.h1).split())
+    title = meta.get("og:title") or heading or " ".join("".join(parser.title).split()) or None
     date = next((meta[k] for k in _DATE_META if meta.get(k)), None) or parser.time
-    return Page(text=text, title=title, date=date, url=parser.canonical or meta.get("og:url") or None)
+    page_url = parser.canonical or meta.get("og:url") or url
+    authors = split_authors(meta.get("author") or meta.get("article:author"))
+    return Page(text=text, title=title, date=date, url=page_url, site=meta.get("og:site_name") or None, authors=authors)

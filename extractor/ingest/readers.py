@@ -13,14 +13,16 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import math
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Optional, Sequence, Union
 
 from ..errors import ArticleError, Errors, TariffwireError
 from ..registry import registry
 from .article import Article, content_id
-from .formats import READERS, TEXT_FIELD, RawRecord, ReadOptions
+from .formats import READERS, TEXT_FIELD, RawRecord, ReadOptions, describe, isolate
 from .html import get_extractor
 from .sources import format_of, iter_sources, resolve_inputs
 from .wire import parse_wire
@@ -125,14 +127,29 @@ class Ingestor:
     def _iter_file(self, path: Path) -> Iterator[Union[RawRecord, ArticleError]]:
         kind = format_of(path)
         if kind is None:
+            unlisted = _unlistable(path)
+            if unlisted is not None:
+                yield ArticleError(Errors.E003.format(path=path, reason=unlisted), origin=str(path))
+                return
             reason = "a folder that is not a saved dataset" if path.is_dir() else "unknown file extension"
             yield ArticleError(Errors.E002.format(path=path, reason=reason), origin=str(path))
             return
+        special = _special_file(path)
+        if special is not None:
+            yield ArticleError(Errors.E002.format(path=path, reason=special), origin=str(path))
+            return
+        read = 0
         try:
-            yield from READERS[kind](path, self._read_options())
-        except Exception as err:  # one unreadable file (permissions, corrupt gzip/parquet, ...) never stops the run
-            reason = f"{type(err).__name__}: {err}"
-            yield ArticleError(Errors.E003.format(path=path, reason=reason), origin=str(path))
+            # isolate() makes every record of every reader fail alone (formats module docstring).
+            for item in isolate(READERS[kind](path, self._read_options())):
+                read += 1
+                yield item
+        except Exception as err:  # the file itself broke mid-way (a corrupt gzip block, ...): never the run
+            if read:
+                message = Errors.E015.format(path=path, reason=describe(err), read=read)
+            else:
+                message = Errors.E003.format(path=path, reason=describe(err))
+            yield ArticleError(message, origin=str(path))
 
     def _build_safely(self, record: RawRecord, today: dt.date) -> Result:
         # An exception here (a wire-parsing bug on some odd text, say) would otherwise end the
@@ -159,17 +176,20 @@ class Ingestor:
             message = Errors.E011.format(origin=origin, size=len(text), limit=self.max_chars)
             return ArticleError(message, origin=origin, article_id=given_id)
         optional = {name: self._as_str(values.get(name), name, origin, warnings) for name in _OPTIONAL_TEXT_FIELDS}
-        published = self._published(values.get("published"), origin, warnings, today)
-        article_id = self._id(values.get("id"), origin, warnings) or content_id(text, optional["headline"])
         wire = parse_wire(text)
+        published, published_source = self._published(values.get("published"), origin, warnings, today, wire.date)
+        if published is not None and published_source == "input":
+            published_source = record.published_source
+        article_id = self._id(values.get("id"), origin, warnings) or content_id(text, optional["headline"])
         return Article(
             id=article_id,
             text=text,
             headline=optional["headline"],
             published=published,
+            published_source=published_source,
             source=optional["source"] or wire.agency,
             url=optional["url"],
-            byline=wire.byline,
+            byline=wire.byline or record.byline,
             dateline=wire.dateline,
             wire_spans=wire.spans,
             origin=origin,
@@ -195,7 +215,11 @@ class Ingestor:
             return str(value)
         return self._as_str(value, "id", origin, warnings)
 
-    def _published(self, value: Any, origin: str, warnings: list[str], today: dt.date) -> Optional[str]:
+    def _published(
+        self, value: Any, origin: str, warnings: list[str], today: dt.date, wire_date: Optional[str] = None
+    ) -> tuple[Optional[str], Optional[str]]:
+        """The publication date and where it came from: the record's own, else the day its wire
+        head gives (an article's own dateline beats a batch-wide default), else the default."""
         published = None
         if isinstance(value, dt.datetime):
             published = value.date().isoformat()
@@ -207,10 +231,14 @@ class Ingestor:
             published = normalize_published(value)
         if published is None and not _missing(value) and not (isinstance(value, str) and not value.strip()):
             warnings.append(Errors.E008.format(origin=origin, value=value))
-        published = published or self.published_default
+        source = None
+        for candidate, candidate_source in ((published, "input"), (wire_date, "dateline"), (self.published_default, "default")):
+            if candidate is not None:
+                published, source = candidate, candidate_source
+                break
         if published is not None and is_future(published, today):
             warnings.append(Errors.W001.format(origin=origin, value=published, today=today.isoformat()))
-        return published
+        return published, source
 
 
 def _replace_surrogates(values: dict[str, Any], origin: str, warnings: list[str]) -> dict[str, Any]:
@@ -220,6 +248,30 @@ def _replace_surrogates(values: dict[str, Any], origin: str, warnings: list[str]
         return values
     warnings.append(Errors.E009.format(origin=origin))
     return {k: SURROGATES.sub("\ufffd", v) if k in bad else v for k, v in values.items()}
+
+
+def _unlistable(path: Path) -> Optional[str]:
+    """Why a folder cannot be listed (its files would be lost without a word), or None."""
+    if not path.is_dir():
+        return None
+    try:
+        with os.scandir(path):
+            return None
+    except OSError as err:
+        return describe(err)
+
+
+def _special_file(path: Path) -> Optional[str]:
+    """Why `path` cannot be read as a file (a FIFO would block the run forever), or None. A path
+    that cannot be stat'ed at all (a dangling link, a link loop) is left to the reader's E003."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    return f"not a regular file ({kind})"
 
 
 def _missing(value: Any) -> bool:

@@ -9,7 +9,7 @@ from typing import Iterator, Sequence
 from ..errors import Errors, TariffwireError
 
 # Longest first: ".jsonl.gz" must win over ".gz".
-EXTENSIONS = (".jsonl.gz", ".jsonl", ".json", ".txt", ".csv", ".parquet", ".html", ".htm")
+EXTENSIONS = (".jsonl.gz", ".warc.gz", ".jsonl", ".json", ".txt", ".csv", ".parquet", ".html", ".htm", ".warc")
 SKIPPED_SUFFIXES = (".gold.jsonl",)
 DATASET_MARKERS = ("dataset_dict.json", "state.json")
 DATASET = "dataset"
@@ -52,16 +52,27 @@ def iter_sources(roots: Sequence[Path]) -> Iterator[Path]:
     for root in roots:
         candidates = _walk(root) if root.is_dir() and not is_dataset_dir(root) else iter([root])
         for path in candidates:
-            key = path.resolve()
+            key = resolved(path)
             if key not in seen:
                 seen.add(key)
                 yield path
 
 
+def resolved(path: Path) -> Path:
+    """The real path of `path`; for a symlink that loops (RuntimeError) or cannot be followed, its
+    absolute path: the reader then reports it as unreadable (E003) and the run goes on."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
 def _walk(folder: Path) -> Iterator[Path]:
-    """Known files under `folder`, recursively, sorted by path; hidden entries and gold files skipped."""
+    """Known files under `folder`, recursively, sorted by path; hidden entries and gold files skipped.
+    A folder that cannot be listed is yielded too, so that its error is reported, not its files lost in silence."""
     found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(folder):
+    unlisted: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=unlisted.append):
         current = Path(dirpath)
         keep = []
         for name in dirnames:
@@ -78,4 +89,5 @@ def _walk(folder: Path) -> Iterator[Path]:
                 continue
             if any(lower.endswith(ext) for ext in EXTENSIONS):
                 found.append(current / name)
+    found += [Path(err.filename) for err in unlisted if err.filename is not None]
     return iter(sorted(found, key=lambda p: p.as_posix()))

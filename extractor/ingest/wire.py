@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
+from ..normalize.dates import find_dates
+
 Span = tuple[int, int]
 
 # Agencies as they close a byline ("By Jane Roe, Reuters"), longest first so the regex prefers them.
@@ -109,6 +111,9 @@ class WireInfo:
     dateline: list[str] = field(default_factory=list)
     agency: str | None = None
     spans: list[Span] = field(default_factory=list)
+    # The day of writing the wire head gives (a timestamp under the byline, or a dateline date with
+    # its year), as YYYY-MM-DD; a dateline without a year gives none.
+    date: str | None = None
 
 
 def parse_wire(text: str) -> WireInfo:
@@ -117,6 +122,7 @@ def parse_wire(text: str) -> WireInfo:
     head = _head_lines(text)
     byline: list[str] = []
     agency: str | None = None
+    date_texts: list[str] = []
     first = next(head, None)
     body = first
     if first is not None:
@@ -126,6 +132,7 @@ def parse_wire(text: str) -> WireInfo:
             end = first[1]
             body = next(head, None)
             if body is not None and _is_timestamp(text[body[0]:body[1]]):
+                date_texts.append(text[body[0]:body[1]])
                 end = body[1]
                 body = next(head, None)
             spans.append((first[0], end))
@@ -133,12 +140,23 @@ def parse_wire(text: str) -> WireInfo:
     if body is not None:
         found_dl = _parse_dateline(text, body[0], body[1])
         if found_dl is not None:
-            dateline, dl_agency, dl_span = found_dl
+            dateline, dl_agency, dl_span, dl_date = found_dl
             agency = dl_agency or agency
             spans.append(dl_span)
+            if dl_date:
+                date_texts.append(dl_date)
     floor = spans[-1][1] if spans else 0
     spans.extend(_credit_spans(text, floor))
-    return WireInfo(byline=byline, dateline=dateline, agency=agency, spans=sorted(spans))
+    return WireInfo(byline=byline, dateline=dateline, agency=agency, spans=sorted(spans), date=_wire_day(date_texts))
+
+
+def _wire_day(texts: list[str]) -> str | None:
+    """The first full day (with its year) in the wire head's date texts; relative ones never count."""
+    for text in texts:
+        for found in find_dates(text, None):
+            if found.grain == "day" and found.value is not None:
+                return found.value
+    return None
 
 
 def _head_lines(text: str) -> Iterator[Span]:
@@ -160,6 +178,13 @@ def _tail_lines(text: str, floor: int) -> Iterator[Span]:
         if line.strip():
             yield start + len(line) - len(line.lstrip()), start + len(line.rstrip())
         end = cut if cut >= 0 else floor
+
+
+def byline_names(authors: str) -> list[str]:
+    """The reporters' names in an author list ("Jane Roe and John Doe, Reuters"), checked as a
+    byline's are; [] when it does not read as names."""
+    found = _parse_byline("By " + " ".join(authors.split()))
+    return found[0] if found else []
 
 
 def _parse_byline(line: str) -> tuple[list[str], str | None] | None:
@@ -206,7 +231,7 @@ def _is_timestamp(line: str) -> bool:
     return len(line) <= 80 and bool(_TIMESTAMP.fullmatch(line)) and bool(_HAS_DATE_OR_TIME.search(line))
 
 
-def _parse_dateline(text: str, start: int, end: int) -> tuple[list[str], str | None, Span] | None:
+def _parse_dateline(text: str, start: int, end: int) -> tuple[list[str], str | None, Span, str | None] | None:
     para = text[start:end]
     match = _DATELINE.match(para)
     if match is not None:
@@ -230,7 +255,7 @@ def _parse_dateline(text: str, start: int, end: int) -> tuple[list[str], str | N
         places = [f"{places[0]}, {region}"]
     groups = match.groupdict()
     agency = groups.get("agency") or groups.get("agency1") or groups.get("agency2")
-    return places, agency, (start, start + match.end())
+    return places, agency, (start, start + match.end()), groups.get("date") or groups.get("date1")
 
 
 def _credit_spans(text: str, floor: int) -> list[Span]:

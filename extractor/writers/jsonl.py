@@ -9,7 +9,8 @@ to an uninterrupted run.
 The journal itself may end in a torn line (a kill during its write): the last complete line is the
 truth, and a resumed run cuts the torn tail off before it appends. One run at a time may write to
 an output directory (an advisory lock on OUTDIR/.tariffwire/lock; the OS drops it when the process
-dies, however it dies).
+dies, however it dies). The lock is the main process's alone: a forked worker lets go of it at
+once, so a worker that outlives a killed run can never block its --resume.
 """
 from __future__ import annotations
 
@@ -97,6 +98,28 @@ def prepare_outdir(outdir: Path) -> None:
         raise TariffwireError(Errors.E021.format(path=outdir, reason=exc.strerror or exc)) from exc
 
 
+# The descriptors of the locks this process holds. A forked child shares the parent's open file
+# description, and with it the flock: the child drops its share at once (the descriptor is pointed
+# at /dev/null, so that the file object it inherited closes something harmless later).
+_HELD_LOCK_FDS: set[int] = set()
+
+
+def _release_locks_in_child() -> None:
+    if not _HELD_LOCK_FDS:
+        return
+    null = os.open(os.devnull, os.O_RDONLY)
+    try:
+        for fd in _HELD_LOCK_FDS:
+            os.dup2(null, fd)
+    finally:
+        os.close(null)
+    _HELD_LOCK_FDS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_release_locks_in_child)
+
+
 class OutdirLock:
     """An exclusive, non-blocking lock on OUTDIR, so that two runs never interleave their writes."""
 
@@ -120,10 +143,12 @@ class OutdirLock:
             raise TariffwireError(Errors.E021.format(
                 path=self.outdir, reason="another tariffwire run is writing to it")) from None
         self._fh = fh
+        _HELD_LOCK_FDS.add(fh.fileno())
         return self
 
     def release(self) -> None:
         if self._fh is not None:
+            _HELD_LOCK_FDS.discard(self._fh.fileno())
             self._fh.close()  # closing drops the flock
             self._fh = None
 

@@ -11,6 +11,7 @@ chosen with `?options=-csearch_path%3Dmyschema`, which must exist.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -18,7 +19,8 @@ import sqlite3
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Optional, Sequence
+from urllib.parse import unquote
 
 from ..errors import Errors, TariffwireError
 from ..records import ArticleRecord, EventRecord
@@ -54,6 +56,15 @@ class _Db:
     placeholder: str
     errors: tuple[type[BaseException], ...]
     target: str  # for messages: a path, or host:port/db (never a password)
+    user: Optional[str] = None
+    secrets: Sequence[str] = ()  # the password, masked in every message (mask_credentials)
+
+    def reason(self, exc: BaseException) -> str:
+        """One line for a driver error, credentials masked."""
+        return _one_line(exc, self.secrets)
+
+    def lock_articles(self, article_ids: Sequence[str]) -> None:
+        """Lock these articles for the transaction, so that two writers never deadlock on them."""
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         raise NotImplementedError
@@ -153,19 +164,26 @@ class _PostgresDb(_Db):
         self._psycopg = psycopg
         self._jsonb = Jsonb
         self.errors = (psycopg.Error,)
+        self.secrets = credential_secrets(url)
+        _check_password_encoding(url)
         try:
             params = conninfo_to_dict(url)
         except psycopg.Error as exc:
-            raise TariffwireError(Errors.E023.format(url=_mask_password(url)) + f" ({_one_line(exc)})") from None
+            raise TariffwireError(Errors.E023.format(url=_mask_password(url)) + f" ({self.reason(exc)})") from None
+        self.secrets = sorted({*self.secrets, *([params["password"]] if params.get("password") else [])}, key=len, reverse=True)
         host = params.get("host") or params.get("hostaddr") or os.environ.get("PGHOST") or "localhost"
         port = params.get("port") or os.environ.get("PGPORT") or "5432"
-        self.target = f"{host}:{port}/{params.get('dbname') or os.environ.get('PGDATABASE') or ''}"
+        self.user = params.get("user") or os.environ.get("PGUSER")
+        self.target = mask_credentials(f"{host}:{port}/{params.get('dbname') or os.environ.get('PGDATABASE') or ''}", self.secrets)
         extra = {} if "connect_timeout" in params else {"connect_timeout": 10}
         try:
             # autocommit: transactions are opened explicitly by transaction(), never implicitly.
             self.conn = psycopg.connect(url, autocommit=True, **extra)
         except psycopg.Error as exc:
-            raise TariffwireError(Errors.E050.format(host=host, port=port, reason=_one_line(exc))) from None
+            raise TariffwireError(Errors.E050.format(host=mask_credentials(host, self.secrets), port=mask_credentials(port, self.secrets),
+                                                     reason=self.reason(exc))) from None
+        if self.user is None:
+            self.user = self.conn.info.user
         if readonly:
             # One snapshot for all the queries of a read, even while a writer commits.
             self.conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
@@ -197,6 +215,14 @@ class _PostgresDb(_Db):
         # Per schema, so that two processes opening the same fresh database migrate it once.
         self.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || %s))", ("." + MIGRATIONS_TABLE,))
 
+    def lock_articles(self, article_ids):
+        # Per-article advisory locks, taken in the order of their keys: two writers on overlapping
+        # articles then queue on the first shared one instead of each holding what the other wants.
+        keys = sorted({_lock_key(article_id) for article_id in article_ids})
+        if keys:
+            self.execute("SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest(%s::bigint[]) AS k ORDER BY 1) AS keys",
+                         (keys,))
+
     def dump_json(self, value):
         return self._jsonb(value)
 
@@ -219,6 +245,13 @@ def _connect(url: str, *, readonly: bool = False) -> _Db:
     if sep and scheme.split("+", 1)[0] in ("postgresql", "postgres"):
         return _PostgresDb("postgresql://" + rest, readonly=readonly)
     raise TariffwireError(Errors.E023.format(url=_mask_password(url)))
+
+
+def _lock_key(article_id: str) -> int:
+    """A stable signed 64-bit advisory-lock key for an article (namespaced, so as not to meet
+    other applications' keys by chance)."""
+    digest = hashlib.blake2b(f"tariffwire.article:{article_id}".encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 # --- migrations ---------------------------------------------------------------------------------
@@ -278,8 +311,8 @@ def _migrate(db: _Db) -> None:
             try:
                 db.run_script(script)
             except db.errors as exc:
-                raise TariffwireError(Errors.E054.format(
-                    target=db.target, version=version, file=name, reason=_one_line(exc))) from exc
+                raise _privilege_error(db, exc) or TariffwireError(Errors.E054.format(
+                    target=db.target, version=version, file=name, reason=db.reason(exc))) from exc
             db.execute(f"INSERT INTO {MIGRATIONS_TABLE} (version) VALUES ({db.placeholder})", (version,))
 
 
@@ -309,6 +342,11 @@ def open_sql_sink(url: str, *, batch_size: int = 500) -> "SqlSink":
     db = _connect(url)
     try:
         _migrate(db)
+    except db.errors as exc:  # outside a migration script: reading the versions, creating their table
+        db.close()
+        pending = latest_schema_version(db.dialect)
+        raise _privilege_error(db, exc) or TariffwireError(Errors.E054.format(
+            target=db.target, version=pending, file="(schema migrations table)", reason=db.reason(exc))) from exc
     except BaseException:
         db.close()
         raise
@@ -334,17 +372,20 @@ class SqlSink:
         db = self._db
         if db is None:
             raise RuntimeError("write() on a closed SqlSink")
-        # Within a batch the last record with an id wins, as it would across batches.
-        articles = list({a.article_id: a for a in articles}.values())
-        events = list({e.event_id: e for e in events}.values())
+        # Within a batch the last record with an id wins, as it would across batches. Rows are
+        # written in a stable order (by id), and the articles locked first, so that two writers on
+        # overlapping articles wait for each other instead of deadlocking.
+        articles = sorted({a.article_id: a for a in articles}.values(), key=lambda a: a.article_id)
+        events = sorted({e.event_id: e for e in events}.values(), key=lambda e: (e.article_id, e.event_id))
         if not articles and not events:
             return
         try:
             with db.transaction():
+                db.lock_articles([a.article_id for a in articles] + [e.article_id for e in events])
                 self._write(db, articles, events)
         except db.errors as exc:
-            raise TariffwireError(Errors.E052.format(
-                target=db.target, articles=len(articles), events=len(events), reason=_one_line(exc))) from exc
+            raise _privilege_error(db, exc) or TariffwireError(Errors.E052.format(
+                target=db.target, articles=len(articles), events=len(events), reason=db.reason(exc))) from exc
 
     def _write(self, db: _Db, articles: list[ArticleRecord], events: list[EventRecord]) -> None:
         p = db.placeholder
@@ -525,10 +566,74 @@ def _split_sqlite_script(script: str) -> Iterator[str]:
         yield buffer  # a trailing comment, or a last statement without ';'
 
 
-def _one_line(exc: BaseException) -> str:
+def _one_line(exc: BaseException, secrets: Sequence[str] = ()) -> str:
+    """The first line of a driver's error, with any credentials in it masked (every database
+    message goes through here: psycopg's can quote the connection string, or pieces of it)."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    return lines[0] if lines else type(exc).__name__
+    return mask_credentials(lines[0] if lines else type(exc).__name__, secrets)
+
+
+_URL_PASSWORD = re.compile(r"(://[^:/?#@\s]*:)[^\s\"']*@")
+_KEYWORD_PASSWORD = re.compile(r"""((?:^|[\s?&;])password\s*=\s*)('(?:[^'\\]|\\.)*'|"[^"]*"|[^\s&;'"]+)""", re.I)
+_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+# Characters a URL's password must percent-encode; raw, they move the host, port and database.
+_UNSAFE_IN_PASSWORD = set("@/?#[] ")
+
+
+def url_password(url: str) -> Optional[str]:
+    """The password in a postgresql:// URL as the user wrote it, even when it is malformed: all
+    between the user's ':' and the last '@' before the query (a raw '@' or '/' in it included)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return None
+    head = rest.split("?", 1)[0]
+    if "@" not in head:
+        return None
+    userinfo = head[: head.rfind("@")]
+    return userinfo.split(":", 1)[1] if ":" in userinfo else None
+
+
+def credential_secrets(url: Any) -> list[str]:
+    """The password of a database URL in every form a message could quote it (raw, decoded)."""
+    if not isinstance(url, str):
+        return []
+    found = [url_password(url) or ""]
+    found += [m.group(2).strip("'\"") for m in _KEYWORD_PASSWORD.finditer(url)]
+    found += [unquote(f) for f in found]
+    return sorted({f for f in found if f}, key=len, reverse=True)
+
+
+def mask_credentials(text: str, secrets: Sequence[str] = ()) -> str:
+    """`text` with passwords masked: in URLs (user:***@), key=value connection strings and query
+    parameters (password=***), and wherever one of `secrets` appears verbatim."""
+    for secret in secrets:
+        if len(secret) >= 3:  # a shorter one would mask every such run of letters; the patterns below still apply
+            text = text.replace(secret, "***")
+    text = _URL_PASSWORD.sub(r"\1***@", text)
+    return _KEYWORD_PASSWORD.sub(r"\1***", text)
 
 
 def _mask_password(url: str) -> str:
-    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
+    return mask_credentials(url, credential_secrets(url))
+
+
+def _check_password_encoding(url: str) -> None:
+    """Refuse a URL whose password holds characters it must percent-encode, before the driver
+    parses it: the driver would read part of the password as the host or database and print it."""
+    password = url_password(url)
+    if password is None:
+        return
+    bad = sorted(_UNSAFE_IN_PASSWORD & set(password)) + (["%"] if _PERCENT.search(password) else [])
+    if bad:
+        shown = ", ".join(repr(c) for c in bad)
+        raise TariffwireError(Errors.E023.format(url=_mask_password(url)) + (
+            f" (the password holds {shown}: percent-encode it, e.g. '@' as %40 and '/' as %2F)"))
+
+
+def _privilege_error(db: "_Db", exc: BaseException) -> Optional[TariffwireError]:
+    """E057 for a permission the PostgreSQL user lacks (SQLSTATE 42501: no CREATE on the schema, no
+    INSERT on a table, ...): fatal, one line that names the fix, never 'internal error'."""
+    if getattr(exc, "sqlstate", None) != "42501":  # insufficient_privilege
+        return None
+    user = f"user {db.user}" if db.user else "the user"
+    return TariffwireError(Errors.E057.format(target=db.target, reason=db.reason(exc), user=user))

@@ -312,6 +312,55 @@ def test_readers_published_default(tmp_path, read):
     assert [a.published for a in articles] == ["2025-04-16", "2024-01-01"]
 
 
+DATELINED = "TOKYO, April 16, 2025 (Reuters) - Japan said it would start tariff talks with the United States."
+
+
+@pytest.mark.parametrize(
+    "record,default,published,source",
+    [
+        ({"text": DATELINED}, None, "2025-04-16", "dateline"),  # no --published: the dateline's day
+        ({"text": DATELINED}, "2025-05-01", "2025-04-16", "dateline"),  # the article's own day beats a batch default
+        ({"text": DATELINED, "published": "2025-04-17"}, None, "2025-04-17", "input"),
+        ({"text": "Japan said it would talk."}, "2025-05-01", "2025-05-01", "default"),
+        ({"text": "Japan said it would talk."}, None, None, None),
+        ({"text": "WASHINGTON, April 16 (Reuters) - Japan said it would talk."}, None, None, None),  # no year
+    ],
+)
+def test_readers_published_from_dateline(tmp_path, read, record, default, published, source):
+    write_jsonl(tmp_path / "a.jsonl", [record])
+    [article], _ = read(tmp_path / "a.jsonl", using=make_ingestor(html_extractor="builtin", published_default=default))
+    assert (article.published, article.published_source) == (published, source)
+
+
+def test_readers_txt_without_published_takes_dateline_day(tmp_path, read):
+    (tmp_path / "story.txt").write_text("By Jane Roe\n" + DATELINED)
+    [article], _ = read(tmp_path / "story.txt")
+    assert article.published == "2025-04-16" and article.ref_date is not None
+
+
+HEADLINED_PAGE = (
+    "<html><head><title>{headline} | The Ledger</title><meta property='og:site_name' content='The Ledger'></head><body>"
+    "<nav>Home | Trade</nav><main><article><header><h1>{headline}</h1></header>"
+    "<p>{first}</p><p>{second}</p></article></main><footer>The Ledger</footer></body></html>"
+)
+
+
+@pytest.mark.parametrize("extractor", ["builtin", "trafilatura"])
+def test_readers_html_headline_is_metadata_not_text(tmp_path, extractor):
+    first = "TOKYO, April 16, 2025 (Reuters) - Japan will begin tariff negotiations with the United States on Thursday, its economy minister said."
+    second = "The minister said Tokyo would seek relief from the 24% levy and the duties on cars and steel."
+    headline = "Japan to open tariff talks with US"
+    (tmp_path / "story.txt").write_text(f"{first}\n\n{second}")
+    (tmp_path / "story.html").write_text(HEADLINED_PAGE.format(headline=headline, first=first, second=second))
+    ingestor = make_ingestor(html_extractor=extractor)
+    txt, html = [list(ingestor.iter_records([str(tmp_path / name)]))[0] for name in ("story.txt", "story.html")]
+    assert html.headline == headline and headline not in html.text
+    assert html.text.split() == txt.text.split()  # paragraph breaks may differ by extractor
+    assert html.dateline == txt.dateline == ["TOKYO"]
+    assert html.published == txt.published == "2025-04-16"
+    assert html.source == "The Ledger"
+
+
 def test_readers_missing_id_gets_content_id(tmp_path, read):
     write_jsonl(tmp_path / "a.jsonl", [{"text": "Japan said.", "headline": "H"}])
     [article], _ = read(tmp_path / "a.jsonl")
@@ -537,3 +586,37 @@ def test_readers_errors_name_their_origin(tmp_path, read):
 )
 def test_readers_normalize_published(value, expected):
     assert normalize_published(value) == expected
+
+
+@pytest.mark.parametrize("extractor", ["builtin", "trafilatura"])
+def test_readers_html_author_metadata_is_the_byline(tmp_path, extractor):
+    page = ("<html><head><title>Steel talks</title><meta name='author' content='Lucia Ortega; Tom Baker'></head><body><article>"
+            "<p>{byline}MEXICO CITY (Reuters) - Mexico will wait until next month before answering the new 25% tariff on its steel, "
+            "the economy minister said on Tuesday.</p></article></body></html>")
+    (tmp_path / "meta.html").write_text(page.format(byline=""))
+    (tmp_path / "own.html").write_text(page.format(byline="By Ann Lee</p><p>"))
+    ingestor = make_ingestor(html_extractor=extractor)
+    meta, own = [list(ingestor.iter_records([str(tmp_path / name)]))[0] for name in ("meta.html", "own.html")]
+    assert meta.byline == ["Lucia Ortega", "Tom Baker"]
+    assert own.byline == ["Ann Lee"]  # the text's own byline wins
+
+
+@pytest.mark.slow
+def test_readers_html_and_txt_give_the_same_records(tmp_path):
+    from tests.pipeline_support import extractor
+
+    paragraph = ("TOKYO, April 16, 2025 (Reuters) - Japan will begin tariff negotiations with the United States on Thursday, "
+                 "Economy Minister Ryosei Akazawa said. Washington paused the 24% levy on Japanese goods for 90 days last week.")
+    (tmp_path / "story.txt").write_text(paragraph)
+    (tmp_path / "story.html").write_text(HEADLINED_PAGE.format(headline="Japan to open tariff talks", first=paragraph, second="")
+                                         .replace("<p></p>", ""))
+    ex = extractor()
+    txt, html = (ex.process_batch(list(ex.read([str(tmp_path / name)])))[0] for name in ("story.txt", "story.html"))
+    assert txt.events, "the paragraph holds events"
+
+    def comparable(outcome):
+        events = [e.model_dump(exclude={"event_id", "article_id"}) for e in outcome.events]
+        record = outcome.record.model_dump(exclude={"article_id", "headline", "source"})
+        return record, events
+
+    assert comparable(html) == comparable(txt)

@@ -186,3 +186,37 @@ def test_wire_is_fast_on_long_text():
     wire = parse_wire(text)
     assert time.perf_counter() - started < 0.5
     assert len(wire.spans) == 2
+
+
+@pytest.mark.parametrize(
+    "text,day",
+    [
+        ("By Jane Roe\nApril 16, 2025 10:05 AM EDT\n\nTOKYO (Reuters) - Japan said it would talk.", "2025-04-16"),
+        ("By Jane Roe\n2025-04-16T10:05:00Z\n\nJapan said it would talk.", "2025-04-16"),
+        ("TOKYO, April 16, 2025 (Reuters) - Japan said it would talk.", "2025-04-16"),
+        ("Washington, D.C., 16 April 2025 — Officials met.", "2025-04-16"),
+        ("Beijing, Apr. 9, 2025 (Xinhua) - China said it would respond.", "2025-04-09"),
+        # A dateline without its year gives no day: any year would be a guess.
+        ("WASHINGTON, April 16 (Reuters) - Officials met.", None),
+        ("TOKYO (Reuters) - Japan said on April 16, 2025 it would talk.", None),  # a date in the story is not its day
+        ("Japan said on Wednesday it would talk.", None),
+    ],
+)
+def test_wire_date_of_writing(text, day):
+    assert parse_wire(text).date == day
+
+
+@pytest.mark.parametrize(
+    "authors,names",
+    [
+        ("Lucia Ortega", ["Lucia Ortega"]),
+        ("Jane Roe; John Doe", ["Jane Roe", "John Doe"]),  # trafilatura's join
+        ("Jane Roe, Reuters", ["Jane Roe"]),
+        ("Staff writers", []),
+        ("jane", []),
+    ],
+)
+def test_wire_byline_names_from_author_metadata(authors, names):
+    from extractor.ingest.wire import byline_names
+
+    assert byline_names(authors) == names
