@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .config import load_config
-from .errors import ArticleError, Errors, TariffwireError
+from .errors import ArticleError, Errors, TariffwireError, code_of
 from .events.relevance import mentions_trade
 from .events.tariffs import TariffFinder, TariffsComponent
 from .ingest.article import Article
@@ -41,7 +41,7 @@ class Outcome:
     origin: str
     record: Optional[ArticleRecord] = None
     events: list[EventRecord] = field(default_factory=list)
-    error: Optional[dict] = None  # {"article_id", "origin", "stage", "error_type", "message"}
+    error: Optional[dict] = None  # {"article_id", "origin", "stage", "error_type", "code", "message", "traceback"}
     prefiltered: bool = False
     warnings: list[str] = field(default_factory=list)
 
@@ -277,7 +277,7 @@ class Extractor:
         return {
             "articles": pd.DataFrame(article_rows(articles)),
             "events": pd.DataFrame(event_rows(events)),
-            "errors": pd.DataFrame(errors, columns=["article_id", "origin", "stage", "error_type", "message"]),
+            "errors": pd.DataFrame(errors, columns=["article_id", "origin", "stage", "error_type", "code", "message"]),
         }
 
 
@@ -311,6 +311,7 @@ def _error_dict(article_id: Optional[str], origin: str, stage: str, exc: BaseExc
         "origin": origin,
         "stage": stage,
         "error_type": type(exc).__name__,
+        "code": code_of(exc),
         "message": message,
         "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))[-2000:]
         if not isinstance(exc, ArticleError) else None,
