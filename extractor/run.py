@@ -342,13 +342,13 @@ def inputs_key(inputs: Sequence[str], config: Config) -> str:
     """Identifies a run's inputs and settings, so that --resume refuses to mix two different runs.
 
     It covers every input file (path, size, mtime), the settings that change the records
-    ([nlp], [extract], [ingest]) and the database written to (a resumed run that added or changed
+    ([nlp], [components], [ingest]) and the database written to (a resumed run that added or changed
     --db would leave the database without the records written before the interruption).
     """
     h = hashlib.sha1()
     for line in _sources_fingerprint(inputs):
         h.update(line.encode("utf-8", "surrogatepass") + b"\n")
-    h.update(json.dumps({k: config[k] for k in ("nlp", "extract", "ingest")}, sort_keys=True, default=str).encode())
+    h.update(json.dumps({k: config[k] for k in ("nlp", "components", "ingest")}, sort_keys=True, default=str).encode())
     h.update(json.dumps({"db": config["output"].get("db")}).encode())
     return h.hexdigest()[:16]
 
@@ -522,7 +522,7 @@ def resume_point(outdir: Path, key: str) -> Optional[ResumePoint]:
     if point is not None and point.inputs_key != key:
         raise TariffwireError(Errors.E020.format(
             reason=f"--resume: {outdir} holds a run over other inputs or settings (input files, "
-                   f"[nlp], [extract], [ingest] or --db); use a new output directory or rerun without --resume"))
+                   f"[nlp], [components], [ingest] or --db); use a new output directory or rerun without --resume"))
     return point
 
 
