@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from extractor.segment import segment  # noqa: E402
 from extractor.normalize.dates import find_dates  # noqa: E402
 
 SCORABLE = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|\d{4}-W\d{2}|\d{4}-\d{2}|\d{4}-Q[1-4]|\d{4}|P\d+[DWMY])$")
@@ -110,7 +111,9 @@ def score_document(doc: dict) -> dict:
     exclude = [cspan] if cspan else []
     timexes = [t for t in doc["timexes"] if not (cspan and _overlaps(t["span"], cspan))]
     gold = [t for t in timexes if t["type"] in ("DATE", "DURATION") and SCORABLE.match(t["value"])]
-    predictions = [p for p in find_dates(doc["text"], doc["ref"], exclude=exclude)
+    # The sentences the pipeline reads the tense in (extractor/segment.py), as the dates component passes them.
+    sentences = segment(doc["text"], exclude).sentences
+    predictions = [p for p in find_dates(doc["text"], doc["ref"], exclude=exclude, sentences=sentences)
                    if p.value is not None and p.start < doc["annotated_end"]]
 
     matched_gold: set[int] = set()

@@ -214,7 +214,9 @@ def child_paired(spec: dict, corpus: Path, workdir: Path) -> dict:
         for side in sides[i % 3:] + sides[:i % 3]:
             c0, t0 = _cpu_seconds(), time.perf_counter()
             if side == "spacy":
-                n = sum(1 for _ in nlp.pipe(texts, batch_size=ner_cfg["batch_size"]))
+                # The warmed pipeline is shared with the tariffwire sides, which add their components to it.
+                with nlp.select_pipes(enable=ner_cfg["enable"]):
+                    n = sum(1 for _ in nlp.pipe(texts, batch_size=ner_cfg["batch_size"]))
             else:
                 n = run_extract([str(path)], workdir / f"{side}-{i}", configs[side], progress=None).read
             totals[side]["seconds"] += time.perf_counter() - t0

@@ -1,9 +1,10 @@
 """tariffwire: structured records of trade policy from news wire archives.
 
-The public API: build an Extractor once, feed it articles, get schema-v1 records back;
+The public API: build an Extractor once, feed it articles, get schema-v1 records back; or add
+tariffwire's spaCy components to a pipeline of your own (`nlp.add_pipe("tariffwire")`, see pipeline.py).
 extractor.consolidate turns the events into measures with timelines.
 """
-from .api import Extractor, Outcome, is_relevant
+from .api import Extractor, Outcome, article_doc, is_relevant
 from .config import load_config
 from .ingest.article import Article
 from .records import (
@@ -20,6 +21,7 @@ __all__ = [
     "ArticleRecord",
     "EventRecord",
     "Extractor",
+    "article_doc",
     "Outcome",
     "RunSummary",
     "MeasureEventLink",

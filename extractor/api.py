@@ -1,6 +1,6 @@
 """The Python API: load a configured extractor once, feed it articles, get records back.
 
-    >>> import tariffwire_api as tw  # doctest: +SKIP
+    >>> from extractor import Extractor  # doctest: +SKIP
     >>> ex = Extractor.from_config(overrides={"ingest.published_default": "2025-04-16"})
     >>> articles, events = ex.extract_records([{"id": "a1", "text": "..."}])
     >>> events_df = ex.extract_dataframes(df)["events"]
@@ -14,16 +14,19 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
 from confection import Config
+from spacy.language import Language
+from spacy.tokens import Doc
 
-from .config import fingerprint, load_config
-from .errors import ArticleError
-from .events.build import RecordBuilder
-from .events.context import mentions_trade
-from .events.talks import TalksFinder
-from .events.tariffs import TariffFinder
+from .config import load_config
+from .errors import ArticleError, Errors, TariffwireError, code_of
+from .events.relevance import mentions_trade
+from .events.tariffs import TariffFinder, TariffsComponent
 from .ingest.article import Article
+from .nlp.component import RuleComponent
+from .nlp import hf_ner  # noqa: F401  (registers tariffwire.HfNer.v1; torch loads only when it runs)
+from .nlp.context import ArticleContext, context_of
 from .nlp.ner import NerBackend
-from .nlp.officials import OfficialsFinder
+from .pipeline import LEARNED_ROLES, Tariffwire
 from .records import ArticleRecord, EventRecord
 from .registry import registry
 
@@ -38,7 +41,7 @@ class Outcome:
     origin: str
     record: Optional[ArticleRecord] = None
     events: list[EventRecord] = field(default_factory=list)
-    error: Optional[dict] = None  # {"article_id", "origin", "stage", "error_type", "message"}
+    error: Optional[dict] = None  # {"article_id", "origin", "stage", "error_type", "code", "message", "traceback"}
     prefiltered: bool = False
     warnings: list[str] = field(default_factory=list)
 
@@ -46,55 +49,92 @@ class Outcome:
 def is_relevant(text: str) -> bool:
     """Can this article hold a tariff, negotiation or agreement record at all?
 
-    The event stage refuses to build events for any article that fails this same test, so the
-    prefilter loses nothing by construction; it only decides whether the NER model runs.
+    The event components build no event for an article that fails this same test, so the prefilter
+    loses nothing by construction; it only decides whether the NER model runs.
     """
     return mentions_trade(text)
 
 
-@registry.extractors("tariffwire.RuleExtractor.v1")
-def make_rule_extractor(
-    use_office_holders: bool = True,
-    default_imposer: Optional[str] = "USA",
-    cue_window: int = 12,
-    roles: str = "rules",
-    relations_model: Optional[str] = None,
-) -> dict:
-    if roles not in ("rules", "learned"):
-        raise ValueError(f"extract.roles must be 'rules' or 'learned', not {roles!r}")
-    if roles == "learned" and not relations_model:
-        raise ValueError("extract.roles = 'learned' needs paths.relations_model (see `tariffwire train relations`)")
-    return {
-        "officials": OfficialsFinder(use_holders=use_office_holders),
-        "tariffs": TariffFinder(cue_window=cue_window, default_imposer=default_imposer),
-        "talks": TalksFinder(),
-        "roles": roles,
-        "relations_model": relations_model,
-    }
+def article_doc(nlp: Language, article: Article) -> Doc:
+    """A Doc of the article's text (tokenized, not yet processed) that carries the article: its id,
+    publication date and wire spans reach the components."""
+    doc = nlp.make_doc(article.text)
+    doc._.tw_article = article
+    return doc
 
 
 class Extractor:
-    """A configured pipeline. Build it once per process; models load lazily on first use."""
+    """A configured pipeline. Build it once per process; the model loads on first use."""
 
     def __init__(self, config: Config):
         self.config = config
-        resolved = registry.resolve(config, validate=True)
+        resolved = registry.resolve({k: v for k, v in config.items() if k != "components"}, validate=True)
         self.ingestor = resolved["ingest"]
         self.ner: NerBackend = resolved["nlp"]["ner"]
-        parts = resolved["extract"]
-        self.builder = RecordBuilder(
-            officials=parts["officials"], tariffs=parts["tariffs"], talks=parts["talks"],
-            config_fingerprint=fingerprint(config),
-        )
-        if parts["roles"] == "learned":
-            from .relations.model import LearnedRoles
-
-            self.builder.tariffs = LearnedRoles.wrap(self.builder.tariffs, parts["relations_model"])
         self.prefilter = bool(config["run"]["prefilter"])
+        self.pipeline_names: list[str] = list(config["nlp"]["pipeline"])
+        # Bad component settings are config errors: found now, on a blank pipeline, before any work.
+        self._add_components(_blank())
+        self._nlp: Optional[Language] = None
+        self._failures: dict[int, tuple[str, BaseException, int]] = {}
 
     @classmethod
     def from_config(cls, path: Optional[str] = None, overrides: Optional[Mapping[str, Any]] = None) -> "Extractor":
         return cls(load_config(path, overrides))
+
+    # -- the spaCy pipeline --------------------------------------------------------------------------
+
+    @property
+    def nlp(self) -> Language:
+        """The NER backend's pipeline with tariffwire's components added, as [nlp] pipeline lists them."""
+        if self._nlp is None:
+            nlp = self.ner.nlp
+            self._add_components(nlp)
+            self._nlp = nlp
+        return self._nlp
+
+    def _add_components(self, nlp: Language) -> None:
+        components = self.config.get("components", {})
+        for name in self.pipeline_names:
+            if name in nlp.disabled:  # a pipeline shared with another Extractor that selected the NER only
+                nlp.enable_pipe(name)
+            if name in nlp.component_names:
+                continue
+            if name not in components or "factory" not in components[name]:
+                raise TariffwireError(Errors.E020.format(reason=f"[nlp] pipeline names {name!r}, which has no [components.{name}] block with a factory"))
+            settings = dict(components[name])
+            factory = settings.pop("factory")
+            try:
+                nlp.add_pipe(factory, name=name, config=settings)
+            except Exception as exc:  # spaCy reports bad settings with several error types
+                reason = " ".join(str(exc).split())
+                raise TariffwireError(Errors.E020.format(reason=f"[components.{name}]: {reason}")) from exc
+
+    def rule_parts(self) -> list[RuleComponent]:
+        """The rule components in pipeline order (the `tariffwire` component's parts in its place)."""
+        parts: list = []
+        for _, proc in self.nlp.pipeline:
+            parts.extend(proc.parts if isinstance(proc, Tariffwire) else [proc])
+        return [p for p in parts if isinstance(p, RuleComponent)]
+
+    @property
+    def tariff_finder(self) -> TariffFinder:
+        return next(p.finder for p in self.rule_parts() if isinstance(p, TariffsComponent))
+
+    def _install_error_handler(self) -> None:
+        """Language.set_error_handler, minus its failure on spaCy's Cython components (ner, parser
+        cannot hold a handler in spaCy 3.8): their errors leave nlp.pipe instead (see _pipe)."""
+        self.nlp.default_error_handler = self._on_error
+        for _, proc in self.nlp.pipeline:
+            try:
+                proc.set_error_handler(self._on_error)
+            except AttributeError:
+                pass
+
+    def _on_error(self, name: str, proc: Any, docs: list[Doc], exc: BaseException) -> None:
+        """spaCy's per-document error handler (Language.pipe): note the failure, keep the batch going."""
+        for doc in docs:
+            self._failures[id(doc)] = (name, exc, len(docs))
 
     # -- articles in ------------------------------------------------------------------------------
 
@@ -128,41 +168,86 @@ class Extractor:
             else:
                 outcomes.append(Outcome(item.id, item.origin, warnings=list(item.warnings)))
                 articles.append((len(outcomes) - 1, item))
-        # The relevance test runs once per article; the event stage reuses its answer.
+        # The relevance test runs once per article; the event components reuse its answer.
         relevance = {i: is_relevant(a.text) for i, a in articles} if prefilter else {}
-        needs_ner = [(i, a) for i, a in articles if not prefilter or relevance[i]]
-        entities = self._entities([a for _, a in needs_ner], outcomes, [i for i, _ in needs_ner])
+        full = [(i, a) for i, a in articles if not prefilter or relevance[i]]
+        for i, ctx in self._contexts_of(full, relevance, outcomes):
+            outcomes[i].record, outcomes[i].events = ctx.record, ctx.events
         for i, article in articles:
-            if outcomes[i].error is not None:
-                continue
-            ents = entities.get(i)
-            if ents is None:
+            if prefilter and not relevance[i]:
+                # Skipped by the prefilter: no Doc and no NER, the same rule steps on a bare context.
                 outcomes[i].prefiltered = True
-                ents = []
-            try:
-                record, events = self.builder.build(article, ents, relevant=relevance.get(i))
-            except Exception as exc:  # one article's bug must not cost the batch
-                outcomes[i].error = _error_dict(article.id, article.origin, "events", exc)
-                continue
-            outcomes[i].record = record
-            outcomes[i].events = events
+                try:
+                    ctx = self.annotate(article, relevant=False)
+                except Exception as exc:  # one article's bug must not cost the batch
+                    outcomes[i].error = _error_dict(article.id, article.origin, "events", exc)
+                    continue
+                outcomes[i].record, outcomes[i].events = ctx.record, ctx.events
         return outcomes
 
-    def _entities(self, articles: list[Article], outcomes: list[Outcome], index: list[int]) -> dict[int, list]:
-        if not articles:
-            return {}
+    def annotate(self, article: Article, *, relevant: Optional[bool] = None) -> ArticleContext:
+        """The rule components' steps on an article without a Doc (no entities: no NER ran)."""
+        ctx = ArticleContext(article, entities=[], relevant=relevant)
+        for part in self.rule_parts():
+            part.annotate(ctx)
+        return ctx
+
+    def _contexts_of(self, items: list[tuple[int, Article]], relevance: dict, outcomes: list[Outcome]) -> Iterator[tuple[int, ArticleContext]]:
+        """(index, context) of each article the whole pipeline processed; failures go to outcomes."""
+        if not items:
+            return
+        nlp = self.nlp
+        docs = []
+        for i, article in items:
+            doc = article_doc(nlp, article)
+            context_of(doc).relevant = relevance.get(i)
+            docs.append((i, article, doc))
+        retry = []
+        for i, article, doc, failure in self._pipe(docs):
+            if failure is None:
+                yield i, context_of(doc)
+            elif failure[2] > 1:
+                retry.append((i, article))  # a batched component failed the whole batch
+            else:
+                outcomes[i].error = _error_dict(article.id, article.origin, _stage(failure[0]), failure[1])
+        # Alone, only the article that made the batch fail fails again.
+        for i, article in retry:
+            doc = article_doc(nlp, article)
+            context_of(doc).relevant = relevance.get(i)
+            for _, _, doc, failure in self._pipe([(i, article, doc)]):
+                if failure is None:
+                    yield i, context_of(doc)
+                else:
+                    outcomes[i].error = _error_dict(article.id, article.origin, _stage(failure[0]), failure[1])
+
+    def _pipe(self, docs: list[tuple[int, Article, Doc]]):
+        """(index, article, doc, failure or None): failure is (component, exception, batch size)."""
+        self._failures.clear()
+        self._install_error_handler()
+        batch_size = getattr(self.ner, "batch_size", None) or 32
+        done: set[int] = set()
+        escaped: Optional[BaseException] = None
         try:
-            results = list(self.ner.pipe(a.text for a in articles))
-            return dict(zip(index, results))
-        except Exception:
-            # Retry one by one so that only the offending article fails.
-            out: dict[int, list] = {}
-            for i, article in zip(index, articles):
-                try:
-                    out[i] = next(iter(self.ner.pipe([article.text])))
-                except Exception as exc:
-                    outcomes[i].error = _error_dict(article.id, article.origin, "nlp", exc)
-            return out
+            for doc in self.nlp.pipe((doc for _, _, doc in docs), batch_size=batch_size):
+                done.add(id(doc))
+        except Exception as exc:  # from a component that cannot hold the error handler: the NER
+            escaped = exc
+        for i, article, doc in docs:
+            if id(doc) in done:
+                yield i, article, doc, None
+            elif id(doc) in self._failures:
+                yield i, article, doc, self._failures[id(doc)]
+            else:
+                yield i, article, doc, ("nlp", escaped or RuntimeError("the pipeline dropped the article"), len(docs))
+
+    def contexts(self, items: Iterable[Article], *, rules_only: bool = False) -> Iterator[ArticleContext]:
+        """Each article's context after the whole pipeline (no prefilter); rules_only: without a role classifier."""
+        disabled = [n for n in self.nlp.component_names if rules_only and self.nlp.get_pipe_meta(n).factory == LEARNED_ROLES]
+        with self.nlp.select_pipes(disable=disabled):
+            for article in items:
+                outcome: list[Outcome] = [Outcome(article.id, article.origin)]
+                for _, ctx in self._contexts_of([(0, article)], {}, outcome):
+                    yield ctx
 
     def extract(self, items: Iterable[ArticleLike], *, batch_size: int = 64, start: int = 0) -> Iterator[Outcome]:
         """Outcomes in input order, for dicts, Articles, a DataFrame's records or a datasets.Dataset."""
@@ -211,7 +296,7 @@ class Extractor:
         return {
             "articles": records_frame("articles", (a.model_dump(mode="json") for a in articles)),
             "events": records_frame("events", (e.model_dump(mode="json") for e in events)),
-            "errors": pd.DataFrame(errors, columns=["article_id", "origin", "stage", "error_type", "message"]),
+            "errors": pd.DataFrame(errors, columns=["article_id", "origin", "stage", "error_type", "code", "message"]),
         }
 
 
@@ -275,6 +360,17 @@ def dataset_mapper(extractor: "Extractor"):
     return extractor.map_batch
 
 
+def _blank() -> Language:
+    import spacy
+
+    return spacy.blank("en")
+
+
+def _stage(component: str) -> str:
+    """The stage an error is reported under: tariffwire's rule components are the event stage."""
+    return "events" if component.startswith("tariffwire") and component != "tariffwire_hf_ner" else "nlp"
+
+
 def _iter_items(items: Any, id_field: str = "id") -> Iterator[Any]:
     try:
         import pandas as pd
@@ -299,6 +395,7 @@ def _error_dict(article_id: Optional[str], origin: str, stage: str, exc: BaseExc
         "origin": origin,
         "stage": stage,
         "error_type": type(exc).__name__,
+        "code": code_of(exc),
         "message": message,
         "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))[-2000:]
         if not isinstance(exc, ArticleError) else None,

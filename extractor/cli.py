@@ -104,6 +104,16 @@ def split_overrides(args: List[str]) -> tuple[List[str], List[str]]:
     return inputs, overrides
 
 
+def _require_extras(cfg) -> None:
+    """Fail before any work when the config names an optional part whose extra is not installed."""
+    from .optional import require
+
+    if cfg["run"]["engine"] == "dask":
+        require("distributed", "dask")
+    if str(cfg["output"]["db"] or "").startswith(("postgresql:", "postgres:")):
+        require("psycopg", "postgres")
+
+
 EXIT_CODES_HELP = (
     "Exit codes: 0 every input record was written (or skipped as a duplicate); "
     "1 some records failed, each with a line in OUTDIR/errors.jsonl; "
@@ -118,7 +128,7 @@ def extract(
     ctx: typer.Context,
     inputs: List[str] = typer.Argument(..., help="Files, folders or glob patterns (.txt .json .jsonl .jsonl.gz .csv .parquet .html .warc .warc.gz, datasets dirs)."),
     output: Path = typer.Option(..., "-o", "--output", help="Output directory."),
-    config: Optional[Path] = typer.Option(None, "-c", "--config", help="A .cfg file that overrides configs/default.cfg."),
+    config: Optional[Path] = typer.Option(None, "-c", "--config", help="A .cfg file that overrides the packaged default config (extractor/default.cfg)."),
     published: Optional[str] = typer.Option(None, "--published", help="Default publication date (YYYY-MM-DD) for inputs without one."),
     fmt: str = typer.Option("jsonl", "--format", help="jsonl (always written), plus parquet or csv tables."),
     db: Optional[str] = typer.Option(None, "--db", help="Also write normalized tables: sqlite:///path.db or postgresql://..."),
@@ -165,6 +175,7 @@ def extract(
             if config is not None and exc.__cause__ is not None and str(config) not in str(exc):
                 raise TariffwireError(f"{_one_line(exc)} (in {config})") from exc
             raise
+        _require_extras(cfg)
         summary = run_extract(paths, output, cfg, resume=resume, progress=None if quiet else sys.stderr)
     except RunInterrupted as exc:  # SIGINT or SIGTERM: the batch in hand was finished and committed
         typer.echo(f"tariffwire: {exc}", err=True)
@@ -343,7 +354,7 @@ def show(
     serve: bool = typer.Option(False, "--serve", help="Serve the page with displaCy's local server instead of writing it."),
     port: int = typer.Option(5002, "--port", help="Port for --serve."),
     style: str = typer.Option("span", "--style", help="span (overlapping labels) or ent (one label per stretch)."),
-    config: Optional[Path] = typer.Option(None, "-c", "--config", help="A .cfg file that overrides configs/default.cfg."),
+    config: Optional[Path] = typer.Option(None, "-c", "--config", help="A .cfg file that overrides the packaged default config (extractor/default.cfg)."),
     published: Optional[str] = typer.Option(None, "--published", help="Default publication date (YYYY-MM-DD)."),
 ) -> None:
     """Render one article with displaCy: officials, countries, rates, dates and event roles."""
@@ -367,8 +378,52 @@ def show(
     typer.echo(f"wrote {path}", err=True)
 
 
-from .relations.cli import train_app
+train_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Train the learned components.",
+                        context_settings=HELP_OPTIONS)
 app.add_typer(train_app, name="train")
+
+
+@train_app.command("relations")
+def train_relations_command(
+    gold: List[Path] = typer.Option(..., "--gold", help="Gold .jsonl file(s) or folder(s) of *.gold.jsonl."),
+    corpus: List[Path] = typer.Option(..., "--corpus", help="Training articles (files, folders, globs); only those with gold are used."),
+    base: Path = typer.Option(..., "--base", help="A local BERT-family model directory to fine-tune."),
+    out: Path = typer.Option(..., "--out", help="Where to save the model, tokenizer and relations.json."),
+    config: Optional[Path] = typer.Option(None, "-c", "--config", help="A .cfg file for the pipeline that proposes the pairs."),
+    epochs: int = typer.Option(8, "--epochs"),
+    batch_size: int = typer.Option(16, "--batch-size"),
+    learning_rate: float = typer.Option(1.5e-4, "--learning-rate", help="Suits MiniLM-size bases; BERT-base wants ~3e-5."),
+    val_fraction: float = typer.Option(0.2, "--val-fraction", help="Share of the training articles held out for validation."),
+    seed: int = typer.Option(13, "--seed"),
+    max_length: int = typer.Option(128, "--max-length", help="Max tokens per marked sentence."),
+    min_confidence: Optional[float] = typer.Option(
+        None, "--min-confidence", help="Below this probability extraction keeps the rule decision (default: calibrated per task on the held-out articles)."),
+    device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
+    quiet: bool = typer.Option(False, "--quiet", "-q"),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for fatal errors."),
+) -> None:
+    """Fine-tune the role classifier (tariff imposer/target, official's country) on gold; see docs/learned-models.md."""
+    try:
+        import datasets
+
+        from .api import Extractor
+        from .optional import require
+        from .relations.train import train_relations
+
+        transformers = require("transformers", "hf")
+        # The command reports per epoch itself; the libraries' per-step bars would bury that.
+        datasets.disable_progress_bars()
+        transformers.utils.logging.disable_progress_bar()
+        metadata = train_relations(
+            Extractor.from_config(config), [str(g) for g in gold], [str(c) for c in corpus], str(base), str(out),
+            epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, val_fraction=val_fraction,
+            seed=seed, max_length=max_length, min_confidence=min_confidence, device=device,
+            log=(lambda msg: None) if quiet else (lambda msg: typer.echo(msg, err=True)),
+        )
+    except (TariffwireError, OSError, ValueError) as exc:
+        _fail(exc, debug)
+    typer.echo(json.dumps({"out": str(out), "pairs": metadata["pairs"], "validation": metadata["validation"],
+                           "seconds": metadata["seconds"]}, indent=2))
 
 
 def main() -> None:  # console-script entry point

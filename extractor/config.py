@@ -1,12 +1,13 @@
 """configs/*.cfg -> a validated Config; dotted command-line overrides.
 
-The packaged default (configs/default.cfg) is complete; a user file overrides it key by key, and
+The default (extractor/default.cfg, shipped inside the package and read with importlib.resources,
+so that an installed wheel finds it) is complete; a user file overrides it key by key, and
 `--section.key=value` arguments override both.
 """
 from __future__ import annotations
 
-import hashlib
 import json
+from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 
@@ -15,7 +16,11 @@ from confection import Config
 from .errors import Errors, TariffwireError
 from .suggest import did_you_mean
 
-DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "configs" / "default.cfg"
+
+
+def default_config_text() -> str:
+    """The packaged default config, as text."""
+    return resources.files("extractor").joinpath("default.cfg").read_text(encoding="utf-8")
 
 
 def parse_overrides(args: Sequence[str]) -> dict[str, Any]:
@@ -49,7 +54,7 @@ def parse_overrides(args: Sequence[str]) -> dict[str, Any]:
 def load_config(path: Optional[str | Path] = None, overrides: Optional[Mapping[str, Any]] = None) -> Config:
     """The default config, updated by a user file and by dotted overrides."""
     try:
-        config = Config().from_disk(DEFAULT_CONFIG_PATH, interpolate=False)
+        config = Config().from_str(default_config_text(), interpolate=False)
         if path is not None:
             user = Config().from_disk(path, interpolate=False)
             config = config.merge(user)
@@ -75,9 +80,3 @@ def load_config(path: Optional[str | Path] = None, overrides: Optional[Mapping[s
         raise TariffwireError(Errors.E020.format(reason=f"config file not found: {exc.filename}")) from exc
     except Exception as exc:  # confection raises several error types for a bad file
         raise TariffwireError(Errors.E020.format(reason=f"{type(exc).__name__}: {exc}".splitlines()[0])) from exc
-
-
-def fingerprint(config: Config) -> str:
-    """A short hash of the settings that change what is extracted (not how fast): part of event ids."""
-    relevant = {k: config[k] for k in ("nlp", "extract") if k in config}
-    return hashlib.sha1(json.dumps(relevant, sort_keys=True, default=str).encode()).hexdigest()[:12]

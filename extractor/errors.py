@@ -1,10 +1,49 @@
 """Coded error messages in one catalogue, as spaCy's errors.py does.
 
-Codes are stable so that users can grep for them and errors.jsonl can be aggregated by code.
+Codes are stable so that users can grep for them and errors.jsonl can be aggregated by code. As
+spaCy's `add_codes` does, the catalogue attaches each code to its message: `Errors.E005` is a
+`CodedMessage` that keeps its code through `.format(...)`, and the exceptions made from one carry
+it as `.code`, which errors.jsonl reports (no code is read back from a message's text).
 """
 from __future__ import annotations
 
+import re
+from typing import Any, Optional
 
+_CODE = re.compile(r"[EW]\d{3}")
+
+
+class CodedMessage(str):
+    """A catalogue message and its code; formatting keeps the code."""
+
+    code: str
+
+    def __new__(cls, text: str, code: str) -> "CodedMessage":
+        message = super().__new__(cls, text)
+        message.code = code
+        return message
+
+    def format(self, *args: Any, **kwargs: Any) -> "CodedMessage":
+        return CodedMessage(str.format(self, *args, **kwargs), self.code)
+
+    def __reduce__(self):  # pickled to worker processes with its code
+        return CodedMessage, (str(self), self.code)
+
+
+def add_codes(cls: type) -> type:
+    """Turn each Exxx/Wxxx message of the catalogue into a CodedMessage with that code."""
+    for name, text in list(vars(cls).items()):
+        if _CODE.fullmatch(name) and isinstance(text, str):
+            setattr(cls, name, CodedMessage(text, name))
+    return cls
+
+
+def code_of(message: Any) -> Optional[str]:
+    """The catalogue code of a message or of an exception made from one; None for any other."""
+    return getattr(message, "code", None)
+
+
+@add_codes
 class Errors:
     E001 = "Input path not found: {path}"
     E002 = "Unsupported input type for {path}: {reason}"
@@ -55,6 +94,10 @@ class Errors:
 class TariffwireError(Exception):
     """A fatal, user-facing error: the CLI prints its message as one line."""
 
+    def __init__(self, message: Any = "", *args: Any):
+        super().__init__(message, *args)
+        self.code = code_of(message)
+
 
 class RunInterrupted(Exception):
     """SIGINT or SIGTERM stopped the run after the batch in hand; what was committed is kept."""
@@ -74,6 +117,7 @@ class ArticleError(Exception):
     def __init__(self, message: str, *, origin: str = "", stage: str = "ingest", article_id: str | None = None,
                  records: int = 1):
         super().__init__(message)
+        self.code = code_of(message)
         self.origin = origin
         self.stage = stage
         self.article_id = article_id

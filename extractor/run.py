@@ -15,7 +15,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import re
 import shutil
 import signal
 import sys
@@ -25,7 +24,6 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Sequence, TextIO
@@ -34,7 +32,8 @@ from confection import Config
 
 from .api import Extractor, Outcome
 from .consolidate import finish_run
-from .errors import Errors, RunInterrupted, TariffwireError
+from .error_records import ErrorRecord
+from .errors import Errors, RunInterrupted, TariffwireError, code_of
 from .ingest.readers import SURROGATES
 from .progress import Progress  # the run's face (progress bar, end summary): extractor/progress.py
 from .writers.jsonl import STATE_DIR, JournaledWriter, OutdirLock, ResumePoint, prepare_outdir, read_resume_point
@@ -324,67 +323,47 @@ def inputs_key(inputs: Sequence[str], config: Config) -> str:
     """Identifies a run's inputs and settings, so that --resume refuses to mix two different runs.
 
     It covers every input file (path, size, mtime), the settings that change the records
-    ([nlp], [extract], [ingest]) and the database written to (a resumed run that added or changed
+    ([nlp], [components], [ingest]) and the database written to (a resumed run that added or changed
     --db would leave the database without the records written before the interruption).
     """
     h = hashlib.sha1()
     for line in _sources_fingerprint(inputs):
         h.update(line.encode("utf-8", "surrogatepass") + b"\n")
-    h.update(json.dumps({k: config[k] for k in ("nlp", "extract", "ingest")}, sort_keys=True, default=str).encode())
+    h.update(json.dumps({k: config[k] for k in ("nlp", "components", "ingest")}, sort_keys=True, default=str).encode())
     h.update(json.dumps({"db": config["output"].get("db")}).encode())
     return h.hexdigest()[:16]
 
 
 # -- errors.jsonl ------------------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def _code_patterns() -> list[tuple[str, re.Pattern]]:
-    patterns = []
-    for code, template in vars(Errors).items():
-        if re.fullmatch(r"[EW]\d{3}", code) and isinstance(template, str):
-            parts = re.split(r"\{[^{}]*\}", template)
-            patterns.append((code, re.compile(".*?".join(re.escape(p) for p in parts), re.S), len("".join(parts))))
-    # Most specific first: "Cannot read {path}: {reason}" (E003) also matches E015's longer template.
-    return [(code, pattern) for code, pattern, _ in sorted(patterns, key=lambda p: -p[2])]
+def _entry(level: str, *, article_id, origin, stage, error_type, code, message, traceback=None) -> ErrorRecord:
+    return ErrorRecord(level=level, article_id=article_id, origin=origin, stage=stage, error_type=error_type,
+                       code=code, message=str(message), traceback=traceback)
 
 
-def message_code(message: str) -> Optional[str]:
-    """The catalogue code (E004, W001, ...) a message was made from, or None."""
-    for code, pattern in _code_patterns():
-        if pattern.fullmatch(message):
-            return code
-    return None
-
-
-def _entry(level: str, *, article_id, origin, stage, error_type, message, traceback=None) -> dict:
-    return {
-        "level": level, "article_id": article_id, "origin": origin, "stage": stage,
-        "error_type": error_type, "code": message_code(message), "message": message, "traceback": traceback,
-    }
-
-
-def outcome_entries(o: Outcome) -> tuple[str, list[dict]]:
-    """("written" | "skipped" | "failed", the errors.jsonl entries of one outcome, warnings first)."""
+def outcome_entries(o: Outcome) -> tuple[str, list[ErrorRecord]]:
+    """("written" | "skipped" | "failed", the errors.jsonl records of one outcome, warnings first)."""
     entries = [
-        _entry("warning", article_id=o.article_id, origin=o.origin, stage="ingest", error_type=None, message=w)
+        _entry("warning", article_id=o.article_id, origin=o.origin, stage="ingest", error_type=None, code=code_of(w), message=w)
         for w in o.warnings
     ]
     if o.error is None:
         return "written", entries
     e = o.error
     message = str(e.get("message") or e.get("error_type") or "unknown error")
+    code = e.get("code")
     # A record refused with a W-code (a duplicate id) is skipped on purpose, not failed.
-    skipped = e.get("stage") == "ingest" and (message_code(message) or "").startswith("W")
+    skipped = e.get("stage") == "ingest" and (code or "").startswith("W")
     entries.append(_entry("warning" if skipped else "error", article_id=e.get("article_id", o.article_id),
                           origin=e.get("origin", o.origin), stage=e.get("stage"), error_type=e.get("error_type"),
-                          message=message, traceback=e.get("traceback")))
+                          code=code, message=message, traceback=e.get("traceback")))
     return ("skipped" if skipped else "failed"), entries
 
 
-def error_line(entry: dict) -> str:
+def error_line(entry: ErrorRecord) -> str:
     """One errors.jsonl line. Lone surrogates (an undecodable file name in `origin`) become U+FFFD:
     they cannot be written as UTF-8, and one bad name must not stop the run."""
-    clean = {k: SURROGATES.sub("\ufffd", v) if isinstance(v, str) else v for k, v in entry.items()}
+    clean = {k: SURROGATES.sub("\ufffd", v) if isinstance(v, str) else v for k, v in entry.model_dump().items()}
     return json.dumps(clean, ensure_ascii=False, sort_keys=True)
 
 
@@ -435,7 +414,7 @@ def _write_db(db_sink, outcomes: list[Outcome]) -> None:
         if id(o) in reasons:
             exc = reasons[id(o)][0]
             o.error = {"article_id": o.article_id, "origin": o.origin, "stage": "db", "error_type": type(exc).__name__,
-                       "message": first_line(exc), "traceback": None}
+                       "code": code_of(exc), "message": first_line(exc), "traceback": None}
             o.record, o.events = None, []
 
 
@@ -461,7 +440,7 @@ def write_batch(outcomes: list[Outcome], summary: RunSummary, writer, db_sink, *
         # `read` counts them all, so that the records lost are in the counts, not only the errors.
         records = max(1, int((o.error or {}).get("records") or 1)) if status == "failed" else 1
         summary.read += records
-        summary.warnings += sum(1 for e in entries if e["level"] == "warning")
+        summary.warnings += sum(1 for e in entries if e.level == "warning")
         errors.extend(error_line(e) for e in entries)
         if status != "written":
             setattr(summary, status, getattr(summary, status) + records)
@@ -527,7 +506,7 @@ def resume_point(outdir: Path, key: str) -> Optional[ResumePoint]:
     if point is not None and point.inputs_key != key:
         raise TariffwireError(Errors.E020.format(
             reason=f"--resume: {outdir} holds a run over other inputs or settings (input files, "
-                   f"[nlp], [extract], [ingest] or --db); use a new output directory or rerun without --resume"))
+                   f"[nlp], [components], [ingest] or --db); use a new output directory or rerun without --resume"))
     return point
 
 

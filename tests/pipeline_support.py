@@ -38,3 +38,31 @@ def run_cli(args: list[str]) -> int:
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code
+
+
+def hand_doc(text: str, components, *, ents=(), published=None, config=None):
+    """A Doc processed by a blank English pipeline of the given tariffwire components, with the
+    entities set by hand first (no model): ents are (substring, label), each its first occurrence."""
+    import spacy
+
+    import extractor.pipeline  # noqa: F401  (registers the components)
+    from extractor.api import article_doc
+    from extractor.nlp.context import bare_article
+
+    nlp = spacy.blank("en")
+    for name in components:
+        nlp.add_pipe(name, config=(config or {}).get(name, {}))
+    article = bare_article(text)
+    article.published = published
+    doc = article_doc(nlp, article)
+    doc.ents = [doc.char_span(text.index(s), text.index(s) + len(s), label=label) for s, label in ents]
+    return nlp(doc)
+
+
+def _components() -> list[str]:
+    from extractor.pipeline import COMPONENTS
+
+    return list(COMPONENTS)
+
+
+ALL_COMPONENTS = _components()

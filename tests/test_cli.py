@@ -106,7 +106,7 @@ FATAL = {
     "unknown override key": (lambda t, i, o: [i, "-o", o, "--run.batch_sise=4"], "unknown config key 'run.batch_sise'"),
     "unknown override section": (lambda t, i, o: [i, "-o", o, "--nosuch.key=1"], "unknown config section 'nosuch'"),
     "override without a section": (lambda t, i, o: [i, "-o", o, "--fromat=csv"], "overrides look like --section.key=value"),
-    "override of the wrong type": (lambda t, i, o: [i, "-o", o, "--extract.cue_window=many"], "extract.cue_window"),
+    "override of the wrong type": (lambda t, i, o: [i, "-o", o, "--components.tariffwire_tariffs.cue_window=many"], "tariffwire_tariffs"),
     "unknown format": (lambda t, i, o: [i, "-o", o, "--format", "xml"], "Unknown output format 'xml'"),
     "bad published default": (lambda t, i, o: [i, "-o", o, "--published", "yesterday"], "ingest.published_default='yesterday'"),
     "bad db url": (lambda t, i, o: [i, "-o", o, "--db", "mysql://localhost/x"], "Unsupported database URL"),
@@ -117,6 +117,7 @@ FATAL = {
     "unknown engine": (lambda t, i, o: [i, "-o", o, "--engine", "spark"], "run.engine='spark'"),
     "model not installed": (lambda t, i, o: [i, "-o", o, "--nlp.model=no_such_model_xyz"], "no_such_model_xyz"),
     "unknown component": (lambda t, i, o: [i, "-o", o, "--nlp.ner.@ner_backends=no.such.v1"], "no.such.v1"),
+    "unknown factory": (lambda t, i, o: [i, "-o", o, "--components.tariffwire_talks.factory=no_such_factory"], "no_such_factory"),
     "no input at all": (lambda t, i, o: ["--run.batch_size=4", "-o", o], "Missing input"),
     "output inside the input folder": (lambda t, i, o: [i.parent, "-o", i.parent / "out"], "overlap"),
 }

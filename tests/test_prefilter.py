@@ -1,6 +1,6 @@
 """The prefilter (api.is_relevant) only decides whether NER runs: the output never changes.
 
-The event stage applies the same test (events.context.mentions_trade), so an article that fails it
+The event components apply the same test (events.relevance.mentions_trade), so an article that fails it
 can hold no event either way; these tests check that claim on the project's corpora and on
 MEANTIME's non-trade news, and check the predicate itself.
 """
@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _fake_ner import FAKE_NER
-from extractor.api import Extractor, is_relevant
+from extractor.api import Extractor, article_doc, is_relevant
 from extractor.config import load_config
-from extractor.events import context as trade_context
+from extractor.events import relevance as trade_context
 from extractor.ingest.article import Article
 from tests.pipeline_support import CORPORA, benchmark_module
 
@@ -122,10 +122,10 @@ def test_event_stage_builds_no_events_without_trade_context(fake_extractor, pref
     assert outcome.error is None
     assert outcome.prefiltered is prefilter
     assert outcome.events == []
-    # The builder itself, given entities, refuses too: the prefilter loses nothing by construction.
-    entities = next(iter(fake_extractor.ner.pipe([article.text])))
-    assert entities
-    assert fake_extractor.builder.build(article, entities)[1] == []
+    # The event components themselves, given entities, refuse too: the prefilter loses nothing by construction.
+    doc = fake_extractor.nlp(article_doc(fake_extractor.nlp, article))
+    assert doc.ents
+    assert doc._.tw_events == []
 
 
 def test_event_stage_builds_events_with_trade_context(fake_extractor):

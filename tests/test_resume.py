@@ -208,7 +208,7 @@ def test_resume_converts_tables_when_killed_during_conversion(cli, small, tmp_pa
 REFUSED = {
     "other input": lambda t, small: [t / "other.jsonl"],
     "changed input": lambda t, small: [small],
-    "other settings": lambda t, small: [small, "--extract.cue_window=3"],
+    "other settings": lambda t, small: [small, "--components.tariffwire_tariffs.cue_window=3"],
     "database added": lambda t, small: [small, "--db", f"sqlite:///{t / 'late.db'}"],
 }
 

@@ -62,11 +62,4 @@ _WORDS = ["said", "SAID", "Signed", "scheduled", "hundred", "planned", "bed", "f
 @given(st.lists(st.sampled_from(_WORDS) | st.text(alphabet="abdeisADEIS", max_size=5), max_size=14))
 def test_tense_markers_equal_the_word_loop(pieces):
     text = " ".join(pieces)
-    assert dates._Context(text, None)._find_markers() == _markers_by_word_loop(text)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=".!?\"'”’)“‘( \nAbc", max_size=40))
-def test_sentence_end_regex_equals_its_plain_form(text):
-    plain = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“'‘(]?[A-Z])|\n")
-    assert [m.span() for m in dates._SENTENCE_END.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert dates._Context(text, None, [(0, len(text))])._find_markers() == _markers_by_word_loop(text)

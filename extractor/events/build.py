@@ -1,17 +1,16 @@
-"""One article + its entity spans -> the article record and its event records."""
+"""The events component: the article record and its event records, from the mentions the components found."""
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from typing import Optional, Sequence
 
-from ..ingest.article import Article
-from ..nlp.ner import Entity
-from ..nlp.officials import Official, OfficialsFinder
-from ..nlp.sentences import split_sentences
+from spacy.language import Language
+
+from ..nlp.component import RuleComponent
+from ..nlp.context import ArticleContext
+from ..nlp.officials import Official
 from ..normalize import countries as country_norm
-from ..normalize.dates import DateMatch, find_dates
 from ..records import (
     ArticleRecord,
     CountryMention,
@@ -23,56 +22,53 @@ from ..records import (
     OfficialMention,
     RateMention,
 )
-from .context import ArticleContext, mentions_trade
-from .talks import TalkEvent, TalksFinder
-from .tariffs import TariffFinder, TariffMention
+from .talks import TalkEvent
+from .tariffs import TariffMention
 
 Span = tuple[int, int]
 
-# A duration is a date only when it is the length of a trade measure (extraction guide): a pause,
-# truce, delay or tariff near it, and not the length of a visit or a round of talks.
-_MEASURE_WORDS = re.compile(
-    r"tariff|dut(?:y|ies)|lev(?:y|ies)|paus|suspen|truce|exemption|quota|window|deadline|extension|extend|delay|"
-    r"postpone|reprieve|grace|hold off|held off|countermeasure|retaliat|ceasefire|moratorium|waiver|carve-out",
-    re.I,
-)
-_NOT_MEASURE_HEAD = re.compile(r"[\s-]*(?:of\s+)?(?:talks|visit|trip|meeting|meetings|negotiations|tour|summit|session|"
-                               r"after|before|earlier|later|ago|from now)\b", re.I)
+
+def pipeline_fingerprint(nlp: Language) -> str:
+    """A short hash of what changes the records: the NER model and the rule components' settings.
+
+    Part of every event id, so that the same article and configuration give the same ids, whether
+    the pipeline came from the config (the CLI) or from nlp.add_pipe("tariffwire")."""
+    settings: dict = {}
+    for _, proc in nlp.pipeline:
+        for part in getattr(proc, "parts", [proc]):
+            settings.update(getattr(part, "settings", None) or {})
+    model = f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}"
+    payload = json.dumps([model, settings], sort_keys=True, default=str)
+    return hashlib.sha1(payload.encode()).hexdigest()[:12]
 
 
-class RecordBuilder:
-    """Turns an article and its NER entities into schema-v1 records. One instance per process."""
+@Language.factory("tariffwire_events", assigns=["doc._.tw_record", "doc._.tw_events"])
+def make_events(nlp: Language, name: str) -> "RecordBuilder":
+    return RecordBuilder(nlp)
 
-    def __init__(self, *, officials: OfficialsFinder, tariffs: TariffFinder, talks: TalksFinder,
-                 config_fingerprint: str = ""):
-        self.officials = officials
-        self.tariffs = tariffs
-        self.talks = talks
-        self.config_fingerprint = config_fingerprint
 
-    def build(self, article: Article, entities: Sequence[Entity], *, relevant: Optional[bool] = None) -> tuple[ArticleRecord, list[EventRecord]]:
-        """`relevant`: the prefilter's answer for this text, when the caller already has it."""
-        text = article.text
-        exclude = list(article.wire_spans)
-        ref_date = article.ref_date
-        sentences = _trim_wire(split_sentences(text), exclude, text)
-        countries = country_norm.find_countries(text, exclude=exclude)
-        dates = [d for d in find_dates(text, ref_date, exclude=exclude) if self._keep_date(text, d, sentences)]
-        person_spans = [(e.start, e.end) for e in entities if e.label == "PERSON"]
-        # The small model calls some surnames ORG or GPE; titles and the linker decide for those.
-        person_spans += [(e.start, e.end) for e in entities if e.label in ("ORG", "GPE", "NORP") and _looks_like_name(text[e.start:e.end])]
-        officials = self.officials.find(text, sentences, sorted(set(person_spans)), ref_date, exclude)
-        ctx = ArticleContext(article.id, text, ref_date, sentences, countries, officials, dates, exclude)
+class RecordBuilder(RuleComponent):
+    """The article record and its event records (doc._.tw_record, doc._.tw_events), from what the
+    components before it found. Runs last."""
 
+    def __init__(self, nlp: Optional[Language] = None, *, config_fingerprint: Optional[str] = None):
+        self.nlp = nlp
+        self._fingerprint = config_fingerprint
+
+    @property
+    def config_fingerprint(self) -> str:
+        if self._fingerprint is None:
+            # Computed on first use: the components after which this one was added are known then.
+            self._fingerprint = pipeline_fingerprint(self.nlp) if self.nlp is not None else ""
+        return self._fingerprint
+
+    def annotate(self, ctx: ArticleContext) -> None:
+        article = ctx.article
         events: list[EventRecord] = []
-        rate_mentions: list[RateMention] = []
-        if relevant if relevant is not None else mentions_trade(text):
-            tariff_mentions = self.tariffs.find(ctx)
-            rate_mentions = [RateMention(value=t.rate, text=t.rate_text, start=t.rate_span[0], end=t.rate_span[1])
-                             for t in tariff_mentions]
-            events.extend(self._tariff_events(ctx, tariff_mentions))
-            events.extend(self._talk_events(ctx, self.talks.find(ctx)))
-        record = ArticleRecord(
+        events.extend(self._tariff_events(ctx, ctx.tariffs))
+        events.extend(self._talk_events(ctx, ctx.talks))
+        ctx.events = events
+        ctx.record = ArticleRecord(
             article_id=article.id,
             source=article.source,
             url=article.url,
@@ -80,26 +76,16 @@ class RecordBuilder:
             published=article.published,
             byline=list(article.byline),
             dateline=list(article.dateline),
-            officials=[OfficialMention(name=o.name, title=o.title, country=o.country, mentions=o.mentions) for o in officials],
-            countries=self._country_records(countries),
-            rates=rate_mentions,
-            dates=[DateMention(text=d.text, start=d.start, end=d.end, value=d.value, grain=d.grain) for d in dates],
+            officials=[OfficialMention(name=o.name, title=o.title, country=o.country, mentions=o.mentions)
+                       for o in ctx.officials],
+            countries=self._country_records(ctx.countries),
+            rates=[RateMention(value=t.rate, text=t.rate_text, start=t.rate_span[0], end=t.rate_span[1])
+                   for t in ctx.tariffs],
+            dates=[DateMention(text=d.text, start=d.start, end=d.end, value=d.value, grain=d.grain) for d in ctx.dates],
             published_source=article.published_source if article.published is not None else None,
         )
-        return record, events
 
     # -- pieces ---------------------------------------------------------------------------------
-
-    @staticmethod
-    def _keep_date(text: str, d: DateMatch, sentences: list[Span]) -> bool:
-        if d.grain != "duration":
-            return True
-        if _NOT_MEASURE_HEAD.match(text, d.end):
-            return False
-        for s, e in sentences:
-            if s <= d.start < e:
-                return bool(_MEASURE_WORDS.search(text, max(s, d.start - 80), min(e, d.end + 60)))
-        return False
 
     @staticmethod
     def _country_records(countries) -> list[CountryMention]:
@@ -202,23 +188,3 @@ class RecordBuilder:
                 confidence=t.confidence,
             ))
         return events
-
-
-def _trim_wire(sentences: list[Span], wire: Sequence[Span], text: str) -> list[Span]:
-    """Cut the dateline/byline off the sentence it opens ("WASHINGTON (Reuters) - Japan is ..."), so
-    the lead sentence is read like any other; drop sentences that are wholly wire metadata."""
-    out: list[Span] = []
-    for s, e in sentences:
-        for ws, we in wire:
-            if ws <= s < we:
-                s = we
-        while s < e and text[s].isspace():
-            s += 1
-        if s < e and not any(ws <= s and e <= we for ws, we in wire):
-            out.append((s, e))
-    return out
-
-
-def _looks_like_name(span_text: str) -> bool:
-    toks = span_text.split()
-    return 1 <= len(toks) <= 3 and all(t[:1].isupper() for t in toks) and country_norm.country_code(span_text) is None

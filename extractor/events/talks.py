@@ -9,12 +9,17 @@ verb ("... and has invited Korea's minister for talks") inherits the subject of 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
+from spacy.language import Language
+
+from ..nlp.component import RuleComponent
+from ..nlp.context import ArticleContext
 from ..nlp.officials import Official
-from ..nlp.sentences import split_clauses
-from .context import ArticleContext
+from ..segment import split_clauses
+from . import weights
+from .relevance import relevant
 
 _STRONG_TRIGGER = re.compile(
     r"\b(?:negotiat(?:e|es|ed|ing|ions?)|talks|consultations|trade dialogue|round of)\b", re.I
@@ -73,7 +78,6 @@ class TalkEvent:
     span: tuple[int, int]
     date_index: Optional[int]
     confidence: float
-    signals: dict = field(default_factory=dict)
 
 
 class TalksFinder:
@@ -193,7 +197,7 @@ class TalksFinder:
             return None
         status = "signed" if re.search(r"\bsign(?:ed|ing)\b", ctext, re.I) and not re.search(r"\b(?:will|to) sign\b", ctext, re.I) else "reached"
         return TalkEvent("agreement", status, parties, officials, clause, self._date(ctx, clause, sent),
-                         0.75, {"trigger": verb.group()})
+                         weights.AGREEMENT_CONFIDENCE)
 
     def _negotiation(self, ctx, clause, ctext, parties, officials, has_trade, sent) -> Optional[TalkEvent]:
         if len(parties) < 2:
@@ -208,9 +212,9 @@ class TalksFinder:
             status = "scheduled"
         else:
             status = "held"
-        confidence = 0.8 if strong else 0.6
+        confidence = weights.NEGOTIATION_STRONG if strong else weights.NEGOTIATION_WEAK
         return TalkEvent("negotiation", status, parties, officials, clause, self._date(ctx, clause, sent),
-                         confidence, {"trigger": (strong or weak).group()})
+                         confidence)
 
     @staticmethod
     def _date(ctx: ArticleContext, clause, sent) -> Optional[int]:
@@ -219,3 +223,18 @@ class TalksFinder:
                 if scope[0] <= d.start and d.end <= scope[1] and d.grain == "day" and d.value:
                     return i
         return None
+
+
+@Language.factory("tariffwire_talks")
+def make_talks(nlp: Language, name: str) -> "TalksComponent":
+    return TalksComponent()
+
+
+class TalksComponent(RuleComponent):
+    """doc._.tw_talks: negotiations and agreements of an article that uses the trade vocabulary."""
+
+    def __init__(self):
+        self.finder = TalksFinder()
+
+    def annotate(self, ctx: ArticleContext) -> None:
+        ctx.talks = self.finder.find(ctx) if relevant(ctx) else []

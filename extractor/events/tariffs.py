@@ -10,12 +10,26 @@ from __future__ import annotations
 import functools
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from typing import Optional
 
-from ..normalize.rates import PercentMatch, find_percentages
-from .context import ArticleContext
+from pydantic import PositiveInt
+
+from spacy.language import Language
+
+from ..nlp.component import RuleComponent
+from ..nlp.context import ArticleContext
+from ..segment import split_rate_clauses
+from ..normalize.rates import PercentMatch
+from . import weights
+from .relevance import relevant
+
+# Who levies a tariff whose text never says: in 2018-2026 wire copy an unattributed tariff is almost
+# always the U.S. one (configurable; null: nobody).
+DEFAULT_IMPOSER: Optional[str] = "USA"
+# The most words between a percentage and its tariff noun.
+DEFAULT_CUE_WINDOW = 12
 
 _TARIFF_NOUN = re.compile(
     r"\b(?:tariffs?|dut(?:y|ies)|lev(?:y|ies)|import tax(?:es)?|taxes on imports|surcharges?|counter-?tariffs?|counter-duties|charges?|"
@@ -181,32 +195,53 @@ class TariffMention:
     status: str
     previous_rate: Optional[float]
     confidence: float
-    signals: dict = field(default_factory=dict)
-
-
-_CLAUSE_SPLIT = re.compile(
-    r";|,\s+(?:while|whereas|but|and|after|before|as|when|which|although|though|even as|\w+ing)\b|"
-    r"\s(?:after|before|while|whereas|even as)\s(?=[A-Z]|the\b|its\b|his\b|their\b)"
-)
-
-
-def _tariff_clauses(text: str, sent: tuple[int, int]) -> list[tuple[int, int]]:
-    out, cursor = [], sent[0]
-    for m in _CLAUSE_SPLIT.finditer(text, sent[0], sent[1]):
-        out.append((cursor, m.start()))
-        cursor = m.start()
-    out.append((cursor, sent[1]))
-    return out
 
 
 def _words_between(text: str, a: int, b: int) -> int:
     return len(re.findall(r"[\w$%.,]+", text[min(a, b):max(a, b)]))
 
 
+def sentence_roles(ctx: ArticleContext, sent: tuple[int, int]) -> list[tuple[int, int, str, str]]:
+    """(start, end, code, role) for the state actors of a sentence; role imposer/target/none."""
+    text = ctx.text
+    out: list[tuple[int, int, str, str]] = []
+    mentions: list[tuple[int, int, str]] = [(c.start, c.end, c.code) for c in ctx.countries_in(*sent)]
+    # Officials act for their country: "Trump imposed ..." names the imposer.
+    for off, (s, e) in ctx.officials_in(*sent):
+        if off.country and not any(s < me and e > ms for ms, me, _ in mentions):
+            mentions.append((s, e, off.country))
+    if any(c.code == "EU" for c in ctx.countries):
+        for m in _BLOC.finditer(text, *sent):
+            if not any(m.start() < me and m.end() > ms for ms, me, _ in mentions):
+                mentions.append((m.start(), m.end(), "EU"))
+    mentions.sort()
+    for start, end, code in mentions:
+        before = text[max(sent[0], start - 60):start]
+        after = text[end:min(sent[1], end + 70)]
+        role = "none"
+        if _IMPOSER_POSSESSIVE.match(after) or _IMPOSER_BEFORE.search(before):
+            role = "imposer"
+        elif _TARGET_BEFORE.search(before) or _target_after().match(after) or _TARGET_SUBJECT.match(after):
+            role = "target"
+        elif _LIST_RATE_AFTER.match(after):
+            role = "list_target"
+        elif out and _COORDINATED.search(text[out[-1][1]:start]) and start - out[-1][1] < 12 and out[-1][3] != "none":
+            role = out[-1][3]
+        elif _IMPOSER_AFTER.match(after):
+            role = "imposer"
+        out.append((start, end, code, role))
+    # Coordination shares a role both ways: "Thailand and Cambodia were told to expect 36%".
+    for i in range(len(out) - 2, -1, -1):
+        cur, nxt = out[i], out[i + 1]
+        if cur[3] == "none" and nxt[3] != "none" and nxt[0] - cur[1] < 12 and _COORDINATED.search(text[cur[1]:nxt[0]]):
+            out[i] = (cur[0], cur[1], cur[2], nxt[3])
+    return out
+
+
 class TariffFinder:
     """Tariff mentions in an article. The heuristics are documented in docs/extraction.md."""
 
-    def __init__(self, *, cue_window: int = 12, default_imposer: Optional[str] = "USA"):
+    def __init__(self, *, cue_window: int = DEFAULT_CUE_WINDOW, default_imposer: Optional[str] = DEFAULT_IMPOSER):
         self.cue_window = cue_window
         # Used only when neither the sentence nor earlier tariffs in the article say who levies a rate;
         # in 2018-2026 wire copy an unattributed tariff is almost always the U.S. one. Configurable.
@@ -214,8 +249,7 @@ class TariffFinder:
 
     # -- is it a tariff rate? --------------------------------------------------------------------
 
-    def tariff_signal(self, ctx: ArticleContext, pct: PercentMatch, sent: tuple[int, int],
-                      neighbours: list[PercentMatch]) -> Optional[float]:
+    def tariff_signal(self, ctx: ArticleContext, pct: PercentMatch, sent: tuple[int, int]) -> Optional[float]:
         """None when the percentage is not a tariff rate; else a strength in (0, 1]."""
         text = ctx.text
         s0, s1 = sent
@@ -235,10 +269,10 @@ class TariffFinder:
                 rate_cue = _words_between(after, 0, m.start())
                 break
         dist = min(dist_before, dist_after)
-        if dist > 1 and (_OBJECT_CUE_BEFORE.search(before[-40:]) or _OBJECT_CUE_AFTER.match(after)) \
+        if dist > weights.ADJACENT_WORDS and (_OBJECT_CUE_BEFORE.search(before[-40:]) or _OBJECT_CUE_AFTER.match(after)) \
                 and self._tariff_context(ctx, sent):
             # "would face an extra 15%", "34% on China" in a story about tariffs.
-            dist = min(dist, 2)
+            dist = min(dist, weights.OBJECT_CUE_WORDS)
         if rate_cue is not None and rate_cue < dist and self._tariff_context(ctx, sent):
             dist = rate_cue
         weak = False
@@ -251,22 +285,22 @@ class TariffFinder:
         # A non-tariff noun or market verb closer to the number than the tariff cue vetoes it,
         # unless the tariff noun is that verb's subject ("tariffs rose to 145%").
         if _TARIFF_SUBJECT_VERB.search(before[-60:]):
-            return 1.0
+            return weights.CUE_ADJACENT
         neg_before = [m for m in _NEGATIVE.finditer(before[-80:])]
         neg_after = [m for m in _NEGATIVE.finditer(after[:60])]
         nb = min((_words_between(before[-80:], m.end(), len(before[-80:])) for m in neg_before), default=99)
         na = min((_words_between(after, 0, m.start()) for m in neg_after), default=99)
         if weak:
-            if min(nb, na) <= 8 or _MARKET_SENTENCE.search(text, s0, s1):
+            if min(nb, na) <= weights.STORY_ONLY_VETO_WORDS or _MARKET_SENTENCE.search(text, s0, s1):
                 return None
-            return 0.3
-        if min(nb, na) < dist or (min(nb, na) == dist and dist > 1):
+            return weights.CUE_STORY_ONLY
+        if min(nb, na) < dist or (min(nb, na) == dist and dist > weights.ADJACENT_WORDS):
             return None
-        if dist <= 1:
-            return 1.0
-        if dist <= 4:
-            return 0.8
-        return 0.55
+        if dist <= weights.ADJACENT_WORDS:
+            return weights.CUE_ADJACENT
+        if dist <= weights.NEAR_WORDS:
+            return weights.CUE_NEAR
+        return weights.CUE_IN_WINDOW
 
     @staticmethod
     def _tariff_context(ctx: ArticleContext, sent: tuple[int, int]) -> bool:
@@ -276,45 +310,9 @@ class TariffFinder:
 
     # -- binding ---------------------------------------------------------------------------------
 
-    def _roles(self, ctx: ArticleContext, sent: tuple[int, int]) -> list[tuple[int, int, str, str]]:
-        """(start, end, code, role) for the state actors of a sentence; role imposer/target/none."""
-        text = ctx.text
-        out: list[tuple[int, int, str, str]] = []
-        mentions: list[tuple[int, int, str]] = [(c.start, c.end, c.code) for c in ctx.countries_in(*sent)]
-        # Officials act for their country: "Trump imposed ..." names the imposer.
-        for off, (s, e) in ctx.officials_in(*sent):
-            if off.country and not any(s < me and e > ms for ms, me, _ in mentions):
-                mentions.append((s, e, off.country))
-        if any(c.code == "EU" for c in ctx.countries):
-            for m in _BLOC.finditer(text, *sent):
-                if not any(m.start() < me and m.end() > ms for ms, me, _ in mentions):
-                    mentions.append((m.start(), m.end(), "EU"))
-        mentions.sort()
-        for start, end, code in mentions:
-            before = text[max(sent[0], start - 60):start]
-            after = text[end:min(sent[1], end + 70)]
-            role = "none"
-            if _IMPOSER_POSSESSIVE.match(after) or _IMPOSER_BEFORE.search(before):
-                role = "imposer"
-            elif _TARGET_BEFORE.search(before) or _target_after().match(after) or _TARGET_SUBJECT.match(after):
-                role = "target"
-            elif _LIST_RATE_AFTER.match(after):
-                role = "list_target"
-            elif out and _COORDINATED.search(text[out[-1][1]:start]) and start - out[-1][1] < 12 and out[-1][3] != "none":
-                role = out[-1][3]
-            elif _IMPOSER_AFTER.match(after):
-                role = "imposer"
-            out.append((start, end, code, role))
-        # Coordination shares a role both ways: "Thailand and Cambodia were told to expect 36%".
-        for i in range(len(out) - 2, -1, -1):
-            cur, nxt = out[i], out[i + 1]
-            if cur[3] == "none" and nxt[3] != "none" and nxt[0] - cur[1] < 12 and _COORDINATED.search(text[cur[1]:nxt[0]]):
-                out[i] = (cur[0], cur[1], cur[2], nxt[3])
-        return out
-
     def find(self, ctx: ArticleContext) -> list[TariffMention]:
         text = ctx.text
-        percentages = [p for p in find_percentages(text) if not ctx.excluded(p.start, p.end)]
+        percentages = ctx.percentages
         by_sentence: dict[tuple[int, int], list[PercentMatch]] = {}
         for p in percentages:
             by_sentence.setdefault(ctx.sentence_of(p.start), []).append(p)
@@ -324,16 +322,16 @@ class TariffFinder:
         for sent, pcts in sorted(by_sentence.items()):
             if sent[0] == sent[1]:
                 continue
-            roles = self._roles(ctx, sent)
-            clauses = _tariff_clauses(text, sent)
+            roles = sentence_roles(ctx, sent)
+            clauses = split_rate_clauses(text, sent)
             for i, pct in enumerate(pcts):
-                strength = self.tariff_signal(ctx, pct, sent, pcts)
+                strength = self.tariff_signal(ctx, pct, sent)
                 if strength is None:
                     continue
                 lo = pcts[i - 1].end if i > 0 else sent[0]
                 hi = pcts[i + 1].start if i + 1 < len(pcts) else sent[1]
                 clause = next((c for c in clauses if c[0] <= pct.start < c[1]), sent)
-                rate_roles = self._rate_roles(ctx, pct, sent, roles)
+                rate_roles = self._rate_roles(ctx, pct, roles)
                 imposer, imposer_local = self._imposer(rate_roles, pct, clause, [])
                 targets, target_local = self._targets(ctx, rate_roles, pct, lo, hi, sent, clause)
                 if imposer in targets and target_local:
@@ -359,23 +357,24 @@ class TariffFinder:
                 products = self._products(text, pct, lo, hi, sent)
                 status = self._status(text, pct, lo, hi, sent)
                 previous = self._previous_rate(text, pct, sent)
-                confidence = 0.2 + 0.35 * strength + (0.25 if imposer_local else 0.08) + (0.2 if target_local else 0.05)
+                confidence = (weights.TARIFF_BASE + weights.TARIFF_STRENGTH * strength
+                              + (weights.IMPOSER_LOCAL if imposer_local else weights.IMPOSER_INFERRED)
+                              + (weights.TARGETS_LOCAL if target_local else weights.TARGETS_INFERRED))
                 found.append(TariffMention(
                     rate=pct.value, rate_span=(pct.start, pct.end), rate_text=pct.text, sentence=sent,
                     imposer=imposer, targets=targets, products=products, status=status, previous_rate=previous,
-                    confidence=round(min(0.99, confidence), 2),
-                    signals={"strength": strength, "imposer_local": imposer_local, "target_local": target_local},
+                    confidence=round(min(weights.MAX_CONFIDENCE, confidence), 2),
                 ))
                 last_imposer = imposer
                 if targets and targets != ["ALL"]:
                     last_targets = targets
         return found
 
-    def _rate_roles(self, ctx: ArticleContext, pct: PercentMatch, sent: tuple[int, int],
-                    roles: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
-        """The sentence's roles as they bear on one tariff rate. The rules give every rate of a
-        sentence the same roles; extractor.relations.model.LearnedRoles decides them per rate."""
-        return roles
+    @staticmethod
+    def _rate_roles(ctx: ArticleContext, pct: PercentMatch, roles: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+        """The sentence's roles as they bear on one tariff rate: the rules give every rate of a
+        sentence the same roles; a role classifier (relations/component.py) may decide them per rate."""
+        return ctx.rate_roles.get((pct.start, pct.end), roles)
 
     def _context_imposer(self, ctx: ArticleContext, sent, pct: PercentMatch, last_imposer, targets) -> Optional[str]:
         """Who levies a rate whose sentence does not say: the actor the story has just been about."""
@@ -388,7 +387,7 @@ class TariffFinder:
             if idx - back < 0:
                 break
             prev = ctx.sentences[idx - back]
-            roles = self._roles(ctx, prev)
+            roles = sentence_roles(ctx, prev)
             for role in ("imposer", "none"):
                 for r in roles:
                     if r[3] == role and r[2] not in targets:
@@ -513,3 +512,24 @@ class TariffFinder:
                     except ValueError:
                         return None
         return None
+
+
+@Language.factory("tariffwire_tariffs", default_config={"default_imposer": DEFAULT_IMPOSER, "cue_window": DEFAULT_CUE_WINDOW})
+def make_tariffs(nlp: Language, name: str, default_imposer: Optional[str], cue_window: PositiveInt) -> "TariffsComponent":
+    """default_imposer: who levies a tariff the text never attributes (null: nobody); cue_window: the
+    most words between a percentage and its tariff noun."""
+    if cue_window < 1:  # confection checks the type only (PositiveInt is an int to it)
+        raise ValueError(f"cue_window must be a positive number of words, not {cue_window}")
+    return TariffsComponent(TariffFinder(cue_window=cue_window, default_imposer=default_imposer))
+
+
+class TariffsComponent(RuleComponent):
+    """The tariff mentions of an article that uses the trade vocabulary: span._.tariffs on the rate
+    spans (doc.spans["tw_rates"]); reads the rates, countries, officials and sentences."""
+
+    def __init__(self, finder: TariffFinder):
+        self.finder = finder
+        self.settings = {"default_imposer": finder.default_imposer, "cue_window": finder.cue_window}
+
+    def annotate(self, ctx: ArticleContext) -> None:
+        ctx.tariffs = self.finder.find(ctx) if relevant(ctx) else []

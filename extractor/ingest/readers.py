@@ -157,8 +157,9 @@ class Ingestor:
         try:
             return self._build(record, today)
         except Exception as err:
-            message = Errors.E030.format(article_id=record.origin, stage="ingest", error_type=type(err).__name__, message=err)
-            return ArticleError(message.splitlines()[0], origin=record.origin, stage="ingest")
+            first = next(iter(str(err).splitlines()), "")  # one line, formatted in: the message keeps its code
+            message = Errors.E030.format(article_id=record.origin, stage="ingest", error_type=type(err).__name__, message=first)
+            return ArticleError(message, origin=record.origin, stage="ingest")
 
     def _build(self, record: RawRecord, today: dt.date) -> Result:
         origin = record.origin

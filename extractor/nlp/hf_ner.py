@@ -8,11 +8,17 @@ OntoNotes labels (PER -> PERSON, LOC -> GPE, MISC -> NORP, ...; `label_map` over
 from __future__ import annotations
 
 from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import filter_spans, minibatch, raise_error
 from typing import Iterable, Iterator, Optional
 
 from ..errors import Errors, TariffwireError
+from ..optional import require
 from ..registry import registry
-from .ner import Entity
+from .context import context_of
+from .ner import MAX_LENGTH, Entity
 
 # CoNLL-style types to OntoNotes. MISC is mostly nationalities in news ("Chinese"), the nearest being
 # NORP; types not listed pass through unchanged, a type mapped to null is dropped.
@@ -70,11 +76,29 @@ class HfNer:
         self.label_map = {**DEFAULT_LABEL_MAP, **(label_map or {})}
         self.name = f"hf:{model}"
         self._loaded = None
+        self._nlp = None
+
+    @property
+    def nlp(self):
+        """A blank English pipeline whose `tariffwire_hf_ner` component runs this checkpoint."""
+        if self._nlp is None:
+            import spacy
+
+            nlp = spacy.blank("en")
+            nlp.max_length = max(nlp.max_length, MAX_LENGTH)
+            nlp.add_pipe("tariffwire_hf_ner", config={
+                "model": self.model_path, "device": self.device_setting, "batch_size": self.batch_size,
+                "stride": self.stride, "max_length": self.max_length, "label_map": self.label_map})
+            # The component runs this backend: the checkpoint loads once, whichever asks first.
+            nlp.get_pipe("tariffwire_hf_ner").backend = self
+            self._nlp = nlp
+        return self._nlp
 
     def _load(self):
         if self._loaded is None:
-            import torch
-            from transformers import AutoModelForTokenClassification, AutoTokenizer
+            torch = require("torch", "hf")
+            transformers = require("transformers", "hf")
+            AutoModelForTokenClassification, AutoTokenizer = transformers.AutoModelForTokenClassification, transformers.AutoTokenizer
 
             tokenizer = AutoTokenizer.from_pretrained(self.model_path)
             if not tokenizer.is_fast:
@@ -160,3 +184,44 @@ def make_hf_ner(
     label_map: dict[str, Optional[str]] = {},
 ) -> HfNer:
     return HfNer(model, device=device, batch_size=batch_size, stride=stride, max_length=max_length, label_map=label_map)
+
+
+@Language.factory("tariffwire_hf_ner", default_config={"device": "auto", "batch_size": 16, "stride": 64,
+                                                       "max_length": None, "label_map": {}},
+                  assigns=["doc.ents"])
+def make_hf_ner_component(nlp: Language, name: str, model: str, device: str, batch_size: int, stride: int,
+                          max_length: Optional[int], label_map: dict[str, Optional[str]]) -> "HfNerComponent":
+    return HfNerComponent(HfNer(model, device=device, batch_size=batch_size, stride=stride, max_length=max_length,
+                                label_map=label_map))
+
+
+class HfNerComponent:
+    """Sets doc.ents from the checkpoint (spans widened to whole tokens where a sub-token boundary
+    falls inside one); the officials component reads the checkpoint's exact offsets."""
+
+    def __init__(self, backend: HfNer):
+        self.backend = backend
+        self.settings = {"hf_ner_model": backend.model_path, "hf_label_map": backend.label_map}
+        self._error_handler = raise_error
+
+    def set_error_handler(self, handler) -> None:
+        self._error_handler = handler
+
+    def get_error_handler(self):
+        return self._error_handler
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: Optional[int] = None) -> Iterator[Doc]:
+        for batch in minibatch(docs, size=batch_size or self.backend.batch_size):
+            try:
+                found = list(self.backend.pipe(doc.text for doc in batch))
+            except Exception as exc:  # the pipeline's error handler decides (Language.pipe)
+                self._error_handler("tariffwire_hf_ner", self, batch, exc)
+                continue
+            for doc, entities in zip(batch, found):
+                context_of(doc).entities = [(e.start, e.end, e.label) for e in entities]
+                spans = [doc.char_span(e.start, e.end, label=e.label, alignment_mode="expand") for e in entities]
+                doc.ents = filter_spans([s for s in spans if s is not None])
+                yield doc

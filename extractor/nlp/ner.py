@@ -1,7 +1,8 @@
-"""NER backends: something that turns texts into entity spans in our label set.
+"""NER backends: the spaCy pipeline that sets doc.ents, in spaCy's OntoNotes labels (PERSON, ORG,
+GPE, NORP, ...), to which tariffwire adds its components.
 
-The rest of the pipeline sees only `Entity(start, end, label)` with spaCy's OntoNotes labels
-(PERSON, ORG, GPE, NORP, ...), whichever backend runs.
+`nlp` is that pipeline (loaded on first use); `pipe(texts)` gives each text's entities, and is
+what the batch job calls to load and warm the model before it starts.
 """
 from __future__ import annotations
 
@@ -24,10 +25,15 @@ class Entity:
 class NerBackend(Protocol):
     name: str
 
+    @property
+    def nlp(self): ...
+
     def pipe(self, texts: Iterable[str]) -> Iterator[list[Entity]]: ...
 
 
-_MAX_LENGTH = 100_000_000
+# Ingest already caps article size (ingest.max_chars); spaCy's own cap (1M chars, sized for the
+# parser's memory) would fail long articles that the NER alone handles.
+MAX_LENGTH = 100_000_000
 
 
 class SpacyNer:
@@ -67,9 +73,7 @@ class SpacyNer:
                 if any(listener in keep for listener in listeners):
                     keep.add(name)
             base.select_pipes(enable=[c for c in base.component_names if c in keep])
-            # Ingest already caps article size (ingest.max_chars); spaCy's own cap (1M chars, sized
-            # for the parser's memory) would fail long articles that the NER alone handles.
-            base.max_length = max(base.max_length, _MAX_LENGTH)
+            base.max_length = max(base.max_length, MAX_LENGTH)
             self._nlp = base
         return self._nlp
 

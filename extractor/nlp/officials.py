@@ -16,11 +16,17 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Optional, Sequence
+from typing import Iterable, Optional, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc
 
 from ..normalize import countries as country_norm
 from ..normalize.names import HONORIFICS, NAME_PARTICLES, normalise_name, strip_possessive
 from ..textpatterns import trie_alternation
+from .component import RuleComponent
+from .context import ArticleContext, context_of
+from .extensions import OFFICIALS, set_spans
 
 Span = tuple[int, int]
 
@@ -28,27 +34,11 @@ _WORD = re.compile(r"[A-Z]\.(?=\s)|[^\W_][\w.'’\-]*[^\W_]|[^\W_]|[^\w\s]")
 _APPOSITION_VERB = re.compile(
     r"\b(?:said|says|told|tells|added|announced|warned|argued|noted|wrote|spoke|met|has|have|had|is|are|was|were|will|would)\b"
 )
-# Capitalised words that belong to titles and organisations, never to a person's name.
-_NOT_NAME_WORDS = frozenset(
-    """Deputy Vice Minister Ministers Secretary President Presidents Premier Prime Chancellor Commissioner Governor
-    Ambassador Senator Representative Speaker Chairman Chair Director Chief Head Spokesman Spokeswoman Spokesperson
-    National Development Reform Commission Producers Association Council Ministry Bank Group Party Federation Chamber
-    Institute Agency Authority Board Committee Union Office Department Bureau Service Corporation Company Exchange
-    Foreign Finance Economy Economic Industry Trade Commerce Affairs Customs Federal Reserve Central European Business""".split()
-)
-_STOP_NAME_WORDS = frozenset(
-    """The A An And Or But In On At Of For To From By With As This That These Those However Meanwhile
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August
-    September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec He She It They We I
-    His Her Its Their Our Tariffs Tariff Trade House Senate Congress Ministry Department Office Administration
-    Commission Government Council Cabinet Parliament Treasury Commerce White Reuters AP AFP Bloomberg Inc Corp
-    Co Ltd Group""".split()
-)
-# Lower-case words that may sit between a country and a title ("Japan's top trade negotiator").
-_TITLE_ADJECTIVES = frozenset(
-    """top chief senior deputy acting new outgoing incoming interim lead main veteran junior powerful influential
-    trade economy economic finance foreign commerce industry agriculture prime vice first then-""".split()
-)
+# Word lists (data/names.json): see its _doc.
+_NAME_WORDS = json.loads(resources.files("extractor.data").joinpath("names.json").read_text(encoding="utf-8"))
+_NOT_NAME_WORDS = frozenset(_NAME_WORDS["not_name_words"])
+_STOP_NAME_WORDS = frozenset(_NAME_WORDS["stop_name_words"])
+_TITLE_ADJECTIVES = frozenset(_NAME_WORDS["title_adjectives"])
 
 
 _DEPARTMENT_WORDS = (
@@ -160,7 +150,7 @@ def _tokens(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
 
 
-_ALWAYS_STOP = frozenset(w for w in _STOP_NAME_WORDS if w not in {"He", "She", "It", "We", "I", "May", "Li"})
+_ALWAYS_STOP = _STOP_NAME_WORDS - frozenset(_NAME_WORDS["inner_name_words"])
 
 
 def _is_name_token(tok: str, first: bool = True) -> bool:
@@ -531,3 +521,45 @@ def _find_mentions(text: str, names: set[str], exclude: Sequence[Span]) -> list[
             continue
         spans.append((m.start(), m.end()))
     return spans
+
+
+def person_spans(text: str, entities: Iterable[tuple[int, int, str]]) -> list[Span]:
+    """The NER's PERSON spans, and its ORG/GPE/NORP spans that look like names (the small model
+    calls some surnames ORG or GPE; titles and the linker decide for those), sorted."""
+    spans = {(s, e) for s, e, label in entities if label == "PERSON"}
+    spans |= {(s, e) for s, e, label in entities if label in ("ORG", "GPE", "NORP") and _looks_like_name(text[s:e])}
+    return sorted(spans)
+
+
+def _looks_like_name(span_text: str) -> bool:
+    toks = span_text.split()
+    return 1 <= len(toks) <= 3 and all(t[:1].isupper() for t in toks) and country_norm.country_code(span_text) is None
+
+
+@Language.factory("tariffwire_officials", default_config={"use_office_holders": True}, assigns=["doc.spans"])
+def make_officials(nlp: Language, name: str, use_office_holders: bool) -> "OfficialsComponent":
+    """use_office_holders: the dated office-holder file is a fallback for an official's country and office."""
+    return OfficialsComponent(OfficialsFinder(use_holders=use_office_holders))
+
+
+class OfficialsComponent(RuleComponent):
+    """doc.spans["tw_officials"]: one span per mention (surname-only ones included), with span._.name,
+    span._.title and span._.country. Reads doc.ents (PERSON, and name-like ORG/GPE/NORP) and the
+    sentences; without entities it still finds the title-anchored officials."""
+
+    def __init__(self, finder: OfficialsFinder):
+        self.finder = finder
+        self.settings = {"use_office_holders": finder.use_holders}
+
+    def annotate(self, ctx: ArticleContext) -> None:
+        ctx.officials = self.finder.find(ctx.text, ctx.sentences, person_spans(ctx.text, ctx.entities or []),
+                                         ctx.ref_date, ctx.article.wire_spans)
+
+    def __call__(self, doc: Doc) -> Doc:
+        ctx = context_of(doc)
+        if ctx.entities is None:  # a NER component with exact offsets of its own (hf_ner) set them already
+            ctx.entities = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        return super().__call__(doc)
+
+    def show(self, doc: Doc, ctx: ArticleContext) -> None:
+        set_spans(doc, OFFICIALS, ctx.officials, lambda o: o.mentions)

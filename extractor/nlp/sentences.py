@@ -1,77 +1,31 @@
-"""Sentence and clause boundaries by rule.
-
-Wire copy is well punctuated, and a rule splitter is deterministic and costs nothing next to the
-statistical pipeline, so spaCy's parser/senter are not run (see docs/pipeline.md).
-"""
+"""The sentences component: the one segmentation (extractor/segment.py) that every rule reads."""
 from __future__ import annotations
 
-import re
+from spacy.language import Language
+from spacy.tokens import Doc
 
-Span = tuple[int, int]
-
-# Abbreviations after which a period does not end a sentence (wire style: "U.S.", "Gov.", "Aug.").
-_ABBREV = {
-    "mr", "mrs", "ms", "dr", "prof", "gov", "sen", "rep", "gen", "lt", "col", "sgt", "st", "jr", "sr", "no", "vs",
-    "inc", "corp", "co", "ltd", "plc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-    "dec", "u.s", "u.k", "e.u", "u.n", "d.c", "a.m", "p.m", "approx", "est", "dept", "mt", "ft", "fig", "pres",
-}
-
-_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*\s+")
+from .component import RuleComponent
+from .context import ArticleContext
+from ..segment import segment
 
 
-def split_sentences(text: str) -> list[Span]:
-    """Sentence spans (start, end) covering the non-blank text; newlines always end a sentence."""
-    spans: list[Span] = []
-    for para in re.finditer(r"[^\n]+", text):
-        p_start = para.start()
-        chunk = para.group()
-        cursor = 0
-        for m in _BOUNDARY.finditer(chunk):
-            end_punct = m.start()
-            # The word before the period.
-            word_match = re.search(r"([\w.]+)$", chunk[cursor:end_punct + 1].rstrip("."))
-            word = word_match.group(1).lower() if word_match else ""
-            nxt = chunk[m.end():m.end() + 1]
-            if chunk[m.start()] == "." and (word.rstrip(".") in _ABBREV or re.fullmatch(r"[a-z]", word)):
-                # "U.S. officials" continues; "U.S. The" is a new sentence only before a capitalised function word.
-                if not re.match(r"(The|A|An|But|He|She|It|They|We|In|On|This|That|Those|These|However|Meanwhile)\b", chunk[m.end():]):
-                    continue
-            if nxt and not (nxt.isupper() or nxt.isdigit() or nxt in "\"“‘'("):
-                continue
-            s, e = _strip(chunk, cursor, m.end())
-            if e > s:
-                spans.append((p_start + s, p_start + e))
-            cursor = m.end()
-        s, e = _strip(chunk, cursor, len(chunk))
-        if e > s:
-            spans.append((p_start + s, p_start + e))
-    return spans
+@Language.factory("tariffwire_sentences", assigns=["doc._.tw_segments"])
+def make_sentences(nlp: Language, name: str) -> "SentenceSegmenter":
+    return SentenceSegmenter()
 
 
-def _strip(chunk: str, start: int, end: int) -> Span:
-    while start < end and chunk[start].isspace():
-        start += 1
-    while end > start and chunk[end - 1].isspace():
-        end -= 1
-    return start, end
+class SentenceSegmenter(RuleComponent):
+    """doc._.tw_segments; marks the sentence starts on a Doc that has none (no parser ran), so that
+    doc.sents and displaCy show the same sentences as the rules read."""
 
+    def annotate(self, ctx: ArticleContext) -> None:
+        ctx.segments = segment(ctx.text, ctx.article.wire_spans)
 
-# Clause breaks inside a sentence: semicolons, "while"/"whereas"/"but" after a comma, and a
-# coordinated verb phrase (", and has invited ..."): each clause may carry its own event.
-_CLAUSE_BREAK = re.compile(
-    r";\s+|,\s+(?:while|whereas|but|although|though)\s+|\s+(?:and|but)\s+(?=(?:has|have|had|will|would|is|are|was|were|also|then|later|then)\b"
-    r"|(?:\w+ed|met|held|said|told|spoke|agreed|signed|struck)\b)"
-)
-
-
-def split_clauses(text: str, span: Span) -> list[Span]:
-    start, end = span
-    pieces: list[Span] = []
-    cursor = start
-    for m in _CLAUSE_BREAK.finditer(text, start, end):
-        if m.start() > cursor:
-            pieces.append((cursor, m.start()))
-        cursor = m.end()
-    if end > cursor:
-        pieces.append((cursor, end))
-    return pieces
+    def show(self, doc: Doc, ctx: ArticleContext) -> None:
+        if len(doc) and not doc.has_annotation("SENT_START"):
+            # Only the starts are set: tokens left unset continue a sentence (doc.sents), and each
+            # set costs a pass over the Doc (spaCy checks for a parse), so setting every token
+            # would cost quadratic time.
+            starts = {0} | {doc.char_span(s, e, alignment_mode="expand").start for s, e in ctx.segments.sentences}
+            for i in sorted(starts):
+                doc[i].is_sent_start = True

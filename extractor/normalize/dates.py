@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+from ..segment import split_sentences
 from ..textpatterns import caseless, caseless_alternation, trie_alternation
 
 __all__ = ["DateMatch", "find_dates"]
@@ -95,18 +96,22 @@ _I = re.IGNORECASE
 class _Context:
     text: str
     ref: dt.date | None
+    # The sentences (sorted spans) the tense of an expression is read in: extractor/segment.py's.
+    sentences: Sequence[tuple[int, int]]
     _bounds: list[int] | None = None
     # Tense markers by the sentence range they were looked for in: most texts need them in a few
     # sentences only, and scanning the whole text was the largest cost of an article's dates.
     _markers: dict[tuple[int, int], tuple[list[tuple[int, int, str]], list[int]]] = field(default_factory=dict)
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
+        """The sentences that hold the expression (from the start of the first to the end of the
+        last; the text's edges where none does)."""
         if self._bounds is None:
-            self._bounds = [m.end() for m in _SENTENCE_END.finditer(self.text)]
-        i = bisect.bisect_right(self._bounds, start)
-        s = self._bounds[i - 1] if i > 0 else 0
-        j = bisect.bisect_left(self._bounds, end)
-        e = self._bounds[j] if j < len(self._bounds) else len(self.text)
+            self._bounds = [s for s, _ in self.sentences]
+        i = bisect.bisect_right(self._bounds, start) - 1
+        j = bisect.bisect_right(self._bounds, max(start, end - 1)) - 1
+        s = self.sentences[i][0] if i >= 0 and start < self.sentences[i][1] else 0
+        e = self.sentences[j][1] if j >= 0 and end <= self.sentences[j][1] else len(self.text)
         return s, e
 
     def tense(self, start: int, end: int, reach: int | None = None) -> str | None:
@@ -145,10 +150,9 @@ class _Context:
     def _find_markers(self, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
         """The tense markers in text[start:end], sorted; start and end are sentence bounds.
 
-        No marker can span a bound or end at one (markers end in a letter; none holds a newline or
-        a sentence-final punctuation mark followed by a space, and the character before a bound is
-        whitespace), so these are exactly the markers of a whole-text scan that start there, and
-        the scan can stop at the bound."""
+        No marker spans a sentence bound (markers are words and "'ll"; sentences start after
+        whitespace and end at a word's or a punctuation mark's end), so these are exactly the
+        markers of a whole-text scan that lie in the sentence, and the scan can stop at its end."""
         text = self.text
         end = len(text) if end is None else end
         markers = [(m.start(), m.end(), "future") for m in _FUTURE.finditer(text, start, end)]
@@ -166,9 +170,6 @@ class _Context:
         return markers
 
 
-# Written to start with a character class (one branch per first character) so that the regex engine
-# skips ahead to candidates: the same matches as r"[.!?]["'”’)]*\s+(?=["“'‘(]?[A-Z])|\n".
-_SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])[\"'”’)]*\s+(?=[\"“'‘(]?[A-Z])|(?<=\n))")
 # Tries instead of flat alternations (the same matches, see textpatterns.trie_alternation): these
 # two scans run over every article with a weekday or a month-day in it.
 _FUTURE = re.compile(
@@ -580,83 +581,107 @@ def _anaphor(m: re.Match, ctx: _Context) -> Result | None:
 
 # ---- the rules -----------------------------------------------------------------------------
 
-_RULES: list[tuple[re.Pattern, Callable[[re.Match, _Context], Result | None]]] = [
-    (re.compile(rf"{_WD_PREFIX}{_MON}\s+{_DAYNUM}(?![0-9:]){_YEAR_SEP}{_YEAR4}"), _full_date),
-    (re.compile(rf"{_WD_PREFIX}(?<![0-9.,])(?:the\s+)?{_DAYNUM}(?:\s+of)?\s+{_MON}{_YEAR_SEP}{_YEAR4}"),
-     _full_date),
-    (re.compile(rf"{_WD_PREFIX}{_MON}\s+{_DAYNUM}(?![0-9:.,]?[0-9])(?![A-Za-z%])(?!\s*(?:%|percent|a\.m|p\.m))"),
-     _month_day),
-    (re.compile(rf"{_WD_PREFIX}(?<![0-9.,$])(?:the\s+)?{_DAYNUM}(?:\s+of)?\s+{_MON}"), _month_day),
-    (re.compile(r"(?<![0-9-])(?P<year>[12][0-9]{3})-(?P<m>[01][0-9])-(?P<d>[0-3][0-9])(?![0-9-])"), _iso_date),
-    (re.compile(r"(?<![0-9/.])(?P<m>[01]?[0-9])/(?P<d>[0-3]?[0-9])/(?P<y>[0-9]{4}|[0-9]{2})(?![0-9/])"),
-     _us_numeric),
-    (re.compile(rf"(?:(?:early|late|mid)[-\s]+)?{_MON}(?:\s+of|\s*,|-)?\s*{_YEAR4}"), _month_year),
-    (re.compile(rf"(?:(?P<rel>(?i:last|next|this|past|coming))\s+|(?P<mod>(?i:early|late|mid))[-\s]+)?{_MON_FULL}"),
-     _bare_month),
-    (re.compile(r"(?:(?i:early|late|mid)[-\s]+)?(?<![\w$€£¥.,/])(?<![0-9]-)(?P<year>1[6-9][0-9]{2}|20[0-9]{2}|21[0-9]{2})"
-                r"(?![0-9]|[.,][0-9]|[A-Za-z]|(?<=0)['’]s\b|\s*(?:%|percent))"), _year),
-    (re.compile(r"(?<![\w'’])(?i:in|since|of|from|to|until|by|and|the|class\s+of)\s+['’](?P<yy>[0-9]{2})(?![\w'’])"),
-     _short_year),
-    (re.compile(
+# Python's re only skips ahead quickly when a pattern starts with a character class: each rule
+# names the characters its matches can start with (`first`).
+_NUMBER_START = "0-9aotfsenhdAOTFSENHD"
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """One date rule. On overlapping matches the longest wins, then the earlier rule in _RULES.
+
+    `anchor` says where the rule is scanned ("whole": the whole text; else windows around the
+    anchors below). Cheap tests skip a rule on a text that cannot hold a match: `gate` (a regex
+    for a rare literal), `words` (one must be in the lower-cased text; "ſ" counts as "s" there, as
+    for re.IGNORECASE) and `cased` (one must be in the text as written).
+    """
+
+    pattern: re.Pattern
+    handler: Callable[[re.Match, _Context], Result | None]
+    anchor: str = "whole"
+    gate: re.Pattern | None = None
+    words: tuple[str, ...] = ()
+    cased: tuple[str, ...] = ()
+
+
+def _rule(pattern: re.Pattern, handler, *, first: str, gate: str | None = None, words: tuple[str, ...] = (),
+          cased: tuple[str, ...] = ()) -> _Rule:
+    raw = pattern.pattern
+    anchor = "whole"
+    if handler in (_ago, _duration, _range_start, _relative_unit, _past_unit, _relative_year_phrase, _anaphor) or "olds" in raw:
+        anchor = "unit"
+    # Every rule with a month name has it as a mandatory part (tests/normalize check this).
+    if "(?P<mon>" in raw:
+        anchor = "month"
+    if handler in (_year, _short_year, _q_quarter, _iso_date, _us_numeric) or (handler is _block and "olds" not in raw):
+        anchor = "digits"
+    compiled = re.compile(f"(?=[{first}])(?<![A-Za-z0-9])(?:{raw})", pattern.flags)
+    return _Rule(compiled, handler, anchor, re.compile(gate) if gate else None, words, cased)
+
+
+_RULES: list[_Rule] = [
+    _rule(re.compile(rf"{_WD_PREFIX}{_MON}\s+{_DAYNUM}(?![0-9:]){_YEAR_SEP}{_YEAR4}"), _full_date, first='JFMASONDTW'),
+    _rule(re.compile(rf"{_WD_PREFIX}(?<![0-9.,])(?:the\s+)?{_DAYNUM}(?:\s+of)?\s+{_MON}{_YEAR_SEP}{_YEAR4}"),
+          _full_date, first='MTWFSt0-9'),
+    _rule(re.compile(rf"{_WD_PREFIX}{_MON}\s+{_DAYNUM}(?![0-9:.,]?[0-9])(?![A-Za-z%])(?!\s*(?:%|percent|a\.m|p\.m))"),
+          _month_day, first='JFMASONDTW'),
+    _rule(re.compile(rf"{_WD_PREFIX}(?<![0-9.,$])(?:the\s+)?{_DAYNUM}(?:\s+of)?\s+{_MON}"), _month_day, first='MTWFSt0-9'),
+    _rule(re.compile(r"(?<![0-9-])(?P<year>[12][0-9]{3})-(?P<m>[01][0-9])-(?P<d>[0-3][0-9])(?![0-9-])"), _iso_date, first='12', gate='[0-9]-[0-9]'),
+    _rule(re.compile(r"(?<![0-9/.])(?P<m>[01]?[0-9])/(?P<d>[0-3]?[0-9])/(?P<y>[0-9]{4}|[0-9]{2})(?![0-9/])"),
+          _us_numeric, first='0-9', gate='[0-9]/[0-9]'),
+    _rule(re.compile(rf"(?:(?:early|late|mid)[-\s]+)?{_MON}(?:\s+of|\s*,|-)?\s*{_YEAR4}"), _month_year, first='eElLmMJFASOND'),
+    _rule(re.compile(rf"(?:(?P<rel>(?i:last|next|this|past|coming))\s+|(?P<mod>(?i:early|late|mid))[-\s]+)?{_MON_FULL}"),
+          _bare_month, first='lLnNtTpPcCeEmMJFASOND'),
+    _rule(re.compile(r"(?:(?i:early|late|mid)[-\s]+)?(?<![\w$€£¥.,/])(?<![0-9]-)(?P<year>1[6-9][0-9]{2}|20[0-9]{2}|21[0-9]{2})"
+                r"(?![0-9]|[.,][0-9]|[A-Za-z]|(?<=0)['’]s\b|\s*(?:%|percent))"), _year, first='eElLmM12'),
+    _rule(re.compile(r"(?<![\w'’])(?i:in|since|of|from|to|until|by|and|the|class\s+of)\s+['’](?P<yy>[0-9]{2})(?![\w'’])"),
+          _short_year, first='iIsSoOfFtTuUbBaAcC', gate="['’][0-9]"),
+    _rule(re.compile(
         r"(?:the\s+)?(?P<ord>first|second|third|fourth|final|last|1st|2nd|3rd|4th)[-\s]+quarter"
         r"(?:(?:\s+of|,)?\s+(?:(?:fiscal|calendar)\s+)?(?:(?P<year>[12][0-9]{3})(?![0-9])"
         r"|(?P<rel>this|last|next|the\s+previous|the\s+current|the\s+same|the|the\s+next|the\s+following)\s+year))?",
-        _I), _ordinal_quarter),
-    (re.compile(r"(?<![\w-])[Qq](?P<q>[1-4])(?:\s+(?:of\s+)?(?P<year>[12][0-9]{3})(?![0-9])|\s*['’](?P<yy>[0-9]{2}))?(?![\w])"),
-     _q_quarter),
-    (re.compile(r"(?<![\w-])(?P<year>[12][0-9]{3})\s*[-/]?\s*Q(?P<q>[1-4])(?!\w)(?P<yy>)"), _q_quarter),
-    (re.compile(r"\b(?:the\s+)?(?P<rel>last|next|this|current|previous|past|prior|coming|following)\s+quarter\b", _I),
-     _rel_quarter),
-    (re.compile(rf"(?:(?P<rel>(?i:last|next|this|past|coming))\s+)?(?P<wd>{_WD_NAMES})(?![\w])"), _weekday),
-    (re.compile(r"\b(?P<word>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow)\b", _I),
-     _relative_day),
-    (re.compile(r"\b(?:(?:earlier|later|late|early)\s+(?:in\s+)?)?(?:(?:the\s+)?(?:end|start|beginning|middle|rest|remainder|"
+        _I), _ordinal_quarter, first='tTfFsSlL1-4', words=('quarter',)),
+    _rule(re.compile(r"(?<![\w-])[Qq](?P<q>[1-4])(?:\s+(?:of\s+)?(?P<year>[12][0-9]{3})(?![0-9])|\s*['’](?P<yy>[0-9]{2}))?(?![\w])"),
+          _q_quarter, first='Qq', gate='[Qq][1-4]'),
+    _rule(re.compile(r"(?<![\w-])(?P<year>[12][0-9]{3})\s*[-/]?\s*Q(?P<q>[1-4])(?!\w)(?P<yy>)"), _q_quarter, first='12', gate='Q[1-4]'),
+    _rule(re.compile(r"\b(?:the\s+)?(?P<rel>last|next|this|current|previous|past|prior|coming|following)\s+quarter\b", _I),
+          _rel_quarter, first='tTlLnNcCpPfF', words=('quarter',)),
+    _rule(re.compile(rf"(?:(?P<rel>(?i:last|next|this|past|coming))\s+)?(?P<wd>{_WD_NAMES})(?![\w])"), _weekday, first='lLnNtTpPcCMWFS', cased=tuple(_DATA["weekdays"])),
+    _rule(re.compile(r"\b(?P<word>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow)\b", _I),
+          _relative_day, first='tTyY', words=('today', 'yesterday', 'tomorrow')),
+    _rule(re.compile(r"\b(?:(?:earlier|later|late|early)\s+(?:in\s+)?)?(?:(?:the\s+)?(?:end|start|beginning|middle|rest|remainder|"
                 r"close|balance|first\s+half|second\s+half|course)\s+of\s+)?"
                 r"(?P<rel>last|next|this|the\s+past|the\s+previous|the\s+coming|the\s+current|the\s+following|"
-                r"the\s+next|the\s+last)\s+(?P<unit>week|month|year)\b(?!-|\s+of\b)", _I), _relative_unit),
-    (re.compile(r"\b(?:the\s+)?(?:end|start|beginning|middle|rest|remainder|close|balance)\s+of\s+(?P<rel>the)\s+"
-                r"(?P<unit>year|month)\b", _I), _relative_unit),
-    (re.compile(rf"(?<![\w$€£.,-]){_NUM}[-\s]+(?P<unit>days?|weeks?|months?|years?|decades?)\s+(?:ago|earlier)\b", _I), _ago),
-    (re.compile(rf"(?<![\w$€£.,-]){_NUM}[-\s]+{_ADJ}{_UNIT}(?![\w-])", _I), _duration),
-    (re.compile(r"\b(?:(?:over|in|during|within|throughout)\s+the\s+(?:past|last)|the\s+past)\s+(?P<unit>week|month|year|decade)\b"
-                r"(?!-|\s+of\b)", _I), _past_unit),
-    (re.compile(rf"(?:(?P<year>[12][0-9]{{3}})\s+)?(?P<name>{_alt(_DATA['holidays'])}|New\s+Year['’]s\s+(?:Day|Eve))"),
-     _holiday),
-    (re.compile(rf"(?<![\w$€£.,-]){_NUM}(?=\s*(?:and|to|or|-|–)\s*(?:[0-9]{{1,4}}|{_alt(_NUM_WORDS)})[-\s]+{_ADJ}{_UNIT}(?![\w-]))", _I),
-     _range_start),
-    (re.compile(rf"{_MON_FULL}\s+of\s+(?P<rel>next|last|this)\s+year\b"), _month_of_relative_year),
-    (re.compile(r"\bthe\s+(?:year|twelve\s+months|12\s+months)\s+(?:before|previous|prior|earlier)\b", _I), _relative_year_phrase),
-    (re.compile(rf"\bthe\s+(?P<ord>(?i:first|second|third|fourth|last|final))\s+(?i:week)\s+of\s+{_MON_FULL}(?:,?\s+{_YEAR4})?"),
-     _week_of_month),
-    (re.compile(r"\b(?:(?P<day>the\s+same\s+day|that\s+(?:same\s+)?day|the\s+day)"
+                r"the\s+next|the\s+last)\s+(?P<unit>week|month|year)\b(?!-|\s+of\b)", _I), _relative_unit, first='eElLtTsSbBmMrRcCfFnN', words=('week', 'month', 'year')),
+    _rule(re.compile(r"\b(?:the\s+)?(?:end|start|beginning|middle|rest|remainder|close|balance)\s+of\s+(?P<rel>the)\s+"
+                r"(?P<unit>year|month)\b", _I), _relative_unit, first='tTeEsSbBmMrRcC', words=('year', 'month')),
+    _rule(re.compile(rf"(?<![\w$€£.,-]){_NUM}[-\s]+(?P<unit>days?|weeks?|months?|years?|decades?)\s+(?:ago|earlier)\b", _I), _ago, first=_NUMBER_START),
+    _rule(re.compile(rf"(?<![\w$€£.,-]){_NUM}[-\s]+{_ADJ}{_UNIT}(?![\w-])", _I), _duration, first=_NUMBER_START),
+    _rule(re.compile(r"\b(?:(?:over|in|during|within|throughout)\s+the\s+(?:past|last)|the\s+past)\s+(?P<unit>week|month|year|decade)\b"
+                r"(?!-|\s+of\b)", _I), _past_unit, first='oOiIdDwWtT', words=('past', 'last')),
+    _rule(re.compile(rf"(?:(?P<year>[12][0-9]{{3}})\s+)?(?P<name>{_alt(_DATA['holidays'])}|New\s+Year['’]s\s+(?:Day|Eve))"),
+          _holiday, first='12CNIB', gate='Christmas|New Year|Independence Day|Boxing Day'),
+    _rule(re.compile(rf"(?<![\w$€£.,-]){_NUM}(?=\s*(?:and|to|or|-|–)\s*(?:[0-9]{{1,4}}|{_alt(_NUM_WORDS)})[-\s]+{_ADJ}{_UNIT}(?![\w-]))", _I),
+          _range_start, first=_NUMBER_START),
+    _rule(re.compile(rf"{_MON_FULL}\s+of\s+(?P<rel>next|last|this)\s+year\b"), _month_of_relative_year, first='JFMASOND'),
+    _rule(re.compile(r"\bthe\s+(?:year|twelve\s+months|12\s+months)\s+(?:before|previous|prior|earlier)\b", _I), _relative_year_phrase, first='tT'),
+    _rule(re.compile(rf"\bthe\s+(?P<ord>(?i:first|second|third|fourth|last|final))\s+(?i:week)\s+of\s+{_MON_FULL}(?:,?\s+{_YEAR4})?"),
+          _week_of_month, first='tT'),
+    _rule(re.compile(r"\b(?:(?P<day>the\s+same\s+day|that\s+(?:same\s+)?day|the\s+day)"
                 r"(?!\s+(?:after|before|of|when|that|which|on|to|in|and|or|the)\b)|"
                 r"the\s+same\s+(?:month|period|quarter|time)\s+(?:a\s+year\s+(?:ago|earlier|before)|last\s+year|"
-                r"the\s+previous\s+year|of\s+last\s+year|the\s+year\s+before))\b", _I), _anaphor),
+                r"the\s+previous\s+year|of\s+last\s+year|the\s+year\s+before))\b", _I), _anaphor, first='tT'),
     # Blockers: not dates, but they must out-compete the shorter date-looking pieces inside them.
-    (re.compile(rf"(?<![\w$€£.,-])(?:[0-9]+|{_alt(_NUM_WORDS)})[-\s]+(?:years?|months?|weeks?|days?)[-\s]+olds?\b", _I),
-     _block),
-    (re.compile(r"(?:\b(?:the\s+)?(?:mid[-\s]+)?(?:[12][0-9])?[0-9]0['’]?s\b|['’][0-9]0s\b)", _I), _block),
-    (re.compile(r"(?:US|C|A|HK|NZ|S)?[$€£¥]\s?[0-9][0-9,.]*(?:\s*(?:million|billion|trillion|bn|m)\b)?"), _block),
-    (re.compile(r"(?<![\w.])[0-9][0-9,]*(?:\.[0-9]+)?\s*(?:%|percent\b|per\s+cent\b|million\b|billion\b|trillion\b)", _I),
-     _block),
-    (re.compile(r"\b[0-9]{1,2}(?::[0-9]{2})?\s*(?:a\.m\.|p\.m\.|am\b|pm\b|GMT\b|EST\b|EDT\b|ET\b|UTC\b)", _I), _block),
-    (re.compile(r"\b[0-9]{1,2}:[0-9]{2}\b"), _block),
+    _rule(re.compile(rf"(?<![\w$€£.,-])(?:[0-9]+|{_alt(_NUM_WORDS)})[-\s]+(?:years?|months?|weeks?|days?)[-\s]+olds?\b", _I),
+          _block, first=_NUMBER_START, words=('old',)),
+    _rule(re.compile(r"(?:\b(?:the\s+)?(?:mid[-\s]+)?(?:[12][0-9])?[0-9]0['’]?s\b|['’][0-9]0s\b)", _I), _block, first="tTmM0-9'’", words=('0s', "0'", '0’')),
+    _rule(re.compile(r"(?:US|C|A|HK|NZ|S)?[$€£¥]\s?[0-9][0-9,.]*(?:\s*(?:million|billion|trillion|bn|m)\b)?"), _block, first='UCAHNS$€£¥', gate='[$€£¥]'),
+    _rule(re.compile(r"(?<![\w.])[0-9][0-9,]*(?:\.[0-9]+)?\s*(?:%|percent\b|per\s+cent\b|million\b|billion\b|trillion\b)", _I),
+          _block, first='0-9'),
+    _rule(re.compile(r"\b[0-9]{1,2}(?::[0-9]{2})?\s*(?:a\.m\.|p\.m\.|am\b|pm\b|GMT\b|EST\b|EDT\b|ET\b|UTC\b)", _I), _block, first='0-9'),
+    _rule(re.compile(r"\b[0-9]{1,2}:[0-9]{2}\b"), _block, first='0-9', gate=':'),
 ]
 
-
-# Python's re only skips ahead quickly when a pattern starts with a character class: each rule
-# gets the characters its matches can start with (index-aligned with _RULES).
-_NUMBER_START = "0-9aotfsenhdAOTFSENHD"
-_FIRST_CHARS = [
-    "JFMASONDTW", "MTWFSt0-9", "JFMASONDTW", "MTWFSt0-9", "12", "0-9", "eElLmMJFASOND",
-    "lLnNtTpPcCeEmMJFASOND", "eElLmM12", "iIsSoOfFtTuUbBaAcC", "tTfFsSlL1-4", "Qq", "12",
-    "tTlLnNcCpPfF", "lLnNtTpPcCMWFS", "tTyY", "eElLtTsSbBmMrRcCfFnN", "tTeEsSbBmMrRcC",
-    _NUMBER_START, _NUMBER_START, "oOiIdDwWtT", "12CNIB", _NUMBER_START, "JFMASOND", "tT", "tT", "tT",
-    _NUMBER_START, "tTmM0-9'’", "UCAHNS$€£¥", "0-9", "0-9", "0-9",
-]
-assert len(_FIRST_CHARS) == len(_RULES)
-_RULES = [(re.compile(f"(?=[{first}])(?<![A-Za-z0-9])(?:{p.pattern})", p.flags), handler)
-          for (p, handler), first in zip(_RULES, _FIRST_CHARS)]
 # Anchored rules: every match of such a rule contains an anchor word (a unit word like "day" or
 # "years"; a month name), starts within BEFORE characters before it, and its match and
 # lookaheads end within AFTER characters after it (the longest forms, "earlier in the beginning
@@ -678,30 +703,6 @@ _DIGITS = re.compile(rf"[0-9](?:[\s\S]{{0,{_DIGITS_BEFORE + _DIGITS_AFTER}}}?[0-
 # name -> (anchor, characters before, characters after, the anchor must start a word)
 _ANCHORS = {"unit": (_UNIT_WORD, 64, 16, True), "month": (_MONTH_WORD, 64, 32, True),
             "digits": (_DIGITS, _DIGITS_BEFORE, _DIGITS_AFTER, False)}
-# Rules that can only match where a rare literal occurs are skipped on texts without it (the
-# anchored rules need no such gate: their windows are empty or small).
-_GATES = {i: re.compile(g) for i, g in {
-    4: r"[0-9]-[0-9]", 5: r"[0-9]/[0-9]", 9: r"['’][0-9]", 11: r"[Qq][1-4]", 12: r"Q[1-4]",
-    21: r"Christmas|New Year|Independence Day|Boxing Day", 29: r"[$€£¥]", 32: r":",
-}.items()}
-# Cheaper still: rules whose every match contains one of these words (case-insensitively, as the
-# rules match) are skipped on texts whose lower-cased form holds none of them ("ſ" counts as "s"
-# there, as it does for re.IGNORECASE). Index-aligned with _RULES.
-_WORD_GATES = {
-    10: ("quarter",), 13: ("quarter",), 15: ("today", "yesterday", "tomorrow"), 16: ("week", "month", "year"),
-    17: ("year", "month"), 20: ("past", "last"), 27: ("old",), 28: ("0s", "0'", "0’"),
-}
-# Weekday names are matched case-sensitively, like month names.
-_CASED_GATES = {14: tuple(_DATA["weekdays"])}
-_ANCHORED_BY = {
-    **{i: "unit" for i, (p, h) in enumerate(_RULES)
-       if h in (_ago, _duration, _range_start, _relative_unit, _past_unit, _relative_year_phrase, _anaphor)
-       or "olds" in p.pattern},
-    # Every rule with a month name has it as a mandatory part (tests/normalize check this).
-    **{i: "month" for i, (p, h) in enumerate(_RULES) if "(?P<mon>" in p.pattern},
-    **{i: "digits" for i, (p, h) in enumerate(_RULES)
-       if h in (_year, _short_year, _q_quarter, _iso_date, _us_numeric) or (h is _block and "olds" not in p.pattern)},
-}
 
 
 def _anchor_windows(text: str, anchor: re.Pattern, before: int, after: int, word_start: bool) -> list[tuple[int, int]]:
@@ -728,40 +729,41 @@ def _as_date(ref) -> dt.date | None:
 
 
 def find_dates(
-    text: str, ref_date: dt.date | None, *, exclude: Sequence[tuple[int, int]] = (), anchor_windows: bool = True
+    text: str, ref_date: dt.date | None, *, exclude: Sequence[tuple[int, int]] = (),
+    sentences: Sequence[tuple[int, int]] | None = None, anchor_windows: bool = True,
 ) -> list[DateMatch]:
     """Every date expression in text, sorted by start, non-overlapping (the longest wins).
+
+    sentences: the text's sentences (sorted spans), where the tense of a weekday or month-day is
+    read; by default extractor/segment.py's split_sentences(text), as the pipeline passes them.
 
     anchor_windows=False scans every rule over the whole text: slower, and the reference that the
     windows are tested against (tests/normalize/test_dates_windows.py)."""
     if not isinstance(text, str) or not text:
         return []
-    ctx = _Context(text, _as_date(ref_date))
+    ctx = _Context(text, _as_date(ref_date), split_sentences(text) if sentences is None else sentences)
     spans = [(int(s), int(e)) for s, e in exclude]
     candidates: list[tuple[int, int, int, Result]] = []
     windows = {"whole": [(0, len(text))]}
     low = text.lower()
     if "ſ" in low:
         low = low.replace("ſ", "s")
-    for priority, (pattern, handler) in enumerate(_RULES):
-        words = _WORD_GATES.get(priority)
-        if words is not None and not any(w in low for w in words):
+    for priority, rule in enumerate(_RULES):
+        if rule.words and not any(w in low for w in rule.words):
             continue
-        words = _CASED_GATES.get(priority)
-        if words is not None and not any(w in text for w in words):
+        if rule.cased and not any(w in text for w in rule.cased):
             continue
-        gate = _GATES.get(priority)
-        if gate is not None and not gate.search(text):
+        if rule.gate is not None and not rule.gate.search(text):
             continue
-        anchor = _ANCHORED_BY.get(priority, "whole") if anchor_windows else "whole"
+        anchor = rule.anchor if anchor_windows else "whole"
         if anchor not in windows:
             windows[anchor] = _anchor_windows(text, *_ANCHORS[anchor])
-        for m in (m for ws, we in windows[anchor] for m in pattern.finditer(text, ws, we)):
+        for m in (m for ws, we in windows[anchor] for m in rule.pattern.finditer(text, ws, we)):
             start, end = m.span()
             if start == end or any(s < end and start < e for s, e in spans):
                 continue
             try:
-                result = handler(m, ctx)
+                result = rule.handler(m, ctx)
             except (ValueError, OverflowError, KeyError, IndexError):
                 result = None
             if result is not None:

@@ -17,16 +17,6 @@ def name_tokens(name: str) -> list[str]:
     return [t for t in re.split(r"\s+", name.strip()) if t]
 
 
-def surname(name: str) -> str:
-    """Last token: the key the scorer and the mention linker use."""
-    toks = name_tokens(name)
-    return toks[-1] if toks else name
-
-
-def is_capitalised(token: str) -> bool:
-    return bool(token) and token[0].isupper()
-
-
 def normalise_name(name: str) -> str:
     """Collapse whitespace and drop a trailing possessive: "Donald  Trump’s" -> "Donald Trump"."""
     toks = name_tokens(name)

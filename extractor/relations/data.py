@@ -11,9 +11,9 @@ from dataclasses import asdict, dataclass
 from typing import Iterable, Optional, Sequence
 
 from ..evaluate import _same_official, load_gold
-from ..events.context import ArticleContext
-from ..events.tariffs import TariffFinder
+from ..events.tariffs import TariffFinder, sentence_roles
 from ..ingest.article import Article
+from ..nlp.context import ArticleContext
 from ..nlp.officials import Official
 from ..normalize.rates import PercentMatch
 
@@ -87,39 +87,33 @@ def official_candidates(ctx: ArticleContext, official: Official) -> list[Candida
     return out
 
 
-def extend_finder(finder: TariffFinder, cls: type, **attrs) -> TariffFinder:
-    """A `cls` (a TariffFinder subclass) with the configured state of `finder` plus `attrs`."""
-    obj = cls.__new__(cls)
-    obj.__dict__.update(vars(finder))
-    obj.__dict__.update(attrs)
-    return obj
-
-
-class _Recorder(TariffFinder):
-    """The rule finder, noting every pair it decides."""
-
-    candidates: list[Candidate]
-
-    def find(self, ctx: ArticleContext):
-        for official in ctx.officials:
-            self.candidates.extend(official_candidates(ctx, official))
-        return super().find(ctx)
-
-    def _rate_roles(self, ctx, pct, sent, roles):
-        self.candidates.extend(c for _, c in tariff_candidates(ctx, pct, sent, roles))
-        return roles
+def tariff_rates(ctx: ArticleContext, rules: TariffFinder):
+    """(rate, sentence, the sentence's rule roles) for each percentage the rules take as a tariff
+    rate: the rates whose pairs the classifier decides."""
+    by_sentence: dict[Span, list[PercentMatch]] = {}
+    for p in ctx.percentages:
+        by_sentence.setdefault(ctx.sentence_of(p.start), []).append(p)
+    for sent, pcts in sorted(by_sentence.items()):
+        if sent[0] == sent[1]:
+            continue
+        roles = sentence_roles(ctx, sent)
+        for pct in pcts:
+            if rules.tariff_signal(ctx, pct, sent) is not None:
+                yield pct, sent, roles
 
 
 def collect_candidates(extractor, articles: Iterable[Article]) -> list[Candidate]:
-    """Run the configured pipeline over the articles and return the pairs its rules decide."""
-    recorder = extend_finder(extractor.builder.tariffs, _Recorder, candidates=[])
-    saved, extractor.builder.tariffs = extractor.builder.tariffs, recorder
-    try:
-        for _ in extractor.extract(articles):
-            pass
-    finally:
-        extractor.builder.tariffs = saved
-    return recorder.candidates
+    """The pairs the rules decide in the articles, run through the extractor's pipeline (rules only)."""
+    rules = extractor.tariff_finder
+    out: list[Candidate] = []
+    for ctx in extractor.contexts(articles, rules_only=True):
+        if not ctx.relevant:
+            continue
+        for official in ctx.officials:
+            out.extend(official_candidates(ctx, official))
+        for pct, sent, roles in tariff_rates(ctx, rules):
+            out.extend(c for _, c in tariff_candidates(ctx, pct, sent, roles))
+    return out
 
 
 def gold_label(candidate: Candidate, gold: dict) -> Optional[str]:

@@ -1,30 +1,24 @@
-"""Learned roles at extraction time: the rules propose the pairs, the classifier decides them.
+"""The role classifier: a fine-tuned sequence classifier over marked pairs (see train.py).
 
-`LearnedRoles.wrap(finder, model_dir)` (called by the Extractor when `extract.roles = "learned"`)
-returns the tariff finder with two decisions handed to the model:
-- each (rate, state actor) pair's role, through TariffFinder._rate_roles; the rules still bind the
-  roles to an imposer and targets (nearest, clause, universal cues, context imposer);
-- each official's country, among the countries named in the sentences that name the official.
-Where the model's best probability is under the model's `min_confidence`, the rule decision stands.
+The component that applies it at extraction time is relations/component.py.
 """
 from __future__ import annotations
 
 import functools
 import json
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Sequence
 
 from ..errors import TariffwireError
-from ..events.context import ArticleContext
-from ..events.tariffs import TariffFinder, TariffMention
-from .data import LABELS, TASK_LABELS, extend_finder, official_candidates, tariff_candidates
+from ..optional import require
+from .data import LABELS, TASK_LABELS
 
 METADATA = "relations.json"
 FORMAT_VERSION = 1
 
 
 def pick_device(device: str = "auto") -> str:
-    import torch
+    torch = require("torch", "hf")
 
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
@@ -74,7 +68,9 @@ class RoleClassifier:
         if tuple(self.metadata["labels"]) != LABELS:
             raise TariffwireError(f"Config error: relations model {model_dir!r} has labels {self.metadata['labels']}, "
                                   f"this tariffwire expects {list(LABELS)}")
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        transformers = require("transformers", "hf")
+        AutoModelForSequenceClassification, AutoTokenizer = (transformers.AutoModelForSequenceClassification,
+                                                             transformers.AutoTokenizer)
 
         self.device = pick_device(device)
         self.tokenizer = AutoTokenizer.from_pretrained(path)
@@ -96,52 +92,3 @@ class RoleClassifier:
         pred = predict_labels(self.model, self.tokenizer, texts, [task] * len(texts),
                               max_length=self.max_length, device=self.device)
         return [LABELS[i] if p >= threshold else None for i, p in pred]
-
-
-class LearnedRoles(TariffFinder):
-    """The rule tariff finder with pair decisions from a RoleClassifier."""
-
-    classifier: RoleClassifier
-    # For the article being read: the pairs' marked texts while collecting, then text -> label.
-    _pending: Optional[list[str]] = None
-    _decisions: dict = {}
-
-    @classmethod
-    def wrap(cls, finder: TariffFinder, model_dir: str) -> "LearnedRoles":
-        return extend_finder(finder, cls, classifier=RoleClassifier.load(str(Path(model_dir).resolve())))
-
-    def find(self, ctx: ArticleContext) -> list[TariffMention]:
-        # Officials first: the tariff rules read an official's country ("Trump imposed ...").
-        self._place_officials(ctx)
-        # The pairs that reach _rate_roles do not depend on the decisions, so a first rule pass can
-        # collect them all and the model decides the article's pairs in one batch.
-        self._pending = []
-        super().find(ctx)
-        texts, self._pending = self._pending, None
-        self._decisions = dict(zip(texts, self.classifier.decide(texts, "tariff")))
-        return super().find(ctx)
-
-    def _rate_roles(self, ctx, pct, sent, roles):
-        pairs = tariff_candidates(ctx, pct, sent, roles)
-        if self._pending is not None:
-            self._pending.extend(c.text for _, c in pairs)
-            return roles
-        decided = list(roles)
-        for i, c in pairs:
-            label = self._decisions.get(c.text)
-            if label is not None:
-                decided[i] = (*roles[i][:3], label)
-        return decided
-
-    def _place_officials(self, ctx: ArticleContext) -> None:
-        """Re-decide each official's country in place: ctx.officials are the objects the article
-        record and the events are built from."""
-        pairs = [(official, c) for official in ctx.officials for c in official_candidates(ctx, official)]
-        serves: dict[int, set] = {id(official): set() for official in ctx.officials}
-        for (official, c), label in zip(pairs, self.classifier.decide([c.text for _, c in pairs], "official")):
-            if label == "serves":
-                serves[id(official)].add(c.code)
-        for official in ctx.officials:
-            # One clear answer only: several countries, or none, leave the rule country in place.
-            if len(serves[id(official)]) == 1:
-                official.country = serves[id(official)].pop()

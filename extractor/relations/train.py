@@ -1,4 +1,4 @@
-"""Fine-tune a BERT-family checkpoint on the role pairs and save it for `extract.roles = "learned"`.
+"""Fine-tune a BERT-family checkpoint on the role pairs and save it for the `tariffwire_roles` component.
 
 A plain torch loop (no accelerate needed): AdamW, linear warm-up and decay, fixed seed, whole
 articles held out for validation. The model directory gets the weights, the tokenizer (with the
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 from ..errors import TariffwireError
+from ..optional import require
 from .data import LABELS, MARKERS, TASK_LABELS, build_dataset, split_by_article
 from .model import FORMAT_VERSION, METADATA, pick_device, predict_labels, task_mask
 
@@ -66,12 +67,12 @@ def calibrate(gold: Sequence[int], pred: Sequence[tuple[int, float]], tasks: Seq
 
 
 def train_relations(
+    extractor,
     gold: Sequence[str],
     corpus: Sequence[str],
     base: str,
     out: str,
     *,
-    config: Optional[str] = None,
     epochs: int = 8,
     batch_size: int = 16,
     learning_rate: float = 1.5e-4,
@@ -82,15 +83,15 @@ def train_relations(
     device: str = "auto",
     log: Callable[[str], None] = lambda msg: None,
 ) -> dict:
-    """Build the pairs, fine-tune `base`, score the held-out articles, save to `out`; returns the metadata.
+    """Build the pairs with `extractor` (an api.Extractor: its pipeline's rules propose them), fine-tune
+    `base`, score the held-out articles, save to `out`; returns the metadata.
 
     `min_confidence` None: calibrated per task on the held-out articles (0.5 without any).
     """
     import numpy as np
-    import torch
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
 
-    from ..api import Extractor
+    torch = require("torch", "hf")
+    transformers = require("transformers", "hf")
 
     if not Path(base).is_dir():
         raise TariffwireError(f"--base {base!r} is not a local model directory (nothing is downloaded)")
@@ -102,8 +103,7 @@ def train_relations(
     device = pick_device(device)
     started = time.monotonic()
 
-    # Candidates come from the rule pipeline exactly as `extract` runs it (rules decide the roles).
-    extractor = Extractor.from_config(config, {"extract.roles": "rules"})
+    # Candidates come from the rule pipeline exactly as `extract` runs it (the rules decide the roles).
     dataset = build_dataset(extractor, gold, corpus)
     if len(dataset) == 0:
         raise TariffwireError("No labelled pairs: do the --gold ids match the --corpus article ids?")
@@ -111,11 +111,11 @@ def train_relations(
     log(f"pairs: {len(train)} train ({len(set(train['article_id']))} articles), {len(val)} validation "
         f"({len(set(val['article_id']))} articles) on {device}")
 
-    tokenizer = AutoTokenizer.from_pretrained(base)
+    tokenizer = transformers.AutoTokenizer.from_pretrained(base)
     if not tokenizer.is_fast:
         raise TariffwireError(f"--base {base!r} has no fast tokenizer (tokenizer.json)")
     tokenizer.add_tokens(list(MARKERS), special_tokens=True)
-    model = AutoModelForSequenceClassification.from_pretrained(
+    model = transformers.AutoModelForSequenceClassification.from_pretrained(
         base, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)), label2id={l: i for i, l in enumerate(LABELS)},
     )
     model.resize_token_embeddings(len(tokenizer))
@@ -124,7 +124,7 @@ def train_relations(
     encoded = train.map(lambda b: tokenizer(b["text"], truncation=True, max_length=max_length), batched=True)
     optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01)
     steps = epochs * ((len(encoded) + batch_size - 1) // batch_size)
-    schedule = get_linear_schedule_with_warmup(optimizer, int(0.1 * steps), steps)
+    schedule = transformers.get_linear_schedule_with_warmup(optimizer, int(0.1 * steps), steps)
     order = torch.Generator().manual_seed(seed)
     for epoch in range(epochs):
         model.train()

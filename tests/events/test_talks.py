@@ -40,3 +40,21 @@ def test_talks_events(text, expected):
 )
 def test_talks_hypothetical_deals_are_not_agreements(text):
     assert not any(kind == "agreement" for kind, _ in talks(text))
+
+
+# -- the component on hand-built Docs (no model) ---------------------------------------------------------
+
+from tests.pipeline_support import ALL_COMPONENTS, hand_doc  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Japan and the United States held trade talks on Friday.", [("negotiation", "held", ["JPN", "USA"])]),
+        ("Britain and India signed a trade deal on Thursday.", [("agreement", "signed", ["GBR", "IND"])]),
+        ("Japan and the United States held talks on Friday.", []),  # no trade vocabulary: no event
+    ],
+)
+def test_talks_component_writes_talk_mentions(text, expected):
+    doc = hand_doc(text, ALL_COMPONENTS, published="2025-04-16")
+    assert [(t.type, t.status, t.parties) for t in doc._.tw_talks] == expected

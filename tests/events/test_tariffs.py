@@ -64,3 +64,39 @@ def test_tariffs_all_product_imports_is_universal():
     assert tariffs("U.S. tariffs of 25% on all steel and aluminum imports took effect on Wednesday.") == {(25.0, "USA", ("ALL",))}
     # a named country is a target, not a universal tariff
     assert tariffs("U.S. tariffs of 25% on all Chinese imports took effect on Wednesday.") == {(25.0, "USA", ("CHN",))}
+
+
+# -- the component on hand-built Docs (no model) ---------------------------------------------------------
+
+from tests.pipeline_support import ALL_COMPONENTS, hand_doc  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Canada imposed a 25% tariff on U.S. steel.", [(25.0, "CAN", ["USA"])]),
+        ("China's retaliatory duties of 10% hit American farm goods.", [(10.0, "CHN", ["USA"])]),
+        # the same text without the trade vocabulary holds no tariff (the prefilter's test)
+        ("Canada's stocks rose 25% against the U.S. index.", []),
+    ],
+)
+def test_tariffs_component_sets_tariffs_on_rate_spans(text, expected):
+    doc = hand_doc(text, ALL_COMPONENTS, published="2025-04-16")
+    found = [(t.rate, t.imposer, t.targets) for span in doc.spans["tw_rates"] for t in span._.tariffs]
+    assert found == expected
+    assert [(e.rate, e.imposer, e.targets) for e in doc._.tw_events if e.type == "tariff"] == expected
+
+
+@pytest.mark.parametrize("default_imposer,expected", [("USA", "USA"), (None, None)])
+def test_tariffs_component_default_imposer_is_a_setting(default_imposer, expected):
+    doc = hand_doc("A 25% tariff on steel took effect.", ALL_COMPONENTS, published="2025-04-16",
+                   config={"tariffwire_tariffs": {"default_imposer": default_imposer}})
+    assert [t.imposer for t in doc._.tw_context.tariffs] == [expected]
+
+
+@pytest.mark.parametrize("settings", [{"cue_window": 0}, {"cue_window": "many"}, {"default_imposer": 5}])
+def test_tariffs_component_refuses_a_bad_setting(settings):
+    from confection import ConfigValidationError
+
+    with pytest.raises((ConfigValidationError, ValueError)):
+        hand_doc("x", ALL_COMPONENTS, config={"tariffwire_tariffs": settings})

@@ -47,3 +47,37 @@ def test_officials_byline_and_credits_are_not_officials():
             "(Reporting by Jane Roe; Editing by Paul Smith)")
     out = extractor().process_batch([Article(id="t", text=text, published="2025-04-16")])[0]
     assert {o.name for o in out.record.officials} == {"Mark Carney"}
+
+
+# -- the component on hand-built Docs (no model: the entities are set by hand) ------------------------
+
+from tests.pipeline_support import hand_doc  # noqa: E402
+
+OFFICIALS = ["tariffwire_sentences", "tariffwire_countries", "tariffwire_officials"]
+
+
+@pytest.mark.parametrize(
+    "text,ents,expected",
+    [
+        # title-anchored: no entity needed
+        ("U.S. Commerce Secretary Howard Lutnick spoke. Lutnick left.", [],
+         [("Howard Lutnick", "Commerce Secretary", "USA"), ("Lutnick", "Commerce Secretary", "USA")]),
+        # an apposition after a PERSON entity
+        ("Wang Wentao, China's commerce minister, spoke.", [("Wang Wentao", "PERSON")],
+         [("Wang Wentao", "commerce minister", "CHN")]),
+        # a PERSON entity that no office binds is no official
+        ("Jane Roe, an analyst, spoke about tariffs.", [("Jane Roe", "PERSON")], []),
+    ],
+)
+def test_officials_component_reads_ents_and_writes_mention_spans(text, ents, expected):
+    doc = hand_doc(text, OFFICIALS, ents=ents, published="2025-04-16")
+    assert [(s.text, s._.title, s._.country) for s in doc.spans["tw_officials"]] == expected
+
+
+@pytest.mark.parametrize("use_office_holders,expected", [(True, "USA"), (False, None)])
+def test_officials_component_office_holder_fallback_is_a_setting(use_office_holders, expected):
+    text = "Scott Bessent said the talks went well."
+    doc = hand_doc(text, OFFICIALS, ents=[("Scott Bessent", "PERSON")], published="2025-04-16",
+                   config={"tariffwire_officials": {"use_office_holders": use_office_holders}})
+    countries = [s._.country for s in doc.spans["tw_officials"]]
+    assert countries == ([expected] if expected else [])

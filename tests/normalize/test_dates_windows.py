@@ -94,7 +94,7 @@ def test_fold_extras_are_every_non_ascii_match_of_an_ascii_letter():
 
 def test_month_anchored_rules_need_a_month_name():
     """A month-anchored rule must not match where no month name is (else the windows would miss it)."""
-    month_rules = [dates._RULES[i][0] for i, a in dates._ANCHORED_BY.items() if a == "month"]
+    month_rules = [rule.pattern for rule in dates._RULES if rule.anchor == "month"]
     assert month_rules
     probes = ["the 23rd of 2025", "Wednesday, 23, 2025", "early 2025", "next year of", "the first week of 2025",
               "mid-2024", "23 of 2025", "last Tuesday", "3/4/2025", "2025-04-02"]

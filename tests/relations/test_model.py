@@ -1,13 +1,17 @@
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from spacy.language import Language
+
 from extractor.api import Extractor
 from extractor.cli import app
 from extractor.events.tariffs import TariffFinder
-from extractor.relations.data import extend_finder
-from extractor.relations.model import LearnedRoles
+from extractor.relations.component import LearnedRoles, make_roles
+
+LEARNED_CONFIG = str(Path(__file__).resolve().parents[2] / "configs" / "learned-roles.cfg")
 
 
 class StubClassifier:
@@ -28,19 +32,30 @@ def extractor():
     return Extractor.from_config()
 
 
-def _tariffs(extractor, finder, article):
-    extractor.builder.tariffs = finder
-    (outcome,) = extractor.process_batch([extractor.to_article(article)])
+@Language.factory("tariffwire_test_stub_roles")
+def make_stub_roles(nlp, name):
+    return LearnedRoles(None, TariffFinder())
+
+
+def _tariffs(extractor, classifier, article):
+    """The outcome and tariffs of the article, with a role component deciding by `classifier` (None: none)."""
+    nlp = extractor.nlp
+    if classifier is not None:
+        nlp.add_pipe("tariffwire_test_stub_roles", name="stub_roles", before="tariffwire_tariffs").classifier = classifier
+    try:
+        (outcome,) = extractor.process_batch([extractor.to_article(article)])
+    finally:
+        if "stub_roles" in nlp.pipe_names:
+            nlp.remove_pipe("stub_roles")
     return outcome, sorted((e.rate, e.imposer, tuple(e.targets)) for e in outcome.events if e.type == "tariff")
 
 
 def test_model_learned_roles_abstaining_keeps_rule_roles(extractor, gold_records):
     from tests.relations.conftest import ARTICLES
 
-    rules = TariffFinder()
-    _, expected = _tariffs(extractor, rules, ARTICLES[0])
+    _, expected = _tariffs(extractor, None, ARTICLES[0])
     stub = StubClassifier()
-    _, got = _tariffs(extractor, extend_finder(rules, LearnedRoles, classifier=stub), ARTICLES[0])
+    _, got = _tariffs(extractor, stub, ARTICLES[0])
     assert got == expected
     assert any("[R]25%[/R]" in t for t in stub.seen) and any("[P]" in t for t in stub.seen)
 
@@ -52,8 +67,7 @@ def test_model_learned_roles_override_rule_roles(extractor):
     def reverse(text):
         return "imposer" if "[C]Chinese[/C]" in text else "target"
 
-    finder = extend_finder(TariffFinder(), LearnedRoles, classifier=StubClassifier(tariff=reverse))
-    _, got = _tariffs(extractor, finder, ARTICLES[0])
+    _, got = _tariffs(extractor, StubClassifier(tariff=reverse), ARTICLES[0])
     assert (25.0, "CHN", ("USA",)) in got
     assert (25.0, "USA", ("CHN",)) not in got
 
@@ -71,16 +85,15 @@ def test_model_learned_roles_override_rule_roles(extractor):
 def test_model_learned_roles_places_officials(extractor, answer, expected):
     from tests.relations.conftest import ARTICLES
 
-    finder = extend_finder(TariffFinder(), LearnedRoles, classifier=StubClassifier(official=answer))
-    outcome, _ = _tariffs(extractor, finder, ARTICLES[1])
+    outcome, _ = _tariffs(extractor, StubClassifier(official=answer), ARTICLES[1])
     assert {(o.name, o.country) for o in outcome.record.officials} == {("Bill Morneau", expected)}
 
 
-def test_model_wrap_refuses_a_directory_without_metadata(tmp_path):
+def test_model_component_refuses_a_directory_without_metadata(tmp_path):
     from extractor.errors import TariffwireError
 
     with pytest.raises(TariffwireError, match="relations.json"):
-        LearnedRoles.wrap(TariffFinder(), str(tmp_path))
+        make_roles(None, "tariffwire_roles", str(tmp_path), 12)
 
 
 @pytest.mark.slow
@@ -99,7 +112,7 @@ def test_model_train_cli_then_extract_learned(tiny_base, corpus, tmp_path):
     assert (out / "tokenizer.json").exists() and (out / "config.json").exists()
 
     pred = tmp_path / "pred"
-    result = runner.invoke(app, ["extract", str(articles), "-o", str(pred), "-q", "--extract.roles=learned",
+    result = runner.invoke(app, ["extract", str(articles), "-o", str(pred), "-q", "-c", LEARNED_CONFIG,
                                  f"--paths.relations_model={out}"])
     assert result.exit_code == 0, result.output
     events = [json.loads(line) for line in (pred / "events.jsonl").read_text().splitlines()]
@@ -116,10 +129,10 @@ def test_model_learned_classifier_loads_once(tiny_base, corpus, tmp_path):
 
     articles, gold = corpus
     out = tmp_path / "relations"
-    train_relations([str(gold)], [str(articles)], str(tiny_base), str(out), epochs=1, val_fraction=0.0)
-    first = LearnedRoles.wrap(TariffFinder(), str(out))
-    second = LearnedRoles.wrap(TariffFinder(cue_window=8), str(out))
+    train_relations(Extractor.from_config(), [str(gold)], [str(articles)], str(tiny_base), str(out), epochs=1, val_fraction=0.0)
+    first = make_roles(None, "tariffwire_roles", str(out), 12)
+    second = make_roles(None, "tariffwire_roles", str(out), 8)
     assert first.classifier is second.classifier
-    assert second.cue_window == 8
+    assert second.rules.cue_window == 8
     decided = first.classifier.decide(["A [R]25%[/R] tariff on [C]Chinese[/C] goods."], "tariff")
     assert decided[0] in (None, "none", "imposer", "target")

@@ -1,16 +1,10 @@
-"""What the event stage reads about one article: text, sentence spans and the normalized mentions."""
+"""Whether an article can hold an event at all: the trade vocabulary, shared by the prefilter and
+the event components."""
 from __future__ import annotations
 
-import datetime as dt
 import re
-from dataclasses import dataclass, field
-from typing import Optional, Sequence
 
-from ..nlp.officials import Official
-from ..normalize.countries import CountryMatch
-from ..normalize.dates import DateMatch
-
-Span = tuple[int, int]
+from ..nlp.context import ArticleContext
 
 # The trade vocabulary without which no tariff, negotiation or agreement record is possible. The
 # prefilter and the event stage share this one predicate (mentions_trade), so skipping an article
@@ -42,38 +36,8 @@ def mentions_trade(text: str) -> bool:
     return TRADE_CONTEXT.search(text) is not None
 
 
-@dataclass
-class ArticleContext:
-    article_id: str
-    text: str
-    ref_date: Optional[dt.date]
-    sentences: list[Span]
-    countries: list[CountryMatch]
-    officials: list[Official]
-    dates: list[DateMatch]
-    exclude: Sequence[Span] = ()
-    _sentence_index: dict = field(default_factory=dict)
-
-    def sentence_of(self, pos: int) -> Span:
-        for s, e in self.sentences:
-            if s <= pos < e:
-                return s, e
-        return pos, pos
-
-    def countries_in(self, start: int, end: int, *, counting_only: bool = True) -> list[CountryMatch]:
-        return [c for c in self.countries if start <= c.start and c.end <= end and (c.counts or not counting_only)]
-
-    def officials_in(self, start: int, end: int) -> list[tuple[Official, Span]]:
-        hits = []
-        for off in self.officials:
-            for s, e in off.mentions:
-                if start <= s and e <= end:
-                    hits.append((off, (s, e)))
-        hits.sort(key=lambda h: h[1])
-        return hits
-
-    def dates_in(self, start: int, end: int) -> list[DateMatch]:
-        return [d for d in self.dates if start <= d.start and d.end <= end]
-
-    def excluded(self, start: int, end: int) -> bool:
-        return any(start < xe and end > xs for xs, xe in self.exclude)
+def relevant(ctx: ArticleContext) -> bool:
+    """mentions_trade for the article, asked once (the Extractor's prefilter may have asked already)."""
+    if ctx.relevant is None:
+        ctx.relevant = mentions_trade(ctx.text)
+    return ctx.relevant

@@ -1,0 +1,59 @@
+"""The dates component: date expressions resolved against the publication date (normalize/dates.py).
+
+A duration counts as a date only when it is the length of a trade measure (extraction guide): a
+pause, truce, delay or tariff near it in its sentence, and not the length of a visit or of talks.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..normalize.dates import DateMatch, find_dates
+from .component import RuleComponent
+from .context import ArticleContext
+from .extensions import DATES, set_spans
+from ..segment import Segments
+
+_MEASURE_WORDS = re.compile(
+    r"tariff|dut(?:y|ies)|lev(?:y|ies)|paus|suspen|truce|exemption|quota|window|deadline|extension|extend|delay|"
+    r"postpone|reprieve|grace|hold off|held off|countermeasure|retaliat|ceasefire|moratorium|waiver|carve-out",
+    re.I,
+)
+_NOT_MEASURE_HEAD = re.compile(r"[\s-]*(?:of\s+)?(?:talks|visit|trip|meeting|meetings|negotiations|tour|summit|session|"
+                               r"after|before|earlier|later|ago|from now)\b", re.I)
+# How far around a duration its measure word may be (characters before, after; within the sentence).
+MEASURE_REACH_BEFORE, MEASURE_REACH_AFTER = 80, 60
+
+
+def is_measure_duration(text: str, d: DateMatch, segments: Segments) -> bool:
+    if _NOT_MEASURE_HEAD.match(text, d.end):
+        return False
+    s, e = segments.sentence_of(d.start)
+    if s == e:
+        return False
+    return bool(_MEASURE_WORDS.search(text, max(s, d.start - MEASURE_REACH_BEFORE), min(e, d.end + MEASURE_REACH_AFTER)))
+
+
+def article_dates(text: str, ref_date: Optional[dt.date], segments: Segments) -> list[DateMatch]:
+    """The article's dates outside the wire spans; durations only as the length of a trade measure."""
+    return [d for d in find_dates(text, ref_date, exclude=segments.wire, sentences=segments.sentences)
+            if d.grain != "duration" or is_measure_duration(text, d, segments)]
+
+
+@Language.factory("tariffwire_dates", assigns=["doc.spans"])
+def make_dates(nlp: Language, name: str) -> "DateFinder":
+    return DateFinder()
+
+
+class DateFinder(RuleComponent):
+    """doc.spans["tw_dates"] with span._.value (ISO 8601, None where unresolved) and span._.grain."""
+
+    def annotate(self, ctx: ArticleContext) -> None:
+        ctx.dates = article_dates(ctx.text, ctx.ref_date, ctx.segments)
+
+    def show(self, doc: Doc, ctx: ArticleContext) -> None:
+        set_spans(doc, DATES, ctx.dates, lambda d: [(d.start, d.end)])
