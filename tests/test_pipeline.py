@@ -110,7 +110,7 @@ def test_pipeline_schema_command_prints_both_record_types(capsys):
 
     result = CliRunner().invoke(app, ["schema"])
     schemas = json.loads(result.stdout)
-    assert set(schemas) == {"articles.jsonl", "events.jsonl"}
+    assert set(schemas) == {"articles.jsonl", "events.jsonl", "measures.jsonl", "measure_events.jsonl"}
     assert "evidence" in schemas["events.jsonl"]["properties"]
 
 
