@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence
 
+from ..evaluate import FieldScore
 from .asof import asof as system_asof
 from .timeline import DAY_TOLERANCE, days_apart
 
@@ -31,33 +32,13 @@ OUT_OF_TIMELINE = ("total", "conflict")
 
 
 @dataclass
-class Prf:
-    tp: float = 0.0
-    fp: float = 0.0
-    fn: float = 0.0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-
-@dataclass
 class ConsolidationScore:
     name: str
     bcubed_precision: float = 0.0
     bcubed_recall: float = 0.0
     aligned: int = 0
     gold_items: int = 0
-    points: Prf = field(default_factory=Prf)
+    points: FieldScore = field(default_factory=FieldScore)
     mapped_measures: int = 0
     gold_measures: int = 0
     asof_right: int = 0
