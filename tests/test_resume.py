@@ -1,6 +1,6 @@
 """Crash and rerun safety: SIGKILL mid-run, then --resume, gives the uninterrupted run's outputs.
 
-The corpus is the dev stories twice over (unique ids) with bad lines among them, so that
+The corpus is two named dev files (batch-a, batch-b) twice over (unique ids) with bad lines among them, so that
 errors.jsonl and warnings are resumed too. Runs that get killed are real subprocesses.
 """
 from __future__ import annotations
@@ -22,10 +22,13 @@ OUTPUTS = ("articles.jsonl", "events.jsonl", "errors.jsonl")
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory, dev_articles) -> Path:
+def corpus(tmp_path_factory) -> Path:
+    # Named files, not the dev/train folder: the corpus grows, and the counts below are fixed.
+    train = Path(__file__).resolve().parent.parent / "corpora" / "dev" / "train"
+    articles = [json.loads(line) for name in ("batch-a.jsonl", "batch-b.jsonl") for line in (train / name).read_text(encoding="utf-8").splitlines() if line.strip()]
     rows: list[str] = []
     for copy in range(2):
-        for n, article in enumerate(dev_articles):
+        for n, article in enumerate(articles):
             rows.append(json.dumps(dict(article, id=f"{article['id']}-copy{copy}")))
             if n == 7:
                 rows += ['{"id": "broken", "text": ', json.dumps({"id": f"empty-{copy}", "text": "  "})]
