@@ -9,7 +9,7 @@ import json
 import pytest
 
 from extractor.progress import Progress, likely_fix, progress_line, summary_lines
-from extractor.run import RunSummary
+from extractor.job import RunSummary
 
 TARIFF = "Canada said on Monday it would put 25% tariffs on U.S. steel, Prime Minister Mark Carney said.\n"
 
@@ -133,7 +133,7 @@ def test_bad_db_url_creates_no_output_or_lock(cli, tmp_path, url):
 def test_dask_without_n_starts_one_worker_per_core(monkeypatch):
     from extractor import distributed
     from extractor.config import load_config
-    from extractor.run import check_settings
+    from extractor.job import check_settings
 
     config = load_config(None, {"run.engine": "dask"})
     assert check_settings(config)["n_process"] is None

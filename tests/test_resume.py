@@ -364,11 +364,11 @@ def test_resume_lock_is_not_held_by_a_forked_worker(tmp_path):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 def test_resume_worker_dies_with_its_parent(tmp_path):
-    """run.die_with_parent, as the worker initializer calls it: SIGKILL the parent, the child goes too."""
+    """engines.local.die_with_parent, as the worker initializer calls it: SIGKILL the parent, the child goes too."""
     pid_file = tmp_path / "child.pid"
     script = (
         "import os, sys, time\n"
-        "from extractor.run import die_with_parent\n"
+        "from extractor.engines.local import die_with_parent\n"
         "parent = os.getpid()\n"
         "if os.fork() == 0:\n"
         "    die_with_parent(parent)\n"

@@ -1,0 +1,439 @@
+"""The batch job behind `tariffwire extract`, as both engines run it (extractor/engines/).
+
+Everything a run does besides processing: the settings checked before any work, the inputs opened,
+each batch's records appended to the JSONL (and the database) with errors.jsonl, the journal's
+resume point, the summary, the stop on a signal, the tables and the consolidation at the end. The
+engines only decide where the articles are processed (engines/local.py: 1..N processes;
+engines/dask.py: a dask cluster); they import this module, and it imports neither.
+
+Failures are confined to the input record they concern: every stage (ingest, nlp, events, db) turns
+an exception for one record into a line of OUTDIR/errors.jsonl and the run goes on. Only problems
+that would make every record fail (bad arguments or config, an unwritable output, an unreachable
+database) are fatal, and they are found before the outputs of an earlier run are touched.
+docs/robustness.md lists the failure modes, the errors.jsonl format and the resume semantics.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import signal
+import threading
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional, Sequence
+
+from confection import Config
+
+from .api import Extractor, Outcome
+from .consolidate import finish_run
+from .error_records import ErrorRecord
+from .errors import Errors, RunInterrupted, TariffwireError, code_of
+from .ingest.readers import SURROGATES
+from .writers.jsonl import STATE_DIR, ResumePoint, read_resume_point
+
+OUTPUT_FORMATS = ("jsonl", "parquet", "csv")
+ENGINES = ("local", "dask")
+ERRORS_FILE = "errors.jsonl"
+# Where `--engine dask --format parquet` workers put their part files until the run publishes them.
+STAGING = Path(STATE_DIR) / "dataset-parts"
+
+# Exit codes (documented in docs/robustness.md and `tariffwire extract --help`).
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1
+EXIT_FATAL = 2
+EXIT_INTERRUPTED = 130  # SIGINT; SIGTERM exits 143 (128 + the signal number, as shells report it)
+
+
+@dataclass
+class RunSummary:
+    """Counts over the whole run (a resumed run includes what was done before the interruption).
+
+    Every input record is exactly one of written, skipped (a duplicate id) or failed:
+    read == written + skipped + failed.
+    """
+
+    read: int = 0
+    written: int = 0
+    skipped: int = 0
+    failed: int = 0
+    prefiltered: int = 0
+    events: int = 0
+    warnings: int = 0
+    seconds: float = 0.0
+    resumed_from: int = 0
+    already_complete: bool = False
+    outdir: str = ""
+    outputs: list[str] = field(default_factory=list)
+    tables_written: list[str] = field(default_factory=list)  # by a --resume of a finished run
+    undated: int = 0  # articles written without a publication date (W061, warned once)
+    undated_origin: str = ""
+    undated_warned: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_SOME_FAILED if self.failed else EXIT_OK
+
+    def line(self) -> str:
+        counts = f"read {self.read}, written {self.written}, skipped {self.skipped}, failed {self.failed}"
+        report = ""
+        if self.failed or self.warnings:
+            report = f"; {self.warnings} warnings; see {Path(self.outdir) / ERRORS_FILE}"
+        if self.already_complete and self.tables_written:
+            return (f"finished run in {self.outdir} ({counts}, {self.events} events{report}); "
+                    f"no article processed, tables written from its JSONL: {', '.join(self.tables_written)}")
+        if self.already_complete:
+            return f"nothing to do: {self.outdir} holds a finished run ({counts}, {self.events} events{report})"
+        rate = (self.read - self.resumed_from) / self.seconds if self.seconds > 0 else 0.0
+        extra = f", resumed after {self.resumed_from}" if self.resumed_from else ""
+        return (
+            f"{counts} ({self.events} events, {self.prefiltered} prefiltered{extra}) "
+            f"in {self.seconds:.1f}s, {rate:.1f} articles/s{report}"
+        )
+
+    def counts(self) -> dict:
+        return {k: getattr(self, k) for k in ("read", "written", "skipped", "failed", "prefiltered", "events", "warnings")}
+
+
+def batched(it: Iterable, size: int) -> Iterator[list]:
+    it = iter(it)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+# -- settings ----------------------------------------------------------------------------------------
+
+def config_error_reason(exc: BaseException) -> str:
+    """One line for a config problem, from confection's multi-line validation errors too."""
+    errors = getattr(exc, "errors", None)
+    if isinstance(errors, list) and errors:
+        parts = []
+        for err in errors[:3]:
+            if isinstance(err, dict):
+                loc = ".".join(str(p) for p in err.get("loc", []))
+                parts.append(f"{loc}: {err.get('msg', '')}".strip(": "))
+        if parts:
+            return "; ".join(parts)
+    boilerplate = ("Config validation error", "Make sure the sections and values are formatted correctly.")
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip() and ln.strip() not in boilerplate]
+    reason = " ".join(lines[:2]) if lines else type(exc).__name__
+    return reason if len(reason) <= 300 else reason[:297] + "..."
+
+
+def _int_setting(run_cfg, key: str, minimum: int) -> int:
+    value = run_cfg.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise TariffwireError(Errors.E020.format(reason=f"run.{key}={value!r}; expected a whole number >= {minimum}"))
+    return value
+
+
+def check_settings(config: Config) -> dict:
+    """The [run] and [output] settings, checked before any work starts (E020, E022)."""
+    fmt = config["output"]["format"]
+    if fmt not in OUTPUT_FORMATS:
+        raise TariffwireError(Errors.E022.format(value=fmt, choices=", ".join(OUTPUT_FORMATS)))
+    run_cfg = config["run"]
+    engine = run_cfg.get("engine", "local")
+    if engine not in ENGINES:
+        raise TariffwireError(Errors.E020.format(reason=f"run.engine={engine!r}; expected one of {', '.join(ENGINES)}"))
+    prefilter = run_cfg.get("prefilter", True)
+    if not isinstance(prefilter, bool):
+        raise TariffwireError(Errors.E020.format(reason=f"run.prefilter={prefilter!r}; expected true or false"))
+    db = config["output"].get("db")
+    if db is not None:
+        from .writers.sql import check_url
+
+        check_url(db)  # before the output directory and its lock are created
+    return {
+        "format": fmt,
+        "engine": engine,
+        "prefilter": prefilter,
+        "batch_size": _int_setting(run_cfg, "batch_size", 1),
+        # None (the default): the engine decides (local: 1 process; dask: one worker per core).
+        "n_process": None if run_cfg.get("n_process") is None else _int_setting(run_cfg, "n_process", 1),
+        "db": db,
+    }
+
+
+def _sources_fingerprint(inputs: Sequence[str]) -> list[str]:
+    """Every file the inputs name (folders and globs expanded) with its size and mtime."""
+    from .ingest.sources import iter_sources, resolve_inputs, resolved
+
+    out = []
+    for path in iter_sources(resolve_inputs(inputs)):
+        try:
+            st = path.stat()
+            out.append(f"{resolved(path)}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            out.append(f"{resolved(path)}:?")
+    return out
+
+
+def check_outdir_apart(inputs: Sequence[str], outdir: Path) -> None:
+    """An output directory inside an input folder would be read as input (its own articles.jsonl,
+    growing while it is read); an input that is one of the output files would be overwritten."""
+    from .ingest.sources import resolve_inputs, resolved
+
+    out = outdir.resolve()
+    written = {"articles", "events", "errors"}
+    for root in resolve_inputs(inputs):
+        root = resolved(root)
+        inside_input = root.is_dir() and out.is_relative_to(root)
+        overwritten = root.parent == out and root.name.split(".")[0] in written
+        if inside_input or overwritten or root.is_relative_to(out / STATE_DIR):
+            raise TariffwireError(Errors.E020.format(
+                reason=f"the output directory {outdir} and the input {root} overlap; write the output elsewhere"))
+
+
+def open_inputs(inputs: Sequence[str], outdir: Path, config: Config) -> tuple[Extractor, Iterator]:
+    """(the Extractor, its lazy reader over the inputs), after the checks both engines make before
+    any work: the config resolves, every input exists (E001), and the output is apart from them."""
+    try:
+        extractor = Extractor(config)
+    except TariffwireError:
+        raise
+    except Exception as exc:  # the registry validates every block against its function
+        raise TariffwireError(Errors.E020.format(reason=config_error_reason(exc))) from exc
+    items = extractor.read(inputs)  # raises E001 now for a missing input
+    check_outdir_apart(inputs, outdir)
+    return extractor, items
+
+
+def inputs_key(inputs: Sequence[str], config: Config) -> str:
+    """Identifies a run's inputs and settings, so that --resume refuses to mix two different runs.
+
+    It covers every input file (path, size, mtime), the settings that change the records
+    ([nlp], [components], [ingest]) and the database written to (a resumed run that added or changed
+    --db would leave the database without the records written before the interruption).
+    """
+    h = hashlib.sha1()
+    for line in _sources_fingerprint(inputs):
+        h.update(line.encode("utf-8", "surrogatepass") + b"\n")
+    h.update(json.dumps({k: config[k] for k in ("nlp", "components", "ingest")}, sort_keys=True, default=str).encode())
+    h.update(json.dumps({"db": config["output"].get("db")}).encode())
+    return h.hexdigest()[:16]
+
+
+# -- errors.jsonl ------------------------------------------------------------------------------------
+
+def _entry(level: str, *, article_id, origin, stage, error_type, code, message, traceback=None) -> ErrorRecord:
+    return ErrorRecord(level=level, article_id=article_id, origin=origin, stage=stage, error_type=error_type,
+                       code=code, message=str(message), traceback=traceback)
+
+
+def outcome_entries(o: Outcome) -> tuple[str, list[ErrorRecord]]:
+    """("written" | "skipped" | "failed", the errors.jsonl records of one outcome, warnings first)."""
+    entries = [
+        _entry("warning", article_id=o.article_id, origin=o.origin, stage="ingest", error_type=None, code=code_of(w), message=w)
+        for w in o.warnings
+    ]
+    if o.error is None:
+        return "written", entries
+    e = o.error
+    message = str(e.get("message") or e.get("error_type") or "unknown error")
+    code = e.get("code")
+    # A record refused with a W-code (a duplicate id) is skipped on purpose, not failed.
+    skipped = e.get("stage") == "ingest" and (code or "").startswith("W")
+    entries.append(_entry("warning" if skipped else "error", article_id=e.get("article_id", o.article_id),
+                          origin=e.get("origin", o.origin), stage=e.get("stage"), error_type=e.get("error_type"),
+                          code=code, message=message, traceback=e.get("traceback")))
+    return ("skipped" if skipped else "failed"), entries
+
+
+def error_line(entry: ErrorRecord) -> str:
+    """One errors.jsonl line. Lone surrogates (an undecodable file name in `origin`) become U+FFFD:
+    they cannot be written as UTF-8, and one bad name must not stop the run."""
+    clean = {k: SURROGATES.sub("\ufffd", v) if isinstance(v, str) else v for k, v in entry.model_dump().items()}
+    return json.dumps(clean, ensure_ascii=False, sort_keys=True)
+
+
+def _serialize(o: Outcome) -> Optional[tuple[str, list[str]]]:
+    """The JSONL lines of a processed article; a record that cannot be serialized fails alone."""
+    if o.record is None or o.error is not None:
+        return None
+    try:
+        return o.record.model_dump_json(), [e.model_dump_json() for e in o.events]
+    except Exception as exc:
+        o.error = {"article_id": o.article_id, "origin": o.origin, "stage": "output", "error_type": type(exc).__name__,
+                   "message": first_line(exc), "traceback": None}
+        o.record, o.events = None, []
+        return None
+
+
+def first_line(exc: BaseException) -> str:
+    """The first non-empty line of an error's message (confection's start with blank lines)."""
+    return next((ln.strip() for ln in str(exc).splitlines() if ln.strip()), type(exc).__name__)
+
+
+def _write_db(db_sink, outcomes: list[Outcome]) -> None:
+    """Write a batch's records in one transaction. When that fails, write them one by one and fail
+    only the articles the database refuses (PostgreSQL refuses a NUL character, say), so that the
+    JSONL and the database keep holding the same records.
+
+    The failure is the database's, and fatal, when it no longer answers, or when several articles
+    are all refused for one and the same reason (permissions, a full disk, a read-only server).
+    """
+    good = [o for o in outcomes if o.record is not None and o.error is None]
+    if not good:
+        return
+    try:
+        db_sink.write([o.record for o in good], [e for o in good for e in o.events])
+        return
+    except TariffwireError as exc:
+        batch_error = exc
+    reasons = {}
+    for o in good:
+        try:
+            db_sink.write([o.record], o.events)
+        except TariffwireError as exc:
+            reasons[id(o)] = (exc, first_line(exc.__cause__ or exc))
+    if len(reasons) == len(good):
+        if not db_sink.ping() or (len(good) > 1 and len({r for _, r in reasons.values()}) == 1):
+            raise batch_error
+    for o in good:
+        if id(o) in reasons:
+            exc = reasons[id(o)][0]
+            o.error = {"article_id": o.article_id, "origin": o.origin, "stage": "db", "error_type": type(exc).__name__,
+                       "code": code_of(exc), "message": first_line(exc), "traceback": None}
+            o.record, o.events = None, []
+
+
+def write_batch(outcomes: list[Outcome], summary: RunSummary, writer, db_sink, *,
+                on_dropped: Optional[Callable[[], None]] = None) -> None:
+    """Append one batch's records to the JSONL files (and the database), counting them in summary.
+
+    Serializing comes first, then the database, so that both hold the same records: an article
+    that cannot be serialized, or that the database refuses, fails alone and goes to errors.jsonl.
+    `on_dropped` is called when that happened to any article of the batch (the dask engine then
+    rewrites the Parquet part its worker already wrote). Both engines write through here.
+    """
+    had_record = sum(o.record is not None for o in outcomes)
+    lines = {id(o): _serialize(o) for o in outcomes}
+    if db_sink is not None:
+        _write_db(db_sink, outcomes)
+    if on_dropped is not None and sum(o.record is not None for o in outcomes) != had_record:
+        on_dropped()
+    articles, events, errors = [], [], []
+    for o in outcomes:
+        status, entries = outcome_entries(o)
+        # One error can stand for several input records (a Parquet row group that cannot be read):
+        # `read` counts them all, so that the records lost are in the counts, not only the errors.
+        records = max(1, int((o.error or {}).get("records") or 1)) if status == "failed" else 1
+        summary.read += records
+        summary.warnings += sum(1 for e in entries if e.level == "warning")
+        errors.extend(error_line(e) for e in entries)
+        if status != "written":
+            setattr(summary, status, getattr(summary, status) + records)
+            continue
+        summary.written += 1
+        if o.record.published is None:  # W061 (progress.py warns once per run)
+            summary.undated += 1
+            summary.undated_origin = summary.undated_origin or o.origin or str(o.article_id)
+        summary.events += len(o.events)
+        summary.prefiltered += int(o.prefiltered)
+        article_line, event_lines = lines[id(o)]
+        articles.append(article_line)
+        events.extend(event_lines)
+    writer.append("articles.jsonl", articles)
+    writer.append("events.jsonl", events)
+    writer.append(ERRORS_FILE, errors)
+
+
+# -- the job ---------------------------------------------------------------------------------------
+
+class StopRequest:
+    """SIGINT and SIGTERM ask the run to stop once the batch in hand is committed (supervisors send
+    SIGTERM and wait a while before SIGKILL); a second signal stops it at once. The journal keeps
+    the output resumable either way. Handlers can only be set in the main thread: elsewhere (the
+    Python API in a thread) install() changes nothing."""
+
+    def __init__(self) -> None:
+        self.signum: Optional[int] = None
+        self._previous: dict = {}
+
+    def install(self) -> "StopRequest":
+        if threading.current_thread() is threading.main_thread():
+            self._previous = {signum: signal.signal(signum, self._handle) for signum in (signal.SIGINT, signal.SIGTERM)}
+        return self
+
+    def _handle(self, signum, frame) -> None:
+        if self.signum is not None:
+            raise RunInterrupted(signum)
+        self.signum = signum
+
+    def check(self, summary: RunSummary) -> None:
+        if self.signum is not None:
+            raise RunInterrupted(self.signum, summary.read)
+
+    def uninstall(self) -> None:
+        for signum, old in self._previous.items():
+            signal.signal(signum, old)
+        self._previous = {}
+
+
+def remove_leftovers(outdir: Path) -> None:
+    """Temporary files a failed or killed run left behind (a table half converted, dask part files
+    never published). Called once the run holds the lock, so no other run can be writing them."""
+    for name in ("articles", "events"):
+        for fmt in ("parquet", "csv"):
+            (outdir / f".{name}.{fmt}.tmp").unlink(missing_ok=True)
+    shutil.rmtree(outdir / STAGING, ignore_errors=True)
+
+
+def resume_point(outdir: Path, key: str) -> Optional[ResumePoint]:
+    """The interrupted run's last commit; refused (E020) when it ran over other inputs or settings."""
+    point = read_resume_point(outdir)
+    if point is not None and point.inputs_key != key:
+        raise TariffwireError(Errors.E020.format(
+            reason=f"--resume: {outdir} holds a run over other inputs or settings (input files, "
+                   f"[nlp], [components], [ingest] or --db); use a new output directory or rerun without --resume"))
+    return point
+
+
+def summary_from(outdir: Path, point: Optional[ResumePoint]) -> RunSummary:
+    """A fresh summary, or the interrupted run's counts to go on from."""
+    if point is None:
+        return RunSummary(outdir=str(outdir))
+    counts = {k: int(v) for k, v in point.counts.items() if k in RunSummary().counts()}
+    return RunSummary(**counts, outdir=str(outdir), resumed_from=point.items_done)
+
+
+def finished_run(summary: RunSummary, outdir: Path, fmt: str, *, db: Optional[str] = None) -> RunSummary:
+    """`--resume` of a finished run: no work; the tables of a new --format, and measures.jsonl
+    (a run made before consolidation existed), are written if missing."""
+    summary.already_complete = True
+    summary.outputs = [str(outdir / n) for n in ("articles.jsonl", "events.jsonl")]
+    if fmt != "jsonl":
+        missing = [str(outdir / f"{p}.{fmt}") for p in ("articles", "events") if not (outdir / f"{p}.{fmt}").exists()]
+        summary.outputs += write_tables(outdir, fmt, only_missing=True)
+        summary.tables_written = missing
+    summary.outputs += finish_run(outdir, fmt, db, only_missing=True)
+    return summary
+
+
+def write_tables(outdir: Path, fmt: str, *, only_missing: bool = False) -> list[str]:
+    """Parquet/CSV from the finished JSONL. Always rebuilt from the whole files, so a resumed run's
+    tables equal an uninterrupted run's; a finished run resumed with --format gets the missing ones."""
+    from .writers.tables import write_tables
+
+    parts = ("articles", "events")
+    if only_missing:
+        parts = tuple(p for p in parts if not (outdir / f"{p}.{fmt}").exists())
+        if not parts:
+            return [str(outdir / f"{p}.{fmt}") for p in ("articles", "events")]
+    try:
+        write_tables(outdir, fmt, parts=parts)
+    except OSError as exc:
+        raise TariffwireError(Errors.E021.format(path=outdir, reason=exc.strerror or exc)) from exc
+    return [str(outdir / f"{p}.{fmt}") for p in ("articles", "events")]
+
+
+def preflight(extractor: Extractor) -> None:
+    """Load the NER model now: a missing model is a config error, not one failure per article."""
+    try:
+        list(extractor.ner.pipe([""]))
+    except TariffwireError:
+        raise
+    except Exception:  # the backend's trouble with a text, not with its setup: per article later
+        pass
