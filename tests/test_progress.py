@@ -70,7 +70,9 @@ def test_face_summary_lists_types_outputs_first_error_and_ends_with_counts(cli, 
     lines = result.stderr.strip().splitlines()
     assert lines[-1].startswith("read 2, written 1, skipped 0, failed 1 (1 events")
     assert "events: 1 tariff" in lines
-    assert f"outputs: {out / 'articles.jsonl'}, {out / 'events.jsonl'}" in lines
+    # Every extract run consolidates: the measure tables are outputs too.
+    outputs = ", ".join(str(out / name) for name in ("articles.jsonl", "events.jsonl", "measures.jsonl", "measure_events.jsonl"))
+    assert f"outputs: {outputs}" in lines
     assert any(ln.startswith("first error: ") and "no text column 'text'" in ln for ln in lines)
     assert any(ln.startswith("likely fix: ") and "columns found: id, body" in ln for ln in lines)
 
