@@ -146,7 +146,7 @@ def _warm_local(config, corpus: Path) -> float:
 
 
 def child_tariffwire(spec: dict, corpus: Path, workdir: Path) -> dict:
-    from extractor.run import run_extract
+    from extractor.engines import run_extract
 
     config = _config(spec)
     load = _warm_local(config, corpus)
@@ -162,7 +162,7 @@ def child_dask(spec: dict, corpus: Path, workdir: Path) -> dict:
     from distributed import Client
 
     from extractor.config import load_config
-    from extractor.distributed import run_dask, start_local_cluster
+    from extractor.engines.dask import run_dask, start_local_cluster
 
     t0 = time.perf_counter()
     cluster = start_local_cluster(spec["n_process"])  # the cluster run_dask starts without --scheduler
@@ -193,7 +193,7 @@ def child_dask(spec: dict, corpus: Path, workdir: Path) -> dict:
 
 def child_paired(spec: dict, corpus: Path, workdir: Path) -> dict:
     from extractor.nlp.ner import SpacyNer
-    from extractor.run import run_extract
+    from extractor.engines import run_extract
 
     configs = {"tw-on": _config({**spec, "prefilter": True}), "tw-off": _config({**spec, "prefilter": False})}
     load = _warm_local(configs["tw-on"], corpus)

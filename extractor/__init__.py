@@ -14,7 +14,8 @@ from .records import (
     MeasureEventLink,
     MeasureRecord,
 )
-from .run import RunSummary, run_extract
+from .engines import run_extract
+from .job import RunSummary
 
 __all__ = [
     "Article",

@@ -5,7 +5,7 @@
     >>> articles, events = ex.extract_records([{"id": "a1", "text": "..."}])
     >>> events_df = ex.extract_dataframes(df)["events"]
 
-The CLI calls the same functions (see run.py).
+The CLI calls the same functions (see job.py and engines/).
 """
 from __future__ import annotations
 

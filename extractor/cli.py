@@ -17,7 +17,7 @@ from typing import List, Optional, Sequence
 import typer
 
 from .errors import Errors, RunInterrupted, TariffwireError
-from .run import EXIT_FATAL, EXIT_INTERRUPTED, config_error_reason, first_line
+from .job import EXIT_FATAL, EXIT_INTERRUPTED, config_error_reason, first_line
 
 HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 app = typer.Typer(add_completion=False, no_args_is_help=True, context_settings=HELP_OPTIONS,
@@ -153,7 +153,8 @@ def extract(
     secrets = _db_secrets(db, list(ctx.args))
     try:
         from .config import load_config, parse_overrides
-        from .run import OUTPUT_FORMATS, run_extract
+        from .engines import run_extract
+        from .job import OUTPUT_FORMATS
 
         paths, extra = split_overrides(list(inputs) + list(ctx.args))
         _misspelt_flag(ctx, extra)
@@ -236,7 +237,7 @@ def consolidate(
     set of events only, never on their order or on how the archive was split.
     """
     from .consolidate import consolidate_outdirs
-    from .run import OUTPUT_FORMATS
+    from .job import OUTPUT_FORMATS
 
     try:
         if fmt not in OUTPUT_FORMATS:

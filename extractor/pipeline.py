@@ -25,6 +25,7 @@ from .nlp.officials import make_officials
 from .nlp.rates import make_rates
 from .nlp.sentences import make_sentences
 from .relations.component import make_roles
+from .registry import component_factory
 
 # The rule components in the order they run; each reads what the ones before it wrote.
 COMPONENTS = ("tariffwire_sentences", "tariffwire_countries", "tariffwire_dates", "tariffwire_officials",
@@ -33,7 +34,7 @@ COMPONENTS = ("tariffwire_sentences", "tariffwire_countries", "tariffwire_dates"
 LEARNED_ROLES = "tariffwire_roles"
 
 
-@Language.factory(
+@component_factory(
     "tariffwire",
     default_config={"use_office_holders": True, "default_imposer": DEFAULT_IMPOSER, "cue_window": DEFAULT_CUE_WINDOW,
                     "roles": "rules", "relations_model": None},

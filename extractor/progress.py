@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Optional, TextIO
 from .errors import Errors
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .run import RunSummary
+    from .job import RunSummary
 
 ERRORS_FILE = "errors.jsonl"
 _EVENT_TYPE = re.compile(r'"type":"([a-z_]+)"')

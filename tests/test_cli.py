@@ -162,22 +162,22 @@ def test_cli_extract_refuses_a_second_run_on_the_same_outdir(cli, small, tmp_pat
 
 
 def test_cli_extract_unexpected_exception_is_exit_2_not_1(cli, small, tmp_path, monkeypatch):
-    import extractor.run
+    import extractor.engines
 
     def boom(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(extractor.run, "run_extract", boom)
+    monkeypatch.setattr(extractor.engines, "run_extract", boom)
     _assert_one_line_fatal(cli("extract", small, "-o", tmp_path / "out"), "internal error: RuntimeError: a bug")
 
 
 def test_cli_extract_interrupt_exits_130(cli, small, tmp_path, monkeypatch):
-    import extractor.run
+    import extractor.engines
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(extractor.run, "run_extract", interrupted)
+    monkeypatch.setattr(extractor.engines, "run_extract", interrupted)
     result = cli("extract", small, "-o", tmp_path / "out")
     assert result.exit_code == 130
     assert "--resume" in result.stderr

@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 
 from extractor.cli import app
 from extractor.config import load_config
-from extractor.distributed import partition_size, run_dask
+from extractor.engines.dask import partition_size, run_dask
 from extractor.errors import TariffwireError
-from extractor.run import EXIT_SOME_FAILED
+from extractor.job import EXIT_SOME_FAILED
 
 ROOT = Path(__file__).resolve().parents[1]
 # 8 articles a batch; partitions of 20 round up to 24 (3 batches): 12 + 40 + 4 records make 3 partitions.

@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from extractor.error_records import ErrorRecord
 from extractor.errors import ArticleError, CodedMessage, Errors, TariffwireError, code_of
-from extractor.run import outcome_entries
+from extractor.job import outcome_entries
 
 
 @pytest.mark.parametrize("code", ["E003", "E015", "W002"])

@@ -80,4 +80,20 @@ def test_pipeline_default_config_lists_the_components_in_order():
 
     config = load_config()
     assert tuple(config["nlp"]["pipeline"]) == COMPONENTS
-    assert all(config["components"][name]["factory"] == name for name in COMPONENTS)
+    assert all(config["components"][name]["factory"] == f"{name}_v1" for name in COMPONENTS)
+
+
+def test_versioned_factories_and_their_plain_aliases_build_the_same_component():
+    """Configs name `tariffwire_X_v1`; the plain names (add_pipe("tariffwire"), older configs) stay aliases of v1."""
+    text = "Canada retaliated with 25% tariffs on American steel, Prime Minister Mark Carney said on Monday."
+    records = []
+    for factory in ("tariffwire", "tariffwire_v1"):
+        nlp = spacy.blank("en")
+        nlp.add_pipe(factory, name="tariffwire")
+        doc = nlp(text)
+        records.append((doc._.tw_record, doc._.tw_events))
+    assert records[0] == records[1] and records[0][1]
+    for plain in ALL_COMPONENTS:
+        assert spacy.blank("en").get_factory_meta(f"{plain}_v1").factory == f"{plain}_v1"
+        assert spacy.blank("en").get_factory_meta(plain).default_config == spacy.blank("en").get_factory_meta(f"{plain}_v1").default_config
+

@@ -1,6 +1,6 @@
 """Crash and rerun safety: SIGKILL mid-run, then --resume, gives the uninterrupted run's outputs.
 
-The corpus is the dev stories twice over (unique ids) with bad lines among them, so that
+The corpus is two named dev files (batch-a, batch-b) twice over (unique ids) with bad lines among them, so that
 errors.jsonl and warnings are resumed too. Runs that get killed are real subprocesses.
 """
 from __future__ import annotations
@@ -22,10 +22,13 @@ OUTPUTS = ("articles.jsonl", "events.jsonl", "errors.jsonl")
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory, dev_articles) -> Path:
+def corpus(tmp_path_factory) -> Path:
+    # Named files, not the dev/train folder: the corpus grows, and the counts below are fixed.
+    train = Path(__file__).resolve().parent.parent / "corpora" / "dev" / "train"
+    articles = [json.loads(line) for name in ("batch-a.jsonl", "batch-b.jsonl") for line in (train / name).read_text(encoding="utf-8").splitlines() if line.strip()]
     rows: list[str] = []
     for copy in range(2):
-        for n, article in enumerate(dev_articles):
+        for n, article in enumerate(articles):
             rows.append(json.dumps(dict(article, id=f"{article['id']}-copy{copy}")))
             if n == 7:
                 rows += ['{"id": "broken", "text": ', json.dumps({"id": f"empty-{copy}", "text": "  "})]
@@ -361,11 +364,11 @@ def test_resume_lock_is_not_held_by_a_forked_worker(tmp_path):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 def test_resume_worker_dies_with_its_parent(tmp_path):
-    """run.die_with_parent, as the worker initializer calls it: SIGKILL the parent, the child goes too."""
+    """engines.local.die_with_parent, as the worker initializer calls it: SIGKILL the parent, the child goes too."""
     pid_file = tmp_path / "child.pid"
     script = (
         "import os, sys, time\n"
-        "from extractor.run import die_with_parent\n"
+        "from extractor.engines.local import die_with_parent\n"
         "parent = os.getpid()\n"
         "if os.fork() == 0:\n"
         "    die_with_parent(parent)\n"

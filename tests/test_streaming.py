@@ -22,7 +22,7 @@ import json, resource, sys
 sys.path.insert(0, {tests!r})
 import _fake_ner  # registers the fake backend in this process
 from extractor.config import load_config
-from extractor.run import run_extract
+from extractor.engines import run_extract
 
 corpus, outdir, n_process = sys.argv[1], sys.argv[2], int(sys.argv[3])
 config = load_config(None, {{"nlp.ner.@ner_backends": _fake_ner.FAKE_NER, "run.n_process": n_process}})

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence
 
-from ..evaluate import FieldScore
+from ..scores import FieldScore
 from .asof import asof as system_asof
 from .timeline import DAY_TOLERANCE, days_apart
 

@@ -24,6 +24,7 @@ from ..records import (
 )
 from .talks import TalkEvent
 from .tariffs import TariffMention
+from ..registry import component_factory
 
 Span = tuple[int, int]
 
@@ -42,7 +43,7 @@ def pipeline_fingerprint(nlp: Language) -> str:
     return hashlib.sha1(payload.encode()).hexdigest()[:12]
 
 
-@Language.factory("tariffwire_events", assigns=["doc._.tw_record", "doc._.tw_events"])
+@component_factory("tariffwire_events", assigns=["doc._.tw_record", "doc._.tw_events"])
 def make_events(nlp: Language, name: str) -> "RecordBuilder":
     return RecordBuilder(nlp)
 

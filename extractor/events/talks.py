@@ -20,6 +20,7 @@ from ..nlp.officials import Official
 from ..segment import split_clauses
 from . import weights
 from .relevance import relevant
+from ..registry import component_factory
 
 _STRONG_TRIGGER = re.compile(
     r"\b(?:negotiat(?:e|es|ed|ing|ions?)|talks|consultations|trade dialogue|round of)\b", re.I
@@ -225,7 +226,7 @@ class TalksFinder:
         return None
 
 
-@Language.factory("tariffwire_talks")
+@component_factory("tariffwire_talks")
 def make_talks(nlp: Language, name: str) -> "TalksComponent":
     return TalksComponent()
 

@@ -24,6 +24,7 @@ from ..segment import split_rate_clauses
 from ..normalize.rates import PercentMatch
 from . import weights
 from .relevance import relevant
+from ..registry import component_factory
 
 # Who levies a tariff whose text never says: in 2018-2026 wire copy an unattributed tariff is almost
 # always the U.S. one (configurable; null: nobody).
@@ -514,7 +515,7 @@ class TariffFinder:
         return None
 
 
-@Language.factory("tariffwire_tariffs", default_config={"default_imposer": DEFAULT_IMPOSER, "cue_window": DEFAULT_CUE_WINDOW})
+@component_factory("tariffwire_tariffs", default_config={"default_imposer": DEFAULT_IMPOSER, "cue_window": DEFAULT_CUE_WINDOW})
 def make_tariffs(nlp: Language, name: str, default_imposer: Optional[str], cue_window: PositiveInt) -> "TariffsComponent":
     """default_imposer: who levies a tariff the text never attributes (null: nobody); cue_window: the
     most words between a percentage and its tariff noun."""

@@ -1,11 +1,11 @@
 """One reader a format: a file -> raw records (our field names -> values as found), lazily.
 
 Records are isolated from each other by one mechanism, `isolate`, which the caller applies to
-every reader in READERS: a reader yields `Unit`s, the pieces of a file that can fail alone (a JSONL
+every reader in READERS (ingest/kinds.py): a reader yields `Unit`s, the pieces of a file that can fail alone (a JSONL
 line, a JSON list item, a Parquet row group, a block of dataset rows, an HTML page), and any
 exception while a unit is parsed becomes that unit's ArticleError; the next unit is read as if
 nothing happened. A new reader (WARC, say) gets this for free: yield one Unit per record and
-register the function in READERS. A reader may also yield a finished RawRecord or ArticleError.
+register the function in kinds.READERS. A reader may also yield a finished RawRecord or ArticleError.
 
 Only an exception that escapes the reader itself, outside any unit (the next gzip block is
 corrupt, the CSV tokenizer gives up), ends the file: the caller turns it into one ArticleError for
@@ -571,24 +571,3 @@ def _dataset_block(path: Path, prefix: str, split, start: int, stop: int, opts: 
 
 def _dataset_row(path: Path, prefix: str, split, index: int, opts: ReadOptions) -> Iterator[Item]:
     yield from _rows(path, [split[index]], opts, start=index + 1, prefix=prefix)
-
-
-def read_warc(path: Path, opts: ReadOptions) -> Iterator[Item]:
-    from .warc import read_warc as read_records  # its own module; FastWARC loads on first use
-
-    return read_records(path, opts)
-
-
-READERS: dict[str, Callable[[Path, ReadOptions], Iterator[Union[Item, Unit]]]] = {
-    ".txt": read_txt,
-    ".json": read_json,
-    ".jsonl": read_jsonl,
-    ".jsonl.gz": read_jsonl,
-    ".csv": read_csv,
-    ".parquet": read_parquet,
-    ".html": read_html,
-    ".htm": read_html,
-    "dataset": read_dataset,
-    ".warc": read_warc,
-    ".warc.gz": read_warc,
-}

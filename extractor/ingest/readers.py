@@ -22,7 +22,8 @@ from typing import Any, Iterator, Mapping, Optional, Sequence, Union
 from ..errors import ArticleError, Errors, TariffwireError
 from ..registry import registry
 from .article import Article, content_id
-from .formats import READERS, TEXT_FIELD, RawRecord, ReadOptions, describe, isolate
+from .formats import TEXT_FIELD, RawRecord, ReadOptions, describe, isolate
+from .kinds import READERS
 from .html import get_extractor
 from .sources import format_of, iter_sources, resolve_inputs
 from .wire import parse_wire

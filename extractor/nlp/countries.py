@@ -8,9 +8,10 @@ from ..normalize.countries import find_countries
 from .component import RuleComponent
 from .context import ArticleContext
 from .extensions import COUNTRIES, set_spans
+from ..registry import component_factory
 
 
-@Language.factory("tariffwire_countries", assigns=["doc.spans"])
+@component_factory("tariffwire_countries", assigns=["doc.spans"])
 def make_countries(nlp: Language, name: str) -> "CountryFinder":
     return CountryFinder()
 

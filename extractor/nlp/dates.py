@@ -17,6 +17,7 @@ from .component import RuleComponent
 from .context import ArticleContext
 from .extensions import DATES, set_spans
 from ..segment import Segments
+from ..registry import component_factory
 
 _MEASURE_WORDS = re.compile(
     r"tariff|dut(?:y|ies)|lev(?:y|ies)|paus|suspen|truce|exemption|quota|window|deadline|extension|extend|delay|"
@@ -44,7 +45,7 @@ def article_dates(text: str, ref_date: Optional[dt.date], segments: Segments) ->
             if d.grain != "duration" or is_measure_duration(text, d, segments)]
 
 
-@Language.factory("tariffwire_dates", assigns=["doc.spans"])
+@component_factory("tariffwire_dates", assigns=["doc.spans"])
 def make_dates(nlp: Language, name: str) -> "DateFinder":
     return DateFinder()
 

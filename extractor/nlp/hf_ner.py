@@ -19,6 +19,7 @@ from ..optional import require
 from ..registry import registry
 from .context import context_of
 from .ner import MAX_LENGTH, Entity
+from ..registry import component_factory
 
 # CoNLL-style types to OntoNotes. MISC is mostly nationalities in news ("Chinese"), the nearest being
 # NORP; types not listed pass through unchanged, a type mapped to null is dropped.
@@ -86,7 +87,7 @@ class HfNer:
 
             nlp = spacy.blank("en")
             nlp.max_length = max(nlp.max_length, MAX_LENGTH)
-            nlp.add_pipe("tariffwire_hf_ner", config={
+            nlp.add_pipe("tariffwire_hf_ner_v1", name="tariffwire_hf_ner", config={
                 "model": self.model_path, "device": self.device_setting, "batch_size": self.batch_size,
                 "stride": self.stride, "max_length": self.max_length, "label_map": self.label_map})
             # The component runs this backend: the checkpoint loads once, whichever asks first.
@@ -186,7 +187,7 @@ def make_hf_ner(
     return HfNer(model, device=device, batch_size=batch_size, stride=stride, max_length=max_length, label_map=label_map)
 
 
-@Language.factory("tariffwire_hf_ner", default_config={"device": "auto", "batch_size": 16, "stride": 64,
+@component_factory("tariffwire_hf_ner", default_config={"device": "auto", "batch_size": 16, "stride": 64,
                                                        "max_length": None, "label_map": {}},
                   assigns=["doc.ents"])
 def make_hf_ner_component(nlp: Language, name: str, model: str, device: str, batch_size: int, stride: int,

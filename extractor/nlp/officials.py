@@ -27,6 +27,7 @@ from ..textpatterns import trie_alternation
 from .component import RuleComponent
 from .context import ArticleContext, context_of
 from .extensions import OFFICIALS, set_spans
+from ..registry import component_factory
 
 Span = tuple[int, int]
 
@@ -536,7 +537,7 @@ def _looks_like_name(span_text: str) -> bool:
     return 1 <= len(toks) <= 3 and all(t[:1].isupper() for t in toks) and country_norm.country_code(span_text) is None
 
 
-@Language.factory("tariffwire_officials", default_config={"use_office_holders": True}, assigns=["doc.spans"])
+@component_factory("tariffwire_officials", default_config={"use_office_holders": True}, assigns=["doc.spans"])
 def make_officials(nlp: Language, name: str, use_office_holders: bool) -> "OfficialsComponent":
     """use_office_holders: the dated office-holder file is a fallback for an official's country and office."""
     return OfficialsComponent(OfficialsFinder(use_holders=use_office_holders))

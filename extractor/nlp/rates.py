@@ -11,9 +11,10 @@ from ..normalize.rates import find_percentages
 from .component import RuleComponent
 from .context import ArticleContext
 from .extensions import RATES, set_spans
+from ..registry import component_factory
 
 
-@Language.factory("tariffwire_rates", assigns=["doc.spans"])
+@component_factory("tariffwire_rates", assigns=["doc.spans"])
 def make_rates(nlp: Language, name: str) -> "RateFinder":
     return RateFinder()
 

@@ -7,9 +7,10 @@ from spacy.tokens import Doc
 from .component import RuleComponent
 from .context import ArticleContext
 from ..segment import segment
+from ..registry import component_factory
 
 
-@Language.factory("tariffwire_sentences", assigns=["doc._.tw_segments"])
+@component_factory("tariffwire_sentences", assigns=["doc._.tw_segments"])
 def make_sentences(nlp: Language, name: str) -> "SentenceSegmenter":
     return SentenceSegmenter()
 

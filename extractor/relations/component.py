@@ -20,9 +20,10 @@ from ..nlp.component import RuleComponent
 from ..nlp.context import ArticleContext
 from .data import official_candidates, tariff_candidates, tariff_rates
 from .model import RoleClassifier
+from ..registry import component_factory
 
 
-@Language.factory("tariffwire_roles", default_config={"cue_window": DEFAULT_CUE_WINDOW})
+@component_factory("tariffwire_roles", default_config={"cue_window": DEFAULT_CUE_WINDOW})
 def make_roles(nlp: Language, name: str, model: str, cue_window: int) -> "LearnedRoles":
     """model: a directory written by `tariffwire train relations`; cue_window: as the tariffs
     component's (which percentages are tariff rates decides which pairs the model sees)."""

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from extractor.errors import ArticleError
 from extractor.ingest import Article, make_ingestor
-from extractor.ingest.formats import READERS, RawRecord, ReadOptions, Unit, isolate
+from extractor.ingest.formats import RawRecord, ReadOptions, Unit, isolate
+from extractor.ingest.kinds import READERS
 
 
 def good(n):
@@ -191,7 +192,7 @@ def test_isolation_dataset_bad_block_is_read_again_row_by_row():
 
 def test_isolation_a_new_reader_gets_isolation_for_free(tmp_path, monkeypatch):
     """What a WARC reader will do: one Unit per record, registered in READERS; nothing else."""
-    from extractor.ingest import formats, sources
+    from extractor.ingest import kinds, sources
 
     def read_lines(path, opts):
         for number, line in enumerate(path.read_text().splitlines(), start=1):
@@ -201,7 +202,7 @@ def test_isolation_a_new_reader_gets_isolation_for_free(tmp_path, monkeypatch):
                 yield RawRecord(origin, {"id": line, "text": f"Text of {line}."})
             yield Unit(f"{path}:{number}", parse)
 
-    monkeypatch.setitem(formats.READERS, ".lines", read_lines)
+    monkeypatch.setitem(kinds.READERS, ".lines", read_lines)
     monkeypatch.setattr(sources, "EXTENSIONS", sources.EXTENSIONS + (".lines",))
     (tmp_path / "a.lines").write_text("one\nbad\ntwo\n")
     results = list(make_ingestor().iter_records([str(tmp_path)]))

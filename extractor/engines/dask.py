@@ -6,7 +6,7 @@ in flight, so neither the client nor a worker ever holds the archive. Each worke
 Extractor once per config (a WorkerPlugin loads the model as the worker joins; `_extractor`
 caches it) and processes a partition in the same batches as a local run, so the NER model sees the
 same batches and the records are the same to the byte. The client then writes articles.jsonl,
-events.jsonl and errors.jsonl in input order, exactly as run.run_extract does.
+events.jsonl and errors.jsonl in input order, exactly as the local engine (engines/local.py) does.
 
 With `--format parquet` the workers also write a partitioned dataset, one part file per
 partition: OUTDIR/articles.parquet/part-00000.parquet, ... and OUTDIR/events.parquet/... A local
@@ -39,17 +39,15 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence, TextIO
 
 from confection import Config
 
-from .api import Extractor, Outcome
-from .consolidate import finish_run
-from .errors import Errors, RunInterrupted, TariffwireError
-from .ingest.article import Article
-from .run import (
+from ..api import Extractor, Outcome
+from ..consolidate import finish_run
+from ..errors import Errors, RunInterrupted, TariffwireError
+from ..ingest.article import Article
+from ..job import (
     STAGING,
-    Progress,
     RunSummary,
     StopRequest,
-    _batched,
-    _tables,
+    batched,
     check_settings,
     finished_run,
     inputs_key,
@@ -58,8 +56,10 @@ from .run import (
     resume_point,
     summary_from,
     write_batch,
+    write_tables,
 )
-from .writers.jsonl import JournaledWriter, OutdirLock, ResumePoint, prepare_outdir
+from ..progress import Progress
+from ..writers.jsonl import JournaledWriter, OutdirLock, ResumePoint, prepare_outdir
 
 PLUGIN_NAME = "tariffwire-extractor"
 TABLES = ("articles", "events")
@@ -115,7 +115,7 @@ def process_partition(config_text: str, items: list, *, part: int, batch_size: i
     extractor, lock = _extractor(config_text)
     outcomes: list[Outcome] = []
     with lock:  # one Extractor per worker process: never run it on two threads at once
-        for batch in _batched(items, batch_size):
+        for batch in batched(items, batch_size):
             outcomes.extend(extractor.process_batch(batch, prefilter=prefilter))
     if dataset_dir is not None:
         write_partition_tables(outcomes, Path(dataset_dir), part)
@@ -124,7 +124,7 @@ def process_partition(config_text: str, items: list, *, part: int, batch_size: i
 
 def write_partition_tables(outcomes: Sequence[Outcome], dataset_dir: Path, part: int) -> None:
     """The partition's part file in each table: the records that go to articles.jsonl / events.jsonl."""
-    from .writers.tables import write_dataset_partition
+    from ..writers.tables import write_dataset_partition
 
     good = [o for o in outcomes if o.record is not None and o.error is None]
     write_dataset_partition([o.record.model_dump(mode="json") for o in good], dataset_dir / "articles", "articles", part)
@@ -245,7 +245,7 @@ def _run(items: Iterable, outdir: Path, config: Config, settings: dict, size: in
             config_text = config.to_str()
             client.register_plugin(ExtractorPlugin(config_text), name=PLUGIN_NAME)
             if settings["db"]:
-                from .writers.sql import open_sql_sink
+                from ..writers.sql import open_sql_sink
 
                 db_sink = open_sql_sink(settings["db"])
             writer = JournaledWriter(outdir, resume=point, inputs_key=key)
@@ -253,7 +253,7 @@ def _run(items: Iterable, outdir: Path, config: Config, settings: dict, size: in
             window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
             done, parts = writer.items_done, 0
             stop.check(summary)
-            for result in _ordered_results(client, config_text, _batched(items, size), window=window, stop=stop,
+            for result in _ordered_results(client, config_text, batched(items, size), window=window, stop=stop,
                                            batch_size=settings["batch_size"], prefilter=settings["prefilter"],
                                            dataset_dir=str(staging) if staging is not None else None):
                 parts += 1
@@ -270,7 +270,7 @@ def _run(items: Iterable, outdir: Path, config: Config, settings: dict, size: in
         if staging is not None:
             summary.outputs += [str(p) for p in _publish_dataset(outdir, staging, parts)]
         elif settings["format"] != "jsonl":
-            summary.outputs += _tables(outdir, settings["format"])
+            summary.outputs += write_tables(outdir, settings["format"])
         summary.outputs += finish_run(outdir, settings["format"], settings["db"])
         writer.commit(done, summary.counts(), complete=True)
     finally:
@@ -331,7 +331,7 @@ def _result(future, stop: StopRequest) -> PartitionResult:
 
 def _write_partition(result: PartitionResult, summary: RunSummary, writer: JournaledWriter, db_sink,
                      staging: Optional[Path]) -> None:
-    """Append one partition's records through run.write_batch, as a local run appends a batch's."""
+    """Append one partition's records through job.write_batch, as a local run appends a batch's."""
     outcomes = result.outcomes
 
     def rewrite_part() -> None:  # some articles were dropped on the client: drop them from the part too
@@ -343,7 +343,7 @@ def _write_partition(result: PartitionResult, summary: RunSummary, writer: Journ
 
 def _publish_dataset(outdir: Path, staging: Path, parts: int) -> list[Path]:
     """Move the part directories to OUTDIR/{articles,events}.parquet, replacing what is there."""
-    from .writers.tables import write_dataset_partition
+    from ..writers.tables import write_dataset_partition
 
     published = []
     for name in TABLES:

@@ -1,0 +1,39 @@
+"""Where the articles are processed: `local` (this process and its workers) or `dask` (a cluster).
+
+Both run the one batch job of extractor/job.py and give the same outputs to the byte;
+`run_extract` picks the engine that `[run] engine` names.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Callable, Optional, Sequence, TextIO
+
+from confection import Config
+
+from ..errors import Errors, TariffwireError
+from ..job import RunSummary, check_settings
+from .local import run_local
+
+
+def run_extract(
+    inputs: Sequence[str],
+    outdir: str | Path,
+    config: Config,
+    *,
+    resume: bool = False,
+    progress: Optional[TextIO] = sys.stderr,
+    on_batch: Optional[Callable[[RunSummary], None]] = None,
+) -> RunSummary:
+    """Run extraction over `inputs` into `outdir` on the engine of `[run] engine`. Fatal problems
+    raise TariffwireError, and are found before any output of an earlier run in `outdir` is changed."""
+    if check_settings(config)["engine"] == "dask":
+        try:
+            from .dask import run_dask
+        except ImportError as exc:  # dask is an optional extra
+            raise TariffwireError(Errors.E020.format(reason=f"run.engine='dask' is not available ({exc})")) from None
+        return run_dask(inputs, outdir, config, progress=progress, resume=resume, on_batch=on_batch)
+    return run_local(inputs, outdir, config, resume=resume, progress=progress, on_batch=on_batch)
+
+
+__all__ = ["run_extract"]
