@@ -128,7 +128,7 @@ def test_partition_size_is_whole_batches(wanted, batch, expected):
 
 
 def test_dask_resume_over_other_inputs_is_refused_before_a_cluster_starts(tmp_path, monkeypatch):
-    from extractor import distributed
+    from extractor.engines import dask as distributed
 
     monkeypatch.setattr(distributed, "_connect", lambda *a: pytest.fail("a cluster was started"))
     config = load_config(None, {"run.engine": "dask"})

@@ -133,7 +133,7 @@ def test_bad_db_url_creates_no_output_or_lock(cli, tmp_path, url):
 
 
 def test_dask_without_n_starts_one_worker_per_core(monkeypatch):
-    from extractor import distributed
+    from extractor.engines import dask as distributed
     from extractor.config import load_config
     from extractor.job import check_settings
 
