@@ -19,6 +19,7 @@ import json
 import shutil
 import signal
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -31,7 +32,7 @@ from .consolidate import finish_run
 from .error_records import ErrorRecord
 from .errors import Errors, RunInterrupted, TariffwireError, code_of
 from .ingest.readers import SURROGATES
-from .writers.jsonl import STATE_DIR, ResumePoint, read_resume_point
+from .writers.jsonl import STATE_DIR, OutdirLock, ResumePoint, prepare_outdir, read_resume_point
 
 OUTPUT_FORMATS = ("jsonl", "parquet", "csv")
 ENGINES = ("local", "dask")
@@ -397,6 +398,23 @@ def summary_from(outdir: Path, point: Optional[ResumePoint]) -> RunSummary:
         return RunSummary(outdir=str(outdir))
     counts = {k: int(v) for k, v in point.counts.items() if k in RunSummary().counts()}
     return RunSummary(**counts, outdir=str(outdir), resumed_from=point.items_done)
+
+
+@contextmanager
+def claimed_outdir(outdir: Path, key: str, resume: bool) -> Iterator[tuple[Optional[ResumePoint], RunSummary, StopRequest]]:
+    """What every engine does first: the output folder locked for this run, stop signals handled,
+    the leftovers of a failed run removed, and the resume point and the summary so far read.
+    Released in reverse order whatever happens."""
+    prepare_outdir(outdir)
+    lock = OutdirLock(outdir).acquire()
+    stop = StopRequest().install()
+    try:
+        remove_leftovers(outdir)
+        point = resume_point(outdir, key) if resume else None
+        yield point, summary_from(outdir, point), stop
+    finally:
+        stop.uninstall()
+        lock.release()
 
 
 def finished_run(summary: RunSummary, outdir: Path, fmt: str, *, db: Optional[str] = None) -> RunSummary:

@@ -49,17 +49,15 @@ from ..job import (
     StopRequest,
     batched,
     check_settings,
+    claimed_outdir,
     finished_run,
     inputs_key,
     open_inputs,
-    remove_leftovers,
-    resume_point,
-    summary_from,
     write_batch,
     write_tables,
 )
 from ..progress import Progress
-from ..writers.jsonl import JournaledWriter, OutdirLock, ResumePoint, prepare_outdir
+from ..writers.jsonl import JournaledWriter, ResumePoint
 
 PLUGIN_NAME = "tariffwire-extractor"
 TABLES = ("articles", "events")
@@ -210,21 +208,12 @@ def run_dask(
     outdir = Path(outdir)
     _, items = open_inputs(inputs, outdir, config)  # before any cluster starts
     key = inputs_key(inputs, config)
-    prepare_outdir(outdir)
-    lock = OutdirLock(outdir).acquire()
     started = time.monotonic()
-    stop = StopRequest().install()
-    try:
-        remove_leftovers(outdir)
-        point = resume_point(outdir, key) if resume else None
-        summary = summary_from(outdir, point)
+    with claimed_outdir(outdir, key, resume) as (point, summary, stop):
         if point is not None and point.complete:
             return finished_run(summary, outdir, settings["format"], db=settings["db"])
         summary = _run(items, outdir, config, settings, size, key, point, summary, stop,
                        progress=progress, on_batch=on_batch)
-    finally:
-        stop.uninstall()
-        lock.release()
     summary.seconds = time.monotonic() - started
     return summary
 

@@ -25,21 +25,18 @@ from ..consolidate import finish_run
 from ..errors import Errors, TariffwireError
 from ..job import (
     RunSummary,
-    StopRequest,
     batched,
     check_settings,
+    claimed_outdir,
     finished_run,
     inputs_key,
     open_inputs,
     preflight,
-    remove_leftovers,
-    resume_point,
-    summary_from,
     write_batch,
     write_tables,
 )
 from ..progress import Progress
-from ..writers.jsonl import JournaledWriter, OutdirLock, prepare_outdir
+from ..writers.jsonl import JournaledWriter
 
 
 # -- worker processes ------------------------------------------------------------------------------
@@ -174,53 +171,46 @@ def run_local(
 
     extractor, items = open_inputs(inputs, outdir, config)
     key = inputs_key(inputs, config)
-    prepare_outdir(outdir)
-    lock = OutdirLock(outdir).acquire()
     db_sink = writer = None
     meter = Progress(None)
     started = time.monotonic()
-    stop = StopRequest().install()
-    try:
-        remove_leftovers(outdir)
-        point = resume_point(outdir, key) if resume else None
-        summary = summary_from(outdir, point)
-        if point is not None and point.complete:
-            return finished_run(summary, outdir, settings["format"], db=settings["db"])
-        preflight(extractor)
-        if settings["db"]:
-            from ..writers.sql import open_sql_sink
+    with claimed_outdir(outdir, key, resume) as (point, summary, stop):
+        try:
+            if point is not None and point.complete:
+                return finished_run(summary, outdir, settings["format"], db=settings["db"])
+            preflight(extractor)
+            if settings["db"]:
+                from ..writers.sql import open_sql_sink
 
-            db_sink = open_sql_sink(settings["db"])
-        writer = JournaledWriter(outdir, resume=point, inputs_key=key)
-        if point is not None:
-            items = islice(items, point.items_done, None)
-        meter = Progress(progress, start_count=summary.read)
-        done = writer.items_done
-        stop.check(summary)
-        for outcomes in process_stream(extractor, items, batch_size=settings["batch_size"],
-                                       n_process=settings["n_process"] or 1, prefilter=settings["prefilter"]):
-            done += len(outcomes)
-            try:
-                write_batch(outcomes, summary, writer, db_sink)
-                writer.commit(done, summary.counts())
-            except OSError as exc:  # a full disk, say: what the journal holds stays good for --resume
-                raise TariffwireError(Errors.E021.format(path=outdir, reason=exc.strerror or exc)) from exc
-            meter.update(summary)
-            if on_batch is not None:
-                on_batch(summary)
+                db_sink = open_sql_sink(settings["db"])
+            writer = JournaledWriter(outdir, resume=point, inputs_key=key)
+            if point is not None:
+                items = islice(items, point.items_done, None)
+            meter = Progress(progress, start_count=summary.read)
+            done = writer.items_done
             stop.check(summary)
-        summary.outputs = [str(outdir / "articles.jsonl"), str(outdir / "events.jsonl")]
-        if settings["format"] != "jsonl":
-            summary.outputs += write_tables(outdir, settings["format"])
-        summary.outputs += finish_run(outdir, settings["format"], settings["db"])
-        writer.commit(done, summary.counts(), complete=True)
-    finally:
-        stop.uninstall()
-        if writer is not None:
-            writer.close()
-        if db_sink is not None:
-            db_sink.close()
-        meter.close()
-        lock.release()
+            for outcomes in process_stream(extractor, items, batch_size=settings["batch_size"],
+                                           n_process=settings["n_process"] or 1, prefilter=settings["prefilter"]):
+                done += len(outcomes)
+                try:
+                    write_batch(outcomes, summary, writer, db_sink)
+                    writer.commit(done, summary.counts())
+                except OSError as exc:  # a full disk, say: what the journal holds stays good for --resume
+                    raise TariffwireError(Errors.E021.format(path=outdir, reason=exc.strerror or exc)) from exc
+                meter.update(summary)
+                if on_batch is not None:
+                    on_batch(summary)
+                stop.check(summary)
+            summary.outputs = [str(outdir / "articles.jsonl"), str(outdir / "events.jsonl")]
+            if settings["format"] != "jsonl":
+                summary.outputs += write_tables(outdir, settings["format"])
+            summary.outputs += finish_run(outdir, settings["format"], settings["db"])
+            writer.commit(done, summary.counts(), complete=True)
+        finally:
+            if writer is not None:
+                writer.close()
+            if db_sink is not None:
+                db_sink.close()
+            meter.close()
     summary.seconds = time.monotonic() - started
     return summary
