@@ -16,15 +16,15 @@ from tests.pipeline_support import REPO as ROOT
 @pytest.mark.skipif(not MEANTIME.is_dir(), reason="the benchmark corpus needs MEANTIME beside the checkout")
 def test_throughput_paired_run_counts_every_article_on_every_side(tmp_path):
     out = tmp_path / "bench.json"
-    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "throughput.py"), "-n", "30", "--only",
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "throughput.py"), "-n", "20", "--only",
                            "paired-1,tw-on-1", "--json", str(out)], capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = json.loads(out.read_text(encoding="utf-8"))
     paired = report["runs"]["paired-1"]
     assert paired["slices"] == 10
-    assert {side: t["articles"] for side, t in paired["sides"].items()} == {"spacy": 30, "tw-on": 30, "tw-off": 30}
+    assert {side: t["articles"] for side, t in paired["sides"].items()} == {"spacy": 20, "tw-on": 20, "tw-off": 20}
     assert all(t["seconds"] > 0 and t["cpu_seconds"] > 0 for t in paired["sides"].values())
-    assert report["runs"]["tw-on-1"]["articles"] == 30
+    assert report["runs"]["tw-on-1"]["articles"] == 20
     assert report["ratios"]["prefilter_vs_spacy_paired"] > 0 and report["ratios"]["tw_off_vs_spacy_paired"] > 0
     assert "paired slices in one process" in proc.stdout
 

@@ -101,21 +101,20 @@ def test_hf_ner_refuses_missing_checkpoint(tmp_path):
         HfNer(str(tmp_path / "nowhere"))
 
 
-@pytest.mark.slow
-def test_hf_ner_selected_by_config_file(tmp_path):
+def test_hf_ner_selected_by_config_file(tmp_path, cli, monkeypatch):
+    # In process (the CLI app through click's runner): a subprocess per run would import torch
+    # and transformers afresh, which is most of this test's time and none of what it checks.
     import json
-    import subprocess
-    import sys
     from pathlib import Path
 
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     model = _tiny_token_classifier(tmp_path / "fixed", "B-PER")
     article = tmp_path / "in.jsonl"
     article.write_text(json.dumps({"id": "a1", "published": "2025-04-10", "text": TEXTS[0]}) + "\n", encoding="utf-8")
     cfg = Path(__file__).resolve().parents[2] / "configs" / "hf-ner.cfg"
-    command = [sys.executable, "-m", "extractor.cli", "extract", str(article), "-o", str(tmp_path / "out"), "-q", "-c", str(cfg)]
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    missing = subprocess.run(command, capture_output=True, text=True, env=env)
-    assert missing.returncode == 2 and "nlp.ner.model" in missing.stderr
-    done = subprocess.run(command + [f"--nlp.ner.model={model}"], capture_output=True, text=True, env=env)
-    assert done.returncode == 0, done.stderr
+    command = ["extract", article, "-o", tmp_path / "out", "-q", "-c", cfg]
+    missing = cli(*command)
+    assert missing.exit_code == 2 and "nlp.ner.model" in missing.stderr
+    done = cli(*command, f"--nlp.ner.model={model}")
+    assert done.exit_code == 0, done.stderr
     assert (tmp_path / "out" / "articles.jsonl").exists()
