@@ -377,6 +377,11 @@ class OfficialsFinder:
                 # Or preceded by a name and comma: "Ryosei Akazawa, Japan's chief negotiator".
                 if name_span is None:
                     name_span = self._apposed_name(text, mod_start, sent_start, person_spans)
+                    # "NAME, director of a private institute": the body the title heads decides.
+                    appos = re.split(r"[,;.)]", text[tm.start():sent_end])[0]
+                    if name_span is not None and not _APPOSITION_VERB.search(appos) and _private_body_regex().search(appos):
+                        rejected.add(normalise_name(text[name_span[0]:name_span[1]]))
+                        continue
                 if name_span is None:
                     continue
                 if self._company_modifier(mod):
