@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..normalize import countries as country_norm
-from ..normalize.names import HONORIFICS, NAME_PARTICLES, normalise_name, strip_possessive
+from ..normalize.names import HONORIFIC_WORDS, NAME_PARTICLES, POSTNOMINALS, honorific_length, normalise_name, strip_possessive
 from ..textpatterns import trie_alternation
 from .component import RuleComponent
 from .context import ArticleContext, context_of
@@ -40,15 +40,7 @@ _NAME_WORDS = json.loads(resources.files("extractor.data").joinpath("names.json"
 _NOT_NAME_WORDS = frozenset(_NAME_WORDS["not_name_words"])
 _STOP_NAME_WORDS = frozenset(_NAME_WORDS["stop_name_words"])
 _TITLE_ADJECTIVES = frozenset(_NAME_WORDS["title_adjectives"])
-
-
-_DEPARTMENT_WORDS = (
-    r"(?:Trade|Economic|Economy|Security|Commerce|Foreign|Affairs|Finance|Industry|Agriculture|Energy|State|Treasury|"
-    r"International|Intergovernmental|Internal|Market|Markets|Investment|Development|Planning|Industrial|Policy|Exports?|"
-    r"Business|Enterprise|Competitiveness|Customs|Revenue|Taxation|Fiscal|Consumer|Digital|Environment|Defence|Defense|"
-    r"Home|Justice|Labor|Labour|Relations|Cooperation|Integration|European|Global|Americas|Asia|Pacific|the|and|&|,)"
-)
-_DEPARTMENT = re.compile(r"\s+(?:for|of)\s+" + _DEPARTMENT_WORDS + r"(?:\s+" + _DEPARTMENT_WORDS + r"){0,6}(?=\s+[A-Z])")
+_ORGANISATION_WORDS = frozenset(_NAME_WORDS["organisation_words"])
 
 
 @dataclass
@@ -74,6 +66,49 @@ class _Office:
 def _office_data() -> dict:
     with resources.files("extractor.data").joinpath("offices.json").open(encoding="utf-8") as fh:
         return json.load(fh)
+
+
+_DEPARTMENT_GLUE = frozenset({"the", "and", "&"})
+_REMIT_OPENS = re.compile(r"\s+(?:for|of|in\s+charge\s+of)\s", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1)
+def _department_regex() -> re.Pattern:
+    """A ministry's remit after a title: "Minister of Investment, Trade and Industry", "Secretary of
+    State for Business and Trade", "Minister in charge of Economic Revitalization". It ends before a
+    capitalised word (the name) or a comma (an apposed name follows)."""
+    words = sorted(_office_data()["department_words"], key=len, reverse=True)
+    content = "(?:" + "|".join(re.escape(w) for w in words if w not in _DEPARTMENT_GLUE) + ")"
+    any_word = "(?:" + "|".join(re.escape(w) for w in words) + ")"
+    # Ends on a remit word, never on "and"/"the"; a title that already names a remit ("Minister of
+    # Trade") may go on with more of it (", Industry and Competition").
+    remit = r"(?:" + any_word + r",?\s+){0,8}" + content + r"(?=\s+[A-Z]|,)"
+    return re.compile(r"(?:\s+(?:for|of|in\s+charge\s+of)\s+|(?<=[a-z])(?:,|\s+and|\s+&)\s+)" + remit)
+
+
+@functools.lru_cache(maxsize=1)
+def _office_modifiers() -> frozenset:
+    return frozenset(_office_data()["office_modifiers"]) | frozenset(
+        w for w in _office_data()["department_words"] if w[:1].isupper())
+
+
+@functools.lru_cache(maxsize=1)
+def _private_body_regex() -> re.Pattern:
+    words = sorted(_office_data()["private_bodies"], key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1)
+def _legislator_markers() -> list[tuple[re.Pattern, str]]:
+    return [(re.compile(m["pattern"]), m["country"]) for m in _office_data()["legislator_markers"]]
+
+
+def _legislator_country(text: str, name_end: int) -> Optional[str]:
+    """The country a tag right after a name gives a legislator ("Jane Roe (D-Vermont)")."""
+    for pattern, country in _legislator_markers():
+        if pattern.match(text, name_end):
+            return country
+    return None
 
 
 @functools.lru_cache(maxsize=1)
@@ -116,6 +151,24 @@ def _government_regex() -> re.Pattern:
     return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])")
 
 
+_STATE_AFTER_TITLE = re.compile(r"\s+(of|to)\s+(?:the\s+)?", re.IGNORECASE)
+
+
+def _qualifies_title(text: str, country_end: int, limit: int) -> bool:
+    """Does a title start right after this country mention, before `limit` ("US President", "Japan's
+    trade minister")?"""
+    m = _title_regex()[0].search(text, country_end, min(limit, country_end + 30))
+    return m is not None and re.fullmatch(r"(?:['’]s?)?\s+(?:[\w-]+\s+){0,2}", text[country_end:m.start()]) is not None
+
+
+def home_country_of(dateline: Sequence[str]) -> Optional[str]:
+    """The country of an article's dateline when it names places of one country only."""
+    codes = {country_norm.country_code(place) or country_norm.region_country(place) for place in dateline}
+    # Brussels is the seat of EU institutions, whose offices are no ministries: its dateline leaves a
+    # bare "trade minister" unplaced.
+    return codes.pop() if len(codes) == 1 and None not in codes and "EU" not in codes else None
+
+
 def _fold(name: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)).lower()
 
@@ -154,11 +207,15 @@ def _tokens(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
 _ALWAYS_STOP = _STOP_NAME_WORDS - frozenset(_NAME_WORDS["inner_name_words"])
 
 
-def _is_name_token(tok: str, first: bool = True) -> bool:
+def _is_name_token(tok: str, first: bool = True, family_caps: bool = False) -> bool:
+    """family_caps: an upper-case word may be a family name written first in capitals, as Japanese
+    government English writes them ("SATO Kenji"); the caller allows it only before a given name."""
     bare = strip_possessive(tok)
     if not bare or not bare[0].isupper() or bare in (_STOP_NAME_WORDS if first else _ALWAYS_STOP):
         return False
-    if bare.isupper() and len(bare) > 3:  # "TOKYO", "TRADE FAIRNESS"
+    if bare in POSTNOMINALS or bare.rstrip(".") in HONORIFIC_WORDS:
+        return False
+    if bare.isupper() and len(bare) > 3 and not (family_caps and bare.isalpha()):  # "TOKYO", "TRADE FAIRNESS"
         return False
     if bare in _NOT_NAME_WORDS or re.search(r"-(?:based|led|born|made|owned|listed|run|backed)$", bare):
         return False
@@ -169,21 +226,25 @@ def _is_name_token(tok: str, first: bool = True) -> bool:
 
 def _name_after(text: str, pos: int, limit: int) -> Optional[Span]:
     """A person name starting at `pos` (after optional spaces/honorific): 1-4 capitalised tokens."""
-    toks = _tokens(text, pos, min(limit, pos + 80))
+    toks = _tokens(text, pos, min(limit, pos + 100))
     if not toks or toks[0][1] - pos > 2:
         return None
-    if toks[0][0].rstrip(".") + "." in HONORIFICS or toks[0][0] in HONORIFICS:
-        toks = [t for t in toks[1:] if t[0] != "."][:4]
+    # Styles of address go first: "the Honourable Jane Roe", "Datuk Seri ...".
+    skip = honorific_length([t[0] for t in toks])
+    if skip:
+        toks = [t for t in toks[skip:] if t[0] != "."]
     picked: list[tuple[str, int, int]] = []
     prev_end = None
-    for tok, s, e in toks:
+    for i, (tok, s, e) in enumerate(toks):
         if prev_end is not None and text[prev_end:s] not in (" ",):
             break
         if tok in NAME_PARTICLES and picked:
             picked.append((tok, s, e))
             prev_end = e
             continue
-        if not _is_name_token(tok, first=not picked):
+        next_tok = toks[i + 1][0] if i + 1 < len(toks) and toks[i + 1][1] == e + 1 else ""
+        family_caps = not picked and _is_name_token(next_tok, first=False) and not next_tok.isupper()
+        if not _is_name_token(tok, first=not picked, family_caps=family_caps):
             break
         picked.append((tok, s, e))
         prev_end = e
@@ -193,6 +254,11 @@ def _name_after(text: str, pos: int, limit: int) -> Optional[Span]:
         picked.pop()
     if not picked:
         return None
+    if len(picked) == 1 and strip_possessive(picked[0][0]) == picked[0][0]:
+        # One capitalised word that opens an organisation's name is no person ("X Producers Council").
+        rest = text[picked[0][2]:picked[0][2] + 40].split()
+        if rest and rest[0].strip(",.;:'’") in _ORGANISATION_WORDS:
+            return None
     start, end = picked[0][1], picked[-1][2]
     last = picked[-1][0]
     end -= len(last) - len(strip_possessive(last))
@@ -202,6 +268,11 @@ def _name_after(text: str, pos: int, limit: int) -> Optional[Span]:
 def _name_before(text: str, pos: int, floor: int) -> Optional[Span]:
     """A person name ending at `pos` (before ", title"): 1-4 capitalised tokens."""
     toks = _tokens(text, max(floor, pos - 80), pos)
+    while toks and toks[-1][0] in POSTNOMINALS and text[toks[-1][2]:pos].strip() == "":
+        pos = toks[-1][1]
+        while pos > floor and text[pos - 1] == " ":
+            pos -= 1
+        toks = toks[:-1]
     picked: list[tuple[str, int, int]] = []
     next_start = pos
     for tok, s, e in reversed(toks):
@@ -244,7 +315,10 @@ class OfficialsFinder:
         person_spans: Sequence[Span],
         ref_date: Optional[dt.date],
         exclude: Sequence[Span] = (),
+        home_country: Optional[str] = None,
     ) -> list[Official]:
+        """home_country: the country of the article's dateline, where it names one place (see
+        home_country_of); the fallback for an office the sentence does not place before it."""
         def excluded(s: int, e: int) -> bool:
             return any(s < xe and e > xs for xs, xe in exclude)
 
@@ -277,11 +351,19 @@ class OfficialsFinder:
                 # Title directly followed by the name: "Treasury Secretary Scott Bessent".
                 name_span = None
                 title_end = tm.end()
-                dept = _DEPARTMENT.match(text, title_end)
+                dept = _department_regex().match(text, title_end)
+                if dept and not _REMIT_OPENS.match(dept.group()) and not _REMIT_OPENS.search(tm.group()):
+                    dept = None  # only a title that names a remit goes on with more of it
                 if dept and dept.end() < sent_end:
-                    # "Commissioner for Trade and Economic Security Maros Sefcovic"
+                    # "Commissioner for Trade and Economic Security Maros Sefcovic": a longer title is
+                    # another office, so a one-government title's country no longer holds ("Secretary
+                    # of State for Business and Trade" is British, "Secretary of State" alone American).
                     title_end = dept.end()
                     title_text = re.sub(r"\s+", " ", text[tm.start():title_end])
+                    office = _Office(office.title, None, office.conditional, office.plural)
+                # "President of the United States, NAME" / "Ambassador to Japan NAME": the state is
+                # part of the title, never the name; "of" names the office's country.
+                of_country, title_end = self._state_after_title(text, title_end, sent_end)
                 if office.conditional and not (_government_regex().search(mod) or _government_regex().search(text[title_end:title_end + 60])
                                                or _countries_in(mod)):
                     continue
@@ -295,6 +377,11 @@ class OfficialsFinder:
                 # Or preceded by a name and comma: "Ryosei Akazawa, Japan's chief negotiator".
                 if name_span is None:
                     name_span = self._apposed_name(text, mod_start, sent_start, person_spans)
+                    # "NAME, director of a private institute": the body the title heads decides.
+                    appos = re.split(r"[,;.)]", text[tm.start():sent_end])[0]
+                    if name_span is not None and not _APPOSITION_VERB.search(appos) and _private_body_regex().search(appos):
+                        rejected.add(normalise_name(text[name_span[0]:name_span[1]]))
+                        continue
                 if name_span is None:
                     continue
                 if self._company_modifier(mod):
@@ -306,7 +393,10 @@ class OfficialsFinder:
                         add(second, office.title.rstrip("s"), None, "text")
                 country, owner = self._country_from(mod, text[title_end:min(sent_end, title_end + 40)], office)
                 if country is None and owner is None:
-                    nearby[normalise_name(text[name_span[0]:name_span[1]])] = self._country_nearby(text, (sent_start, sent_end), tm.start())
+                    country = of_country or _legislator_country(text, name_span[1])
+                if country is None and owner is None:
+                    nearby[normalise_name(text[name_span[0]:name_span[1]])] = self._country_nearby(
+                        text, (sent_start, sent_end), tm.start(), home_country)
                 display_title = title_text if not title_text.islower() else title_text
                 if owner is not None:
                     pending_possessive.append((normalise_name(text[name_span[0]:name_span[1]]), display_title, owner))
@@ -316,13 +406,17 @@ class OfficialsFinder:
             for ps, pe in person_spans:
                 if ps < sent_start or pe > sent_end:
                     continue
+                legislator = _legislator_country(text, pe)
+                if legislator is not None:  # "Jane Roe (D-Vermont)": a legislator, with or without a title
+                    add((ps, pe), "legislator", legislator, "text")
                 tail = text[pe:min(sent_end, pe + 90)]
                 if tail.startswith(","):
                     appos = re.split(r"[,;.)]", tail[1:])[0]
                     # An apposition is a noun phrase: one with a verb ("Lighthizer told reporters") is a new clause.
                     if len(appos.split()) > 12 or _APPOSITION_VERB.search(appos):
                         continue
-                    if _former_regex().search(appos) or (
+                    # A private body outweighs a generic title ("director of an exporters' association").
+                    if _former_regex().search(appos) or _private_body_regex().search(appos) or (
                             _not_official_regex().search(appos) and not self.title_re.search(appos)):
                         rejected.add(normalise_name(text[ps:pe]))
 
@@ -383,7 +477,12 @@ class OfficialsFinder:
         span = _name_after(text, title_end + 2, limit)
         if span is None or " " not in text[span[0]:span[1]]:
             return None
-        after = text[span[1]:span[1] + 8]
+        tail_end = span[1]
+        for tok, _, e in _tokens(text, span[1], min(limit, span[1] + 20)):
+            if tok not in POSTNOMINALS:
+                break
+            tail_end = e  # "the Hon Jane Roe MP, said": the letters after the name belong to it
+        after = text[tail_end:tail_end + 8]
         if after[:1] in (",", ".", ")") or after.startswith(" said") or after.startswith(" told") or not after.strip():
             return span
         return None
@@ -422,7 +521,7 @@ class OfficialsFinder:
                 continue
             if tok != bare:  # a possessive person ("Trump's") qualifies, it is no company
                 continue
-            if bare.lower() in _TITLE_ADJECTIVES:
+            if bare.lower() in _TITLE_ADJECTIVES or bare in _office_modifiers():
                 continue
             return True
         return False
@@ -450,17 +549,37 @@ class OfficialsFinder:
         return None, owner.group(1) if owner else None
 
     @staticmethod
-    def _country_nearby(text: str, sent: Span, pos: int) -> Optional[str]:
+    def _country_nearby(text: str, sent: Span, pos: int, home_country: Optional[str] = None) -> Optional[str]:
         """Last resort for an office the text does not place: the nearest state named in the sentence
-        ("In Beijing, Vice Commerce Minister ..."), before the title first."""
+        before the title ("In Beijing, Vice Commerce Minister ..."), then the dateline's country (an
+        agency writing from its capital leaves its own government's titles bare: "JAKARTA - Trade
+        Minister X said exporters compete with Vietnam"), then a state named after the title."""
         matches = country_norm.find_countries(text[sent[0]:sent[1]])
-        before = [m for m in matches if sent[0] + m.end <= pos]
+        # A state that qualifies another title ("US President X to Prime Minister Y") is taken.
+        before = [m for m in matches if sent[0] + m.end <= pos and not _qualifies_title(text, sent[0] + m.end, pos)]
         after = [m for m in matches if sent[0] + m.start > pos]
-        if before:
+        if len({m.code for m in before}) == 1 or (before and not home_country):
             return before[-1].code
+        if home_country:
+            return home_country
         if after:
             return after[0].code
         return None
+
+    @staticmethod
+    def _state_after_title(text: str, title_end: int, limit: int) -> tuple[Optional[str], int]:
+        """(the country "of" names, where the title ends) for "President of the United States" and
+        "Ambassador to Japan"; unchanged where no state follows or no name can follow it."""
+        m = _STATE_AFTER_TITLE.match(text, title_end, limit)
+        if not m:
+            return None, title_end
+        found = _countries_in(text[m.end():min(limit, m.end() + 40)])
+        if not found or found[0].start != 0:
+            return None, title_end
+        end = m.end() + found[0].end
+        if not re.match(r"(?:\s+[A-Z]|,)", text[end:end + 2]):
+            return None, title_end
+        return (found[0].code if m.group(1).lower() == "of" else None), end
 
     @staticmethod
     def _country_of_person(owner: str, found: dict[str, dict], ref_date: Optional[dt.date]) -> Optional[str]:
@@ -472,6 +591,8 @@ class OfficialsFinder:
 
     @staticmethod
     def _known(name: str, found: dict[str, dict]) -> bool:
+        if " " not in name and any(_contains_word(other, name) for other in found):
+            return True
         toks = name.split()
         for other in found:
             other_toks = other.split()
@@ -483,13 +604,14 @@ class OfficialsFinder:
 
     @staticmethod
     def _merge_and_link(text: str, found: dict[str, dict], rejected: set[str], exclude: Sequence[Span]) -> list[Official]:
-        # Single-token names fold into the unique full name that contains them ("Trump" -> "Donald Trump").
+        # Single-token names fold into the unique full name that contains them: "Trump" -> "Donald
+        # Trump", "Lula" -> "Luiz Inacio Lula da Silva", "Sato" -> "SATO Kenji" (a family name in capitals).
         full = [n for n in found if " " in n]
         merged: dict[str, dict] = {}
         for name, entry in found.items():
             target = name
             if " " not in name:
-                owners = [f for f in full if name in (f.split()[0], f.split()[-1])]
+                owners = [f for f in full if _contains_word(f, name)]
                 if len(owners) == 1:
                     target = owners[0]
             if target in rejected or name in rejected:
@@ -511,6 +633,12 @@ class OfficialsFinder:
             officials.append(Official(name, entry["title"], entry["country"], mentions, entry["source"]))
         officials.sort(key=lambda o: o.mentions[0])
         return officials
+
+
+def _contains_word(full_name: str, word: str) -> bool:
+    """Is `word` one of the name's words (not a particle), ignoring case: "Lula" in "Luiz Inacio Lula da Silva"."""
+    folded = word.casefold()
+    return any(tok.casefold() == folded for tok in full_name.split() if tok not in NAME_PARTICLES)
 
 
 def _find_mentions(text: str, names: set[str], exclude: Sequence[Span]) -> list[Span]:
@@ -554,7 +682,7 @@ class OfficialsComponent(RuleComponent):
 
     def annotate(self, ctx: ArticleContext) -> None:
         ctx.officials = self.finder.find(ctx.text, ctx.sentences, person_spans(ctx.text, ctx.entities or []),
-                                         ctx.ref_date, ctx.article.wire_spans)
+                                         ctx.ref_date, ctx.article.wire_spans, home_country_of(ctx.article.dateline))
 
     def __call__(self, doc: Doc) -> Doc:
         ctx = context_of(doc)

@@ -2,11 +2,15 @@
 import pytest
 
 from extractor.ingest.article import Article
+from extractor.ingest.wire import parse_wire
 from tests.pipeline_support import extractor
 
 
 def officials(text, published="2025-04-16"):
-    out = extractor().process_batch([Article(id="t", text=text, published=published)])[0]
+    # As ingest reads an article: the dateline and byline are parsed from the text.
+    wire = parse_wire(text)
+    article = Article(id="t", text=text, published=published, dateline=list(wire.dateline), wire_spans=list(wire.spans))
+    out = extractor().process_batch([article])[0]
     assert out.error is None, out.error
     return {(o.name, o.country) for o in out.record.officials}
 
@@ -81,3 +85,61 @@ def test_officials_component_office_holder_fallback_is_a_setting(use_office_hold
                    config={"tariffwire_officials": {"use_office_holders": use_office_holders}})
     countries = [s._.country for s in doc.spans["tw_officials"]]
     assert countries == ([expected] if expected else [])
+
+
+# -- round 2: honorifics, register titles, legislators, name forms (sentences written for these tests) --
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a style of address and a long ministry title after the name
+        ("\"We will answer in kind,\" said the Honourable Claire Dubois, Minister of Foreign Affairs of Canada.",
+         {("Claire Dubois", "CAN")}),
+        # a register title ending in a comma, then the name with styles and post-nominal letters
+        ("PRETORIA - The Minister of Trade, Industry and Competition, the Honourable Lindiwe Mokoena, told lawmakers "
+         "that a deal had been tabled.", {("Lindiwe Mokoena", "ZAF")}),
+        ("The Secretary of State for Business and Trade, the Rt Hon Jane Roe MP, said British makers would gain.",
+         {("Jane Roe", "GBR")}),
+        ("Australia's Ambassador to the United States, the Hon Peter Gray AC, met senators on Monday.",
+         {("Peter Gray", "AUS")}),
+        # the state after a title belongs to the title, not to the name
+        ("The decree was signed by the President of the United States, Donald Trump, on Friday.", {("Donald Trump", "USA")}),
+        # a U.S. legislator's party-state tag, with or without a title
+        ("Senator Jane Holt (D-Vermont) asked who would pay the duties.", {("Jane Holt", "USA")}),
+        # the dateline's country places a bare title that a competitor named later would misplace
+        ("JAKARTA (Antara) - Trade Minister Rudi Hartono said exporters compete with Vietnam.", {("Rudi Hartono", "IDN")}),
+        # ... and a state that qualifies another title is not this one's
+        ("KUALA LUMPUR - A letter from US President Donald Trump to Prime Minister Datuk Seri Hamid Rahman set the rate.",
+         {("Donald Trump", "USA"), ("Hamid Rahman", "MYS")}),
+        # must not fire: an organisation's name after a title word, a private body's director
+        ("\"It hurts us,\" said Paul Marchand, president of the Maple Producers Council of Canada.", set()),
+        ("\"Nobody knows the rules yet,\" said Vo Thanh Lam, director of the private Mekong Logistics Institute in Vietnam.",
+         set()),
+        ("The duties were published in the Official Journal of the EU on Tuesday.", set()),
+    ],
+)
+def test_officials_register_titles_and_styles(text, expected):
+    assert officials(text) == expected
+
+
+def test_officials_one_word_name_folds_into_the_full_name():
+    text = ("Brazilian President Carlos Alberto Mendes da Rocha met the delegation on Sunday. "
+            "Mendes said afterward that Brazil wanted a solution.")
+    assert officials(text) == {("Carlos Alberto Mendes da Rocha", "BRA")}
+
+
+def test_officials_family_name_in_capitals_comes_first():
+    text = ("TOKYO - Minister in charge of Economic Revitalization SATO Kenji met U.S. officials in Washington. "
+            "Minister Sato said the talks went well.")
+    assert officials(text) == {("SATO Kenji", "JPN")}
+
+
+def test_officials_capitalised_words_are_no_family_name_without_a_given_name():
+    # "TOKYO" is a dateline, not a family name: no given name follows it.
+    assert officials("Trade Minister TOKYO said nothing.") == set()
+
+
+def test_officials_brussels_dateline_places_no_minister():
+    # The EU has no ministers: a Brussels dateline must not make a national minister European.
+    text = "BRUSSELS - Foreign trade minister Laurent Picard said Paris would not yield."
+    assert officials(text) == {("Laurent Picard", "FRA")}
