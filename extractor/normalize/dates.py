@@ -67,7 +67,13 @@ _COUNT_NOUNS = frozenset(w.lower() for w in _DATA["count_nouns_after_year"])
 _ARTICLE_CONTEXTS = frozenset(w.lower() for w in _DATA["article_duration_contexts"])
 _WEEKDAY_NAME_PREFIXES = frozenset(w.lower() for w in _DATA["weekday_name_prefixes"])
 _NON_PAST_ED = frozenset(w.lower() for w in _DATA["non_past_ed_words"])
+_NOT_DURATION_FOLLOWERS = frozenset(w.lower() for w in _DATA["not_duration_followers"])
+_ARTICLE_DURATION_FOLLOWERS = frozenset(w.lower() for w in _DATA["article_duration_followers"])
 _FUTURE_PREPOSITIONS = frozenset(_DATA["future_prepositions"])
+_NAMED_DAY_RELATIVES: dict[str, int] = {k.lower(): v for k, v in _DATA["named_day_relatives"].items()}
+_RELATIVE_STEPS: dict[str, int] = {k.lower(): v for k, v in _DATA["relative_steps"].items()}
+_RELATIVE_DAYS: dict[str, int] = {k.lower(): v for k, v in _DATA["relative_days"].items()}
+_QUARTER_RELATIVES: dict[str, int] = {k.lower(): v for k, v in _DATA["quarter_relatives"].items()}
 _PAST_PREPOSITIONS = frozenset(_DATA["past_prepositions"])
 # Month-days, months and quarters take their tense only from nearby words.
 _TENSE_REACH = 80
@@ -335,20 +341,17 @@ def _bare_month(m: re.Match, ctx: _Context) -> Result | None:
         return _month(ry, month), MONTH
     ref_key = ry * 12 + rm
     candidates = [((y * 12 + month), y) for y in (ry - 1, ry, ry + 1)]
-    if rel in ("last", "past"):
+    if _NAMED_DAY_RELATIVES.get(rel) == -1:
         key, y = max(c for c in candidates if c[0] < ref_key)
-    elif rel in ("next", "coming"):
+    elif _NAMED_DAY_RELATIVES.get(rel) == 1:
         key, y = min(c for c in candidates if c[0] > ref_key)
     else:
         key, y = _pick(candidates, ref_key, ctx.tense(m.start(), m.end(), _TENSE_REACH))
     return _month(y, month), MONTH
 
 
-_NAME_BREAKERS = frozenset("the on at for in since by until fiscal".split())
-_MONTH_PREPOSITIONS = frozenset(
-    "in since until by from through during before after of to and or early late mid between "
-    "since till last next this".split()
-)
+_NAME_BREAKERS = frozenset(w.lower() for w in _DATA["name_breakers"])
+_MONTH_PREPOSITIONS = frozenset(w.lower() for w in _DATA["month_prepositions"])
 
 
 def _year(m: re.Match, ctx: _Context) -> Result | None:
@@ -382,11 +385,7 @@ def _relative_year(rel: str, ref: dt.date | None) -> int | None:
     rel = re.sub(r"\s+", " ", (rel or "").lower()).strip()
     if ref is None:
         return None
-    if rel.startswith(("last", "the previous", "the past", "previous")):
-        return ref.year - 1
-    if rel.startswith(("next", "the next", "the coming", "the following")):
-        return ref.year + 1
-    return ref.year
+    return ref.year + _RELATIVE_STEPS.get(rel, 0)
 
 
 def _ordinal_quarter(m: re.Match, ctx: _Context) -> Result | None:
@@ -419,7 +418,7 @@ def _q_quarter(m: re.Match, ctx: _Context) -> Result | None:
 
 def _rel_quarter(m: re.Match, ctx: _Context) -> Result | None:
     rel = m.group("rel").lower()
-    step = -1 if rel in ("last", "previous", "past", "prior") else 1 if rel in ("next", "coming", "following") else 0
+    step = _QUARTER_RELATIVES[rel]
     return _relative_quarter(step, ctx)
 
 
@@ -432,9 +431,9 @@ def _weekday(m: re.Match, ctx: _Context) -> Result | None:
     rel = (m.group("rel") or "").lower()
     back = (ctx.ref.weekday() - target) % 7  # days back to the most recent one, today included
     ahead = (target - ctx.ref.weekday()) % 7
-    if rel in ("last", "past"):
+    if _NAMED_DAY_RELATIVES.get(rel) == -1:
         offset = -(back or 7)
-    elif rel in ("next", "coming"):
+    elif _NAMED_DAY_RELATIVES.get(rel) == 1:
         offset = ahead or 7
     else:
         tense = ctx.tense(m.start(), m.end())
@@ -448,8 +447,7 @@ def _relative_day(m: re.Match, ctx: _Context) -> Result | None:
     if ctx.ref is None:
         return None, DAY
     word = re.sub(r"\s+", " ", m.group("word").lower())
-    offset = {"today": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2,
-              "the day after tomorrow": 2}[word]
+    offset = _RELATIVE_DAYS[word]
     return _day(ctx.ref + dt.timedelta(days=offset)), DAY
 
 
@@ -457,12 +455,11 @@ def _relative_unit(m: re.Match, ctx: _Context) -> Result | None:
     unit = m.group("unit").lower()
     rel = re.sub(r"\s+", " ", m.group("rel").lower())
     grain = {"week": WEEK, "month": MONTH, "year": YEAR}[unit]
-    if rel in ("the past",):
+    if rel == "the past":  # "the past week" is a duration (as in MEANTIME); "last week" a week
         return f"P1{unit[0].upper()}", DURATION
     if ctx.ref is None:
         return None, grain
-    step = -1 if rel in ("last", "the previous", "previous", "the last") else 1 if rel in (
-        "next", "the next", "the coming", "the following", "coming") else 0
+    step = _RELATIVE_STEPS.get(rel, 0)
     if unit == "week":
         return _week(ctx.ref + dt.timedelta(weeks=step)), WEEK
     if unit == "month":
@@ -473,7 +470,7 @@ def _relative_unit(m: re.Match, ctx: _Context) -> Result | None:
 def _ago(m: re.Match, ctx: _Context) -> Result | None:
     n = _number(m.group("num"))
     unit = m.group("unit").lower().rstrip("s")
-    if n is None or isinstance(n, float) or unit not in ("day", "week", "month", "year", "decade"):
+    if n is None or isinstance(n, float) or unit not in _UNITS:
         return None
     grain = {"day": DAY, "week": DAY, "month": MONTH, "year": YEAR, "decade": YEAR}[unit]
     if ctx.ref is None:
@@ -491,10 +488,10 @@ def _ago(m: re.Match, ctx: _Context) -> Result | None:
 
 def _duration(m: re.Match, ctx: _Context) -> Result | None:
     following = _following_word(ctx.text, m.end())
-    if following in ("ago", "earlier", "later", "old", "olds"):
+    if following in _NOT_DURATION_FOLLOWERS:
         return _BLOCK
     num_text = m.group("num")
-    if (num_text.lower() in ("a", "an") and following not in ("after", "before")
+    if (num_text.lower() in ("a", "an") and following not in _ARTICLE_DURATION_FOLLOWERS
             and _preceding_word(ctx.text, m.start()) not in _ARTICLE_CONTEXTS):
         return None
     n = _number(num_text)
@@ -566,8 +563,7 @@ def _week_of_month(m: re.Match, ctx: _Context) -> Result | None:
     return _week(thursdays[index]), WEEK
 
 
-_DAY_ANAPHOR_CONTEXTS = frozenset(
-    "end ending ended ends finish finished finishing for in during close closing".split())
+_DAY_ANAPHOR_CONTEXTS = frozenset(w.lower() for w in _DATA["day_anaphor_contexts"])
 
 
 def _anaphor(m: re.Match, ctx: _Context) -> Result | None:
@@ -630,7 +626,7 @@ _RULES: list[_Rule] = [
     _rule(re.compile(r"(?<![0-9/.])(?P<m>[01]?[0-9])/(?P<d>[0-3]?[0-9])/(?P<y>[0-9]{4}|[0-9]{2})(?![0-9/])"),
           _us_numeric, first='0-9', gate='[0-9]/[0-9]'),
     _rule(re.compile(rf"(?:(?:early|late|mid)[-\s]+)?{_MON}(?:\s+of|\s*,|-)?\s*{_YEAR4}"), _month_year, first='eElLmMJFASOND'),
-    _rule(re.compile(rf"(?:(?P<rel>(?i:last|next|this|past|coming))\s+|(?P<mod>(?i:early|late|mid))[-\s]+)?{_MON_FULL}"),
+    _rule(re.compile(rf"(?:(?P<rel>(?i:{_alt(_NAMED_DAY_RELATIVES)}))\s+|(?P<mod>(?i:early|late|mid))[-\s]+)?{_MON_FULL}"),
           _bare_month, first='lLnNtTpPcCeEmMJFASOND'),
     _rule(re.compile(r"(?:(?i:early|late|mid)[-\s]+)?(?<![\w$€£¥.,/])(?<![0-9]-)(?P<year>1[6-9][0-9]{2}|20[0-9]{2}|21[0-9]{2})"
                 r"(?![0-9]|[.,][0-9]|[A-Za-z]|(?<=0)['’]s\b|\s*(?:%|percent))"), _year, first='eElLmM12'),
@@ -644,9 +640,9 @@ _RULES: list[_Rule] = [
     _rule(re.compile(r"(?<![\w-])[Qq](?P<q>[1-4])(?:\s+(?:of\s+)?(?P<year>[12][0-9]{3})(?![0-9])|\s*['’](?P<yy>[0-9]{2}))?(?![\w])"),
           _q_quarter, first='Qq', gate='[Qq][1-4]'),
     _rule(re.compile(r"(?<![\w-])(?P<year>[12][0-9]{3})\s*[-/]?\s*Q(?P<q>[1-4])(?!\w)(?P<yy>)"), _q_quarter, first='12', gate='Q[1-4]'),
-    _rule(re.compile(r"\b(?:the\s+)?(?P<rel>last|next|this|current|previous|past|prior|coming|following)\s+quarter\b", _I),
+    _rule(re.compile(rf"\b(?:the\s+)?(?P<rel>{_alt(_QUARTER_RELATIVES)})\s+quarter\b", _I),
           _rel_quarter, first='tTlLnNcCpPfF', words=('quarter',)),
-    _rule(re.compile(rf"(?:(?P<rel>(?i:last|next|this|past|coming))\s+)?(?P<wd>{_WD_NAMES})(?![\w])"), _weekday, first='lLnNtTpPcCMWFS', cased=tuple(_DATA["weekdays"])),
+    _rule(re.compile(rf"(?:(?P<rel>(?i:{_alt(_NAMED_DAY_RELATIVES)}))\s+)?(?P<wd>{_WD_NAMES})(?![\w])"), _weekday, first='lLnNtTpPcCMWFS', cased=tuple(_DATA["weekdays"])),
     _rule(re.compile(r"\b(?P<word>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow)\b", _I),
           _relative_day, first='tTyY', words=('today', 'yesterday', 'tomorrow')),
     _rule(re.compile(r"\b(?:(?:earlier|later|late|early)\s+(?:in\s+)?)?(?:(?:the\s+)?(?:end|start|beginning|middle|rest|remainder|"
