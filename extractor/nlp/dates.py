@@ -24,16 +24,28 @@ from ..registry import component_factory
 _CUES = cue_patterns("dates")
 _MEASURE_WORDS = _CUES["measure_word"]
 _NOT_MEASURE_HEAD = _CUES["not_measure_head"]
+_TIME_ANCHOR_HEAD = _CUES["time_anchor_head"]
+_START_CUE_BEFORE = _CUES["start_cue_before"]
+_STATISTIC_SPAN = _CUES["statistic_span"]
+_PERIOD_OPENER = _CUES["period_opener"]
 # How far around a duration its measure word may be (characters before, after; within the sentence).
 MEASURE_REACH_BEFORE, MEASURE_REACH_AFTER = 80, 60
 
 
 def is_measure_duration(text: str, d: DateMatch, segments: Segments) -> bool:
-    if _NOT_MEASURE_HEAD.match(text, d.end):
-        return False
     s, e = segments.sentence_of(d.start)
     if s == e:
         return False
+    before = text[max(s, d.start - MEASURE_REACH_BEFORE):d.start]
+    if _NOT_MEASURE_HEAD.match(text, d.end):
+        # "two days after the talks" is a time anchor, but "takes effect seven days after signing"
+        # is the delay of the measure's start.
+        if not (_TIME_ANCHOR_HEAD.match(text, d.end) and _START_CUE_BEFORE.search(before)):
+            return False
+    if _STATISTIC_SPAN.match(text, d.end):  # "in the three years through 2017": a base period
+        return False
+    if _PERIOD_OPENER.search(before):  # "for a period of two years": whatever the sentence is about
+        return bool(_MEASURE_WORDS.search(text, s, e))
     return bool(_MEASURE_WORDS.search(text, max(s, d.start - MEASURE_REACH_BEFORE), min(e, d.end + MEASURE_REACH_AFTER)))
 
 

@@ -67,6 +67,7 @@ _COUNT_NOUNS = frozenset(w.lower() for w in _DATA["count_nouns_after_year"])
 _ARTICLE_CONTEXTS = frozenset(w.lower() for w in _DATA["article_duration_contexts"])
 _WEEKDAY_NAME_PREFIXES = frozenset(w.lower() for w in _DATA["weekday_name_prefixes"])
 _NON_PAST_ED = frozenset(w.lower() for w in _DATA["non_past_ed_words"])
+_COMPARISON_BASE_PREPOSITIONS = frozenset(w.lower() for w in _DATA["comparison_base_prepositions"])
 _NOT_DURATION_FOLLOWERS = frozenset(w.lower() for w in _DATA["not_duration_followers"])
 _ARTICLE_DURATION_FOLLOWERS = frozenset(w.lower() for w in _DATA["article_duration_followers"])
 _FUTURE_PREPOSITIONS = frozenset(_DATA["future_prepositions"])
@@ -75,6 +76,10 @@ _RELATIVE_STEPS: dict[str, int] = {k.lower(): v for k, v in _DATA["relative_step
 _RELATIVE_DAYS: dict[str, int] = {k.lower(): v for k, v in _DATA["relative_days"].items()}
 _QUARTER_RELATIVES: dict[str, int] = {k.lower(): v for k, v in _DATA["quarter_relatives"].items()}
 _PAST_PREPOSITIONS = frozenset(_DATA["past_prepositions"])
+# What ends a clause between a tense marker and the expression it would govern.
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]\"“”—–]|\s-\s")
+# How many times the reach a marker before the expression in its own clause may lie.
+_SAME_CLAUSE_REACH = 2
 # Month-days, months and quarters take their tense only from nearby words.
 _TENSE_REACH = 80
 
@@ -96,6 +101,13 @@ _UNIT = rf"(?P<unit>{_alt(_UNITS)}|fortnights?)"
 _ADJ = rf"(?:(?P<adj>{_alt(_DATA['duration_unit_adjectives'])})[-\s]+)?"
 _MOD = r"(?:(?P<mod>early|late|mid|the\s+end\s+of|the\s+start\s+of|the\s+beginning\s+of)[-\s]+)?"
 _I = re.IGNORECASE
+# A date stamp's parts (no named groups: they sit in blockers beside the date rules' own groups).
+_STAMP_PLACE = r"[A-Z][A-Za-z.'’-]*(?:[ \t]+[A-Z][A-Za-z.'’-]*){0,3}"
+_MON_ANY = rf"(?:{_alt(_DATA['months'])})\.?"
+_STAMP_DATE = (rf"(?:{_MON_ANY}[ \t]+[0-3]?[0-9](?:st|nd|rd|th)?(?:,?[ \t]+[12][0-9]{{3}})?"
+               rf"|[0-3]?[0-9](?:st|nd|rd|th)?[ \t]+{_MON_ANY}(?:,?[ \t]+[12][0-9]{{3}})?)(?![0-9A-Za-z])")
+# "last week of March" / "the last month of the year" name another period than "last week".
+_PERIOD_AFTER_OF = rf"(?:(?:{_alt(_DATA['months'])})\b|(?:the|this|next|last)\s+(?:year|month|quarter)\b|[12][0-9]{{3}}\b)"
 
 
 @dataclass
@@ -133,24 +145,36 @@ class _Context:
             return "past"
         s0, e0 = s, e = self.sentence(start, end)
         if reach is not None:
-            s, e = max(s, start - reach), min(e, end + reach)
+            # A marker in the expression's own clause before it may lie further back ("would
+            # restore a 25% tariff on cars and a 5% levy on parts from Dec. 15").
+            s, e = max(s, start - _SAME_CLAUSE_REACH * reach), min(e, end + reach)
         cached = self._markers.get((s0, e0))
         if cached is None:
             found = self._find_markers(s0, e0)
             cached = self._markers[(s0, e0)] = (found, [m[0] for m in found])
         markers, marker_starts = cached
         best: tuple[int, str] | None = None
+        same_clause: str | None = None
         i = bisect.bisect_left(marker_starts, s)
         while i < len(markers) and markers[i][0] < e:
             m_start, m_end, kind = markers[i]
             i += 1
             if m_end > e or (m_start < end and start < m_end):
                 continue
+            if m_end <= start and not _CLAUSE_BREAK.search(self.text, m_end, start):
+                same_clause = kind  # the last one before the expression is the nearest
+            if reach is not None and m_start < start - reach:
+                continue
             # A verb after the expression governs it less often ("on Thursday to discuss tariffs
             # imposed on ..."): its distance counts three times.
             dist = start - m_end if m_end <= start else 3 * (m_start - end)
             if best is None or dist < best[0]:
                 best = (dist, kind)
+        # A verb before the expression in its own clause governs it ("due to meet in Brussels on
+        # Saturday, a meeting arranged months ago"; "exemptions granted in March would not be
+        # extended"): a marker after it belongs to another clause or to the main verb.
+        if same_clause is not None:
+            return same_clause
         return best[1] if best else None
 
     def _find_markers(self, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
@@ -170,6 +194,9 @@ class _Context:
             if word in _NON_PAST_ED and word not in _PAST_WORDS:
                 continue
             if text[max(0, m.start() - 3) : m.start()].lower() == "be ":
+                continue
+            # The participle of a compound adjective ("U.S.-made cars", "long-held") is no verb.
+            if m.start() and text[m.start() - 1] == "-":
                 continue
             markers.append((m.start(), m.end(), "past"))
         markers.sort()
@@ -285,6 +312,12 @@ def _month_day(m: re.Match, ctx: _Context) -> Result | None:
     day = int(m.group("day"))
     if not 1 <= day <= 31:
         return None
+    shared_year = _RANGE_YEAR_AFTER.match(ctx.text, m.end())
+    if shared_year:  # "May 10 and 11, 2025": the year after the range is this day's too
+        try:
+            return _day(dt.date(int(shared_year.group(1)), month, day)), DAY
+        except ValueError:
+            return None, DAY
     if ctx.ref is None:
         return None, DAY
     candidates = []
@@ -472,6 +505,10 @@ def _ago(m: re.Match, ctx: _Context) -> Result | None:
     unit = m.group("unit").lower().rstrip("s")
     if n is None or isinstance(n, float) or unit not in _UNITS:
         return None
+    # "fell 5% in May from a year earlier": the base of a comparison (the same month a year back),
+    # not a calendar year of its own; blocked so that "a year" is not read as a duration either.
+    if _preceding_word(ctx.text, m.start()) in _COMPARISON_BASE_PREPOSITIONS:
+        return _BLOCK
     grain = {"day": DAY, "week": DAY, "month": MONTH, "year": YEAR, "decade": YEAR}[unit]
     if ctx.ref is None:
         return None, grain
@@ -539,6 +576,44 @@ def _month_of_relative_year(m: re.Match, ctx: _Context) -> Result | None:
     return (_month(year, month), MONTH) if year is not None else (None, MONTH)
 
 
+def _month_day_of_relative_year(m: re.Match, ctx: _Context) -> Result | None:
+    """"March 9 next year": the day in the year the relative word names."""
+    year = _relative_year(m.group("rel"), ctx.ref)
+    if year is None:
+        return None, DAY
+    try:
+        return _day(dt.date(year, _MONTHS[m.group("mon").rstrip(".").lower()], int(m.group("day")))), DAY
+    except ValueError:
+        return None
+
+
+def _month_range_quarter(m: re.Match, ctx: _Context) -> Result | None:
+    """"the January-March quarter" (South Asian and trade-press style) is the calendar quarter
+    those months span; months that are not a quarter's first and last are no quarter."""
+    first, last = (_MONTHS[m.group(g).lower()] for g in ("m1", "m2"))
+    if first % 3 != 1 or last != first + 2:
+        return None
+    return _quarter((first - 1) // 3 + 1, _year_of(m), m, ctx)
+
+
+_RANGE_YEAR_AFTER = re.compile(r"(?:\s+and\s+|\s*[-–]\s*|\s+to\s+)[0-3]?[0-9](?:st|nd|rd|th)?\s*,\s*([12][0-9]{3})(?![0-9])")
+_RANGE_START_DAY = re.compile(rf"{_MON}\s+[0-3]?[0-9](?:st|nd|rd|th)?(?:\s+and\s+|\s*[-–]\s*|\s+to\s+)$")
+
+
+def _range_end_day(m: re.Match, ctx: _Context) -> Result | None:
+    """The second day of "May 10 and 11, 2025" / "May 10-11, 2025": its month is the first day's;
+    the year the two share (the first day, "May 10", is read on its own and takes its year the
+    usual way)."""
+    head = _RANGE_START_DAY.search(ctx.text, max(0, m.start() - 24), m.start())
+    if head is None:
+        return None
+    try:
+        day = dt.date(int(m.group("year")), _MONTHS[head.group("mon").rstrip(".").lower()], int(m.group("day")))
+    except ValueError:
+        return None
+    return _day(day), DAY
+
+
 def _relative_year_phrase(m: re.Match, ctx: _Context) -> Result | None:
     """"the year before": the year before the last year named (resolved after selection)."""
     return "@year_prior", YEAR
@@ -601,7 +676,8 @@ class _Rule:
 
 
 def _rule(pattern: re.Pattern, handler, *, first: str, gate: str | None = None, words: tuple[str, ...] = (),
-          cased: tuple[str, ...] = ()) -> _Rule:
+          cased: tuple[str, ...] = (), whole: bool = False) -> _Rule:
+    """whole=True: scan the whole text (for rules whose matches start far from any anchor)."""
     raw = pattern.pattern
     anchor = "whole"
     if handler in (_ago, _duration, _range_start, _relative_unit, _past_unit, _relative_year_phrase, _anaphor) or "olds" in raw:
@@ -611,6 +687,8 @@ def _rule(pattern: re.Pattern, handler, *, first: str, gate: str | None = None, 
         anchor = "month"
     if handler in (_year, _short_year, _q_quarter, _iso_date, _us_numeric) or (handler is _block and "olds" not in raw):
         anchor = "digits"
+    if whole:
+        anchor = "whole"
     compiled = re.compile(f"(?=[{first}])(?<![A-Za-z0-9])(?:{raw})", pattern.flags)
     return _Rule(compiled, handler, anchor, re.compile(gate) if gate else None, words, cased)
 
@@ -648,7 +726,7 @@ _RULES: list[_Rule] = [
     _rule(re.compile(r"\b(?:(?:earlier|later|late|early)\s+(?:in\s+)?)?(?:(?:the\s+)?(?:end|start|beginning|middle|rest|remainder|"
                 r"close|balance|first\s+half|second\s+half|course)\s+of\s+)?"
                 r"(?P<rel>last|next|this|the\s+past|the\s+previous|the\s+coming|the\s+current|the\s+following|"
-                r"the\s+next|the\s+last)\s+(?P<unit>week|month|year)\b(?!-|\s+of\b)", _I), _relative_unit, first='eElLtTsSbBmMrRcCfFnN', words=('week', 'month', 'year')),
+                rf"the\s+next|the\s+last)\s+(?P<unit>week|month|year)\b(?!-|\s+of\s+{_PERIOD_AFTER_OF})", _I), _relative_unit, first='eElLtTsSbBmMrRcCfFnN', words=('week', 'month', 'year')),
     _rule(re.compile(r"\b(?:the\s+)?(?:end|start|beginning|middle|rest|remainder|close|balance)\s+of\s+(?P<rel>the)\s+"
                 r"(?P<unit>year|month)\b", _I), _relative_unit, first='tTeEsSbBmMrRcC', words=('year', 'month')),
     _rule(re.compile(rf"(?<![\w$€£.,-]){_NUM}[-\s]+(?P<unit>days?|weeks?|months?|years?|decades?)\s+(?:ago|earlier)\b", _I), _ago, first=_NUMBER_START),
@@ -659,7 +737,13 @@ _RULES: list[_Rule] = [
           _holiday, first='12CNIB', gate='Christmas|New Year|Independence Day|Boxing Day'),
     _rule(re.compile(rf"(?<![\w$€£.,-]){_NUM}(?=\s*(?:and|to|or|-|–)\s*(?:[0-9]{{1,4}}|{_alt(_NUM_WORDS)})[-\s]+{_ADJ}{_UNIT}(?![\w-]))", _I),
           _range_start, first=_NUMBER_START),
-    _rule(re.compile(rf"{_MON_FULL}\s+of\s+(?P<rel>next|last|this)\s+year\b"), _month_of_relative_year, first='JFMASOND'),
+    _rule(re.compile(rf"{_MON_FULL}\s+(?:of\s+)?(?P<rel>next|last|this)\s+year\b"), _month_of_relative_year, first='JFMASOND'),
+    _rule(re.compile(rf"{_MON}\s+{_DAYNUM}(?![0-9])\s*,?\s+(?:of\s+)?(?P<rel>next|last|this)\s+year\b"), _month_day_of_relative_year,
+          first='JFMASOND'),
+    _rule(re.compile(rf"(?:the\s+)?(?P<m1>{_alt(_DATA['months'])})\.?\s*[-–]\s*(?P<m2>{_alt(_DATA['months'])})\.?\s+quarter\b"
+                     rf"(?:\s+(?:of\s+)?{_YEAR4})?"), _month_range_quarter, first='tJFMASOND', words=('quarter',)),
+    _rule(re.compile(rf"{_DAYNUM}\s*,\s*{_YEAR4}"), _range_end_day, first='0-9',
+          gate=r'[0-9]\s*(?:and|to|[-–])\s*[0-9]{1,2}\s*,\s*[12][0-9]{3}'),
     _rule(re.compile(r"\bthe\s+(?:year|twelve\s+months|12\s+months)\s+(?:before|previous|prior|earlier)\b", _I), _relative_year_phrase, first='tT'),
     _rule(re.compile(rf"\bthe\s+(?P<ord>(?i:first|second|third|fourth|last|final))\s+(?i:week)\s+of\s+{_MON_FULL}(?:,?\s+{_YEAR4})?"),
           _week_of_month, first='tT'),
@@ -668,6 +752,16 @@ _RULES: list[_Rule] = [
                 r"the\s+same\s+(?:month|period|quarter|time)\s+(?:a\s+year\s+(?:ago|earlier|before)|last\s+year|"
                 r"the\s+previous\s+year|of\s+last\s+year|the\s+year\s+before))\b", _I), _anaphor, first='tT'),
     # Blockers: not dates, but they must out-compete the shorter date-looking pieces inside them.
+    # A date stamp: a line that holds only a place and a date ("Brussels, 29 October 2024",
+    # "Hanoi, July 3 - ..." opening a release) is the document's own date, not one it reports.
+    _rule(re.compile(rf"(?:(?<=\n)|(?<![\s\S])){_STAMP_PLACE},[ \t]*{_STAMP_DATE}(?=[ \t]*(?:\r?\n|$|[-–—][ \t]))"),
+          _block, first='A-Z', gate=r'(?:^|\n)[A-Z][^\n]{0,40},[ \t]*[0-9A-Z]', whole=True),
+    # "Updated: March 3, 2025", "Published 12 May 2025", "© 2025 Reuters": page furniture.
+    _rule(re.compile(rf"(?:(?:Last\s+)?(?:Updated|Published|Posted)\s*(?:on\s*)?:?\s*(?:{_WD_NAMES}\s*,?\s*)?{_STAMP_DATE}"
+                     rf"|(?:©|\([cC]\)|Copyright)\s*(?:[0-9]{{4}}\s*[-–]\s*)?[0-9]{{4}})"),
+          _block, first='LUPC©(', gate='Updated|Published|Posted|©|\\([cC]\\)|Copyright', whole=True),
+    # An order's or a paper's number "(2025-3)" is no year.
+    _rule(re.compile(r"\([12][0-9]{3}-[0-9]{1,4}\)"), _block, first='(', gate=r'\([12][0-9]{3}-[0-9]'),
     _rule(re.compile(rf"(?<![\w$€£.,-])(?:[0-9]+|{_alt(_NUM_WORDS)})[-\s]+(?:years?|months?|weeks?|days?)[-\s]+olds?\b", _I),
           _block, first=_NUMBER_START, words=('old',)),
     _rule(re.compile(r"(?:\b(?:the\s+)?(?:mid[-\s]+)?(?:[12][0-9])?[0-9]0['’]?s\b|['’][0-9]0s\b)", _I), _block, first="tTmM0-9'’", words=('0s', "0'", '0’')),
