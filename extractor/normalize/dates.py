@@ -104,6 +104,9 @@ _I = re.IGNORECASE
 # A date stamp's parts (no named groups: they sit in blockers beside the date rules' own groups).
 _STAMP_PLACE = r"[A-Z][A-Za-z.'’-]*(?:[ \t]+[A-Z][A-Za-z.'’-]*){0,3}"
 _MON_ANY = rf"(?:{_alt(_DATA['months'])})\.?"
+_STAMP_ISO = r"[12][0-9]{3}-[01][0-9]-[0-3][0-9](?![0-9])"
+_STAMP_DATE_YEAR = (rf"(?:{_MON_ANY}[ \t]+[0-3]?[0-9](?:st|nd|rd|th)?,?[ \t]+[12][0-9]{{3}}"
+                    rf"|[0-3]?[0-9](?:st|nd|rd|th)?[ \t]+{_MON_ANY},?[ \t]+[12][0-9]{{3}})(?![0-9A-Za-z])")
 _STAMP_DATE = (rf"(?:{_MON_ANY}[ \t]+[0-3]?[0-9](?:st|nd|rd|th)?(?:,?[ \t]+[12][0-9]{{3}})?"
                rf"|[0-3]?[0-9](?:st|nd|rd|th)?[ \t]+{_MON_ANY}(?:,?[ \t]+[12][0-9]{{3}})?)(?![0-9A-Za-z])")
 # "last week of March" / "the last month of the year" name another period than "last week".
@@ -756,6 +759,12 @@ _RULES: list[_Rule] = [
     # "Hanoi, July 3 - ..." opening a release) is the document's own date, not one it reports.
     _rule(re.compile(rf"(?:(?<=\n)|(?<![\s\S])){_STAMP_PLACE},[ \t]*{_STAMP_DATE}(?=[ \t]*(?:\r?\n|$|[-–—][ \t]))"),
           _block, first='A-Z', gate=r'(?:^|\n)[A-Z][^\n]{0,40},[ \t]*[0-9A-Z]', whole=True),
+    # Page stamps: a line opening with a "date" label, or holding only a date with its year
+    # ("date 2025-03-04 ...", "12 March 2025", "Mar 12, 2025"): the page's date, not a reported one.
+    # (The line's end is part of the match: a blocker must be longer than the date inside it.)
+    _rule(re.compile(rf"(?:(?<=\n)|(?<![\s\S]))[ \t]*(?:[Dd]ate|DATE)[ \t]*:?[ \t]*(?:{_STAMP_DATE}|{_STAMP_ISO})"
+                     rf"|(?:(?<=\n)|(?<![\s\S]))[ \t]*(?:(?:{_WD_NAMES}),?[ \t]+)?(?:{_STAMP_DATE_YEAR}|{_STAMP_ISO})[ \t]*(?:\r?\n|$)"),
+          _block, first=' \tDdMTWFS0-9A-Z', gate=r'(?:^|\n)[ \t]*(?:[Dd]ate|DATE|[A-Z][a-z]{2,8}\.?,?[ \t]+[0-9A-Z]|[0-9])', whole=True),
     # "Updated: March 3, 2025", "Published 12 May 2025", "© 2025 Reuters": page furniture.
     _rule(re.compile(rf"(?:(?:Last\s+)?(?:Updated|Published|Posted)\s*(?:on\s*)?:?\s*(?:{_WD_NAMES}\s*,?\s*)?{_STAMP_DATE}"
                      rf"|(?:©|\([cC]\)|Copyright)\s*(?:[0-9]{{4}}\s*[-–]\s*)?[0-9]{{4}})"),

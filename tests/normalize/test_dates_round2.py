@@ -85,3 +85,16 @@ def test_date_stamps_are_not_reported(text, expected):
 ])
 def test_comparison_base_is_no_date(text, expected):
     assert values(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    (" date 2024-06-05 Mills cut output\nThe levy rose on Monday.", [("Monday", "2024-06-03")]),
+    ("Mills cut output\n5 June 2024\nThe levy rose on Monday.", [("Monday", "2024-06-03")]),
+    ("Mills cut output\nWednesday, June 5, 2024\nBody text.", []),
+    ("Date: June 5, 2024\nBody text.", []),
+    # must not fire: a date that continues a sentence across a line break, or inside a sentence
+    ("The levy took effect on\nJune 3, 2024, officials said.", [("June 3, 2024", "2024-06-03")]),
+    ("The levy took effect on June 3, 2024.", [("June 3, 2024", "2024-06-03")]),
+])
+def test_page_stamp_lines_are_not_reported(text, expected):
+    assert values(text) == expected
