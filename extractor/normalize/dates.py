@@ -67,8 +67,19 @@ _COUNT_NOUNS = frozenset(w.lower() for w in _DATA["count_nouns_after_year"])
 _ARTICLE_CONTEXTS = frozenset(w.lower() for w in _DATA["article_duration_contexts"])
 _WEEKDAY_NAME_PREFIXES = frozenset(w.lower() for w in _DATA["weekday_name_prefixes"])
 _NON_PAST_ED = frozenset(w.lower() for w in _DATA["non_past_ed_words"])
+_COMPARISON_BASE_PREPOSITIONS = frozenset(w.lower() for w in _DATA["comparison_base_prepositions"])
+_NOT_DURATION_FOLLOWERS = frozenset(w.lower() for w in _DATA["not_duration_followers"])
+_ARTICLE_DURATION_FOLLOWERS = frozenset(w.lower() for w in _DATA["article_duration_followers"])
 _FUTURE_PREPOSITIONS = frozenset(_DATA["future_prepositions"])
+_NAMED_DAY_RELATIVES: dict[str, int] = {k.lower(): v for k, v in _DATA["named_day_relatives"].items()}
+_RELATIVE_STEPS: dict[str, int] = {k.lower(): v for k, v in _DATA["relative_steps"].items()}
+_RELATIVE_DAYS: dict[str, int] = {k.lower(): v for k, v in _DATA["relative_days"].items()}
+_QUARTER_RELATIVES: dict[str, int] = {k.lower(): v for k, v in _DATA["quarter_relatives"].items()}
 _PAST_PREPOSITIONS = frozenset(_DATA["past_prepositions"])
+# What ends a clause between a tense marker and the expression it would govern.
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]\"“”—–]|\s-\s")
+# How many times the reach a marker before the expression in its own clause may lie.
+_SAME_CLAUSE_REACH = 2
 # Month-days, months and quarters take their tense only from nearby words.
 _TENSE_REACH = 80
 
@@ -90,6 +101,16 @@ _UNIT = rf"(?P<unit>{_alt(_UNITS)}|fortnights?)"
 _ADJ = rf"(?:(?P<adj>{_alt(_DATA['duration_unit_adjectives'])})[-\s]+)?"
 _MOD = r"(?:(?P<mod>early|late|mid|the\s+end\s+of|the\s+start\s+of|the\s+beginning\s+of)[-\s]+)?"
 _I = re.IGNORECASE
+# A date stamp's parts (no named groups: they sit in blockers beside the date rules' own groups).
+_STAMP_PLACE = r"[A-Z][A-Za-z.'’-]*(?:[ \t]+[A-Z][A-Za-z.'’-]*){0,3}"
+_MON_ANY = rf"(?:{_alt(_DATA['months'])})\.?"
+_STAMP_ISO = r"[12][0-9]{3}-[01][0-9]-[0-3][0-9](?![0-9])"
+_STAMP_DATE_YEAR = (rf"(?:{_MON_ANY}[ \t]+[0-3]?[0-9](?:st|nd|rd|th)?,?[ \t]+[12][0-9]{{3}}"
+                    rf"|[0-3]?[0-9](?:st|nd|rd|th)?[ \t]+{_MON_ANY},?[ \t]+[12][0-9]{{3}})(?![0-9A-Za-z])")
+_STAMP_DATE = (rf"(?:{_MON_ANY}[ \t]+[0-3]?[0-9](?:st|nd|rd|th)?(?:,?[ \t]+[12][0-9]{{3}})?"
+               rf"|[0-3]?[0-9](?:st|nd|rd|th)?[ \t]+{_MON_ANY}(?:,?[ \t]+[12][0-9]{{3}})?)(?![0-9A-Za-z])")
+# "last week of March" / "the last month of the year" name another period than "last week".
+_PERIOD_AFTER_OF = rf"(?:(?:{_alt(_DATA['months'])})\b|(?:the|this|next|last)\s+(?:year|month|quarter)\b|[12][0-9]{{3}}\b)"
 
 
 @dataclass
@@ -127,24 +148,36 @@ class _Context:
             return "past"
         s0, e0 = s, e = self.sentence(start, end)
         if reach is not None:
-            s, e = max(s, start - reach), min(e, end + reach)
+            # A marker in the expression's own clause before it may lie further back ("would
+            # restore a 25% tariff on cars and a 5% levy on parts from Dec. 15").
+            s, e = max(s, start - _SAME_CLAUSE_REACH * reach), min(e, end + reach)
         cached = self._markers.get((s0, e0))
         if cached is None:
             found = self._find_markers(s0, e0)
             cached = self._markers[(s0, e0)] = (found, [m[0] for m in found])
         markers, marker_starts = cached
         best: tuple[int, str] | None = None
+        same_clause: str | None = None
         i = bisect.bisect_left(marker_starts, s)
         while i < len(markers) and markers[i][0] < e:
             m_start, m_end, kind = markers[i]
             i += 1
             if m_end > e or (m_start < end and start < m_end):
                 continue
+            if m_end <= start and not _CLAUSE_BREAK.search(self.text, m_end, start):
+                same_clause = kind  # the last one before the expression is the nearest
+            if reach is not None and m_start < start - reach:
+                continue
             # A verb after the expression governs it less often ("on Thursday to discuss tariffs
             # imposed on ..."): its distance counts three times.
             dist = start - m_end if m_end <= start else 3 * (m_start - end)
             if best is None or dist < best[0]:
                 best = (dist, kind)
+        # A verb before the expression in its own clause governs it ("due to meet in Brussels on
+        # Saturday, a meeting arranged months ago"; "exemptions granted in March would not be
+        # extended"): a marker after it belongs to another clause or to the main verb.
+        if same_clause is not None:
+            return same_clause
         return best[1] if best else None
 
     def _find_markers(self, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
@@ -164,6 +197,9 @@ class _Context:
             if word in _NON_PAST_ED and word not in _PAST_WORDS:
                 continue
             if text[max(0, m.start() - 3) : m.start()].lower() == "be ":
+                continue
+            # The participle of a compound adjective ("U.S.-made cars", "long-held") is no verb.
+            if m.start() and text[m.start() - 1] == "-":
                 continue
             markers.append((m.start(), m.end(), "past"))
         markers.sort()
@@ -279,6 +315,12 @@ def _month_day(m: re.Match, ctx: _Context) -> Result | None:
     day = int(m.group("day"))
     if not 1 <= day <= 31:
         return None
+    shared_year = _RANGE_YEAR_AFTER.match(ctx.text, m.end())
+    if shared_year:  # "May 10 and 11, 2025": the year after the range is this day's too
+        try:
+            return _day(dt.date(int(shared_year.group(1)), month, day)), DAY
+        except ValueError:
+            return None, DAY
     if ctx.ref is None:
         return None, DAY
     candidates = []
@@ -335,20 +377,17 @@ def _bare_month(m: re.Match, ctx: _Context) -> Result | None:
         return _month(ry, month), MONTH
     ref_key = ry * 12 + rm
     candidates = [((y * 12 + month), y) for y in (ry - 1, ry, ry + 1)]
-    if rel in ("last", "past"):
+    if _NAMED_DAY_RELATIVES.get(rel) == -1:
         key, y = max(c for c in candidates if c[0] < ref_key)
-    elif rel in ("next", "coming"):
+    elif _NAMED_DAY_RELATIVES.get(rel) == 1:
         key, y = min(c for c in candidates if c[0] > ref_key)
     else:
         key, y = _pick(candidates, ref_key, ctx.tense(m.start(), m.end(), _TENSE_REACH))
     return _month(y, month), MONTH
 
 
-_NAME_BREAKERS = frozenset("the on at for in since by until fiscal".split())
-_MONTH_PREPOSITIONS = frozenset(
-    "in since until by from through during before after of to and or early late mid between "
-    "since till last next this".split()
-)
+_NAME_BREAKERS = frozenset(w.lower() for w in _DATA["name_breakers"])
+_MONTH_PREPOSITIONS = frozenset(w.lower() for w in _DATA["month_prepositions"])
 
 
 def _year(m: re.Match, ctx: _Context) -> Result | None:
@@ -382,11 +421,7 @@ def _relative_year(rel: str, ref: dt.date | None) -> int | None:
     rel = re.sub(r"\s+", " ", (rel or "").lower()).strip()
     if ref is None:
         return None
-    if rel.startswith(("last", "the previous", "the past", "previous")):
-        return ref.year - 1
-    if rel.startswith(("next", "the next", "the coming", "the following")):
-        return ref.year + 1
-    return ref.year
+    return ref.year + _RELATIVE_STEPS.get(rel, 0)
 
 
 def _ordinal_quarter(m: re.Match, ctx: _Context) -> Result | None:
@@ -419,7 +454,7 @@ def _q_quarter(m: re.Match, ctx: _Context) -> Result | None:
 
 def _rel_quarter(m: re.Match, ctx: _Context) -> Result | None:
     rel = m.group("rel").lower()
-    step = -1 if rel in ("last", "previous", "past", "prior") else 1 if rel in ("next", "coming", "following") else 0
+    step = _QUARTER_RELATIVES[rel]
     return _relative_quarter(step, ctx)
 
 
@@ -432,9 +467,9 @@ def _weekday(m: re.Match, ctx: _Context) -> Result | None:
     rel = (m.group("rel") or "").lower()
     back = (ctx.ref.weekday() - target) % 7  # days back to the most recent one, today included
     ahead = (target - ctx.ref.weekday()) % 7
-    if rel in ("last", "past"):
+    if _NAMED_DAY_RELATIVES.get(rel) == -1:
         offset = -(back or 7)
-    elif rel in ("next", "coming"):
+    elif _NAMED_DAY_RELATIVES.get(rel) == 1:
         offset = ahead or 7
     else:
         tense = ctx.tense(m.start(), m.end())
@@ -448,8 +483,7 @@ def _relative_day(m: re.Match, ctx: _Context) -> Result | None:
     if ctx.ref is None:
         return None, DAY
     word = re.sub(r"\s+", " ", m.group("word").lower())
-    offset = {"today": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2,
-              "the day after tomorrow": 2}[word]
+    offset = _RELATIVE_DAYS[word]
     return _day(ctx.ref + dt.timedelta(days=offset)), DAY
 
 
@@ -457,12 +491,11 @@ def _relative_unit(m: re.Match, ctx: _Context) -> Result | None:
     unit = m.group("unit").lower()
     rel = re.sub(r"\s+", " ", m.group("rel").lower())
     grain = {"week": WEEK, "month": MONTH, "year": YEAR}[unit]
-    if rel in ("the past",):
+    if rel == "the past":  # "the past week" is a duration (as in MEANTIME); "last week" a week
         return f"P1{unit[0].upper()}", DURATION
     if ctx.ref is None:
         return None, grain
-    step = -1 if rel in ("last", "the previous", "previous", "the last") else 1 if rel in (
-        "next", "the next", "the coming", "the following", "coming") else 0
+    step = _RELATIVE_STEPS.get(rel, 0)
     if unit == "week":
         return _week(ctx.ref + dt.timedelta(weeks=step)), WEEK
     if unit == "month":
@@ -473,8 +506,12 @@ def _relative_unit(m: re.Match, ctx: _Context) -> Result | None:
 def _ago(m: re.Match, ctx: _Context) -> Result | None:
     n = _number(m.group("num"))
     unit = m.group("unit").lower().rstrip("s")
-    if n is None or isinstance(n, float) or unit not in ("day", "week", "month", "year", "decade"):
+    if n is None or isinstance(n, float) or unit not in _UNITS:
         return None
+    # "fell 5% in May from a year earlier": the base of a comparison (the same month a year back),
+    # not a calendar year of its own; blocked so that "a year" is not read as a duration either.
+    if _preceding_word(ctx.text, m.start()) in _COMPARISON_BASE_PREPOSITIONS:
+        return _BLOCK
     grain = {"day": DAY, "week": DAY, "month": MONTH, "year": YEAR, "decade": YEAR}[unit]
     if ctx.ref is None:
         return None, grain
@@ -491,10 +528,10 @@ def _ago(m: re.Match, ctx: _Context) -> Result | None:
 
 def _duration(m: re.Match, ctx: _Context) -> Result | None:
     following = _following_word(ctx.text, m.end())
-    if following in ("ago", "earlier", "later", "old", "olds"):
+    if following in _NOT_DURATION_FOLLOWERS:
         return _BLOCK
     num_text = m.group("num")
-    if (num_text.lower() in ("a", "an") and following not in ("after", "before")
+    if (num_text.lower() in ("a", "an") and following not in _ARTICLE_DURATION_FOLLOWERS
             and _preceding_word(ctx.text, m.start()) not in _ARTICLE_CONTEXTS):
         return None
     n = _number(num_text)
@@ -542,6 +579,44 @@ def _month_of_relative_year(m: re.Match, ctx: _Context) -> Result | None:
     return (_month(year, month), MONTH) if year is not None else (None, MONTH)
 
 
+def _month_day_of_relative_year(m: re.Match, ctx: _Context) -> Result | None:
+    """"March 9 next year": the day in the year the relative word names."""
+    year = _relative_year(m.group("rel"), ctx.ref)
+    if year is None:
+        return None, DAY
+    try:
+        return _day(dt.date(year, _MONTHS[m.group("mon").rstrip(".").lower()], int(m.group("day")))), DAY
+    except ValueError:
+        return None
+
+
+def _month_range_quarter(m: re.Match, ctx: _Context) -> Result | None:
+    """"the January-March quarter" (South Asian and trade-press style) is the calendar quarter
+    those months span; months that are not a quarter's first and last are no quarter."""
+    first, last = (_MONTHS[m.group(g).lower()] for g in ("m1", "m2"))
+    if first % 3 != 1 or last != first + 2:
+        return None
+    return _quarter((first - 1) // 3 + 1, _year_of(m), m, ctx)
+
+
+_RANGE_YEAR_AFTER = re.compile(r"(?:\s+and\s+|\s*[-–]\s*|\s+to\s+)[0-3]?[0-9](?:st|nd|rd|th)?\s*,\s*([12][0-9]{3})(?![0-9])")
+_RANGE_START_DAY = re.compile(rf"{_MON}\s+[0-3]?[0-9](?:st|nd|rd|th)?(?:\s+and\s+|\s*[-–]\s*|\s+to\s+)$")
+
+
+def _range_end_day(m: re.Match, ctx: _Context) -> Result | None:
+    """The second day of "May 10 and 11, 2025" / "May 10-11, 2025": its month is the first day's;
+    the year the two share (the first day, "May 10", is read on its own and takes its year the
+    usual way)."""
+    head = _RANGE_START_DAY.search(ctx.text, max(0, m.start() - 24), m.start())
+    if head is None:
+        return None
+    try:
+        day = dt.date(int(m.group("year")), _MONTHS[head.group("mon").rstrip(".").lower()], int(m.group("day")))
+    except ValueError:
+        return None
+    return _day(day), DAY
+
+
 def _relative_year_phrase(m: re.Match, ctx: _Context) -> Result | None:
     """"the year before": the year before the last year named (resolved after selection)."""
     return "@year_prior", YEAR
@@ -566,8 +641,7 @@ def _week_of_month(m: re.Match, ctx: _Context) -> Result | None:
     return _week(thursdays[index]), WEEK
 
 
-_DAY_ANAPHOR_CONTEXTS = frozenset(
-    "end ending ended ends finish finished finishing for in during close closing".split())
+_DAY_ANAPHOR_CONTEXTS = frozenset(w.lower() for w in _DATA["day_anaphor_contexts"])
 
 
 def _anaphor(m: re.Match, ctx: _Context) -> Result | None:
@@ -605,7 +679,8 @@ class _Rule:
 
 
 def _rule(pattern: re.Pattern, handler, *, first: str, gate: str | None = None, words: tuple[str, ...] = (),
-          cased: tuple[str, ...] = ()) -> _Rule:
+          cased: tuple[str, ...] = (), whole: bool = False) -> _Rule:
+    """whole=True: scan the whole text (for rules whose matches start far from any anchor)."""
     raw = pattern.pattern
     anchor = "whole"
     if handler in (_ago, _duration, _range_start, _relative_unit, _past_unit, _relative_year_phrase, _anaphor) or "olds" in raw:
@@ -615,6 +690,8 @@ def _rule(pattern: re.Pattern, handler, *, first: str, gate: str | None = None, 
         anchor = "month"
     if handler in (_year, _short_year, _q_quarter, _iso_date, _us_numeric) or (handler is _block and "olds" not in raw):
         anchor = "digits"
+    if whole:
+        anchor = "whole"
     compiled = re.compile(f"(?=[{first}])(?<![A-Za-z0-9])(?:{raw})", pattern.flags)
     return _Rule(compiled, handler, anchor, re.compile(gate) if gate else None, words, cased)
 
@@ -630,7 +707,7 @@ _RULES: list[_Rule] = [
     _rule(re.compile(r"(?<![0-9/.])(?P<m>[01]?[0-9])/(?P<d>[0-3]?[0-9])/(?P<y>[0-9]{4}|[0-9]{2})(?![0-9/])"),
           _us_numeric, first='0-9', gate='[0-9]/[0-9]'),
     _rule(re.compile(rf"(?:(?:early|late|mid)[-\s]+)?{_MON}(?:\s+of|\s*,|-)?\s*{_YEAR4}"), _month_year, first='eElLmMJFASOND'),
-    _rule(re.compile(rf"(?:(?P<rel>(?i:last|next|this|past|coming))\s+|(?P<mod>(?i:early|late|mid))[-\s]+)?{_MON_FULL}"),
+    _rule(re.compile(rf"(?:(?P<rel>(?i:{_alt(_NAMED_DAY_RELATIVES)}))\s+|(?P<mod>(?i:early|late|mid))[-\s]+)?{_MON_FULL}"),
           _bare_month, first='lLnNtTpPcCeEmMJFASOND'),
     _rule(re.compile(r"(?:(?i:early|late|mid)[-\s]+)?(?<![\w$€£¥.,/])(?<![0-9]-)(?P<year>1[6-9][0-9]{2}|20[0-9]{2}|21[0-9]{2})"
                 r"(?![0-9]|[.,][0-9]|[A-Za-z]|(?<=0)['’]s\b|\s*(?:%|percent))"), _year, first='eElLmM12'),
@@ -644,15 +721,15 @@ _RULES: list[_Rule] = [
     _rule(re.compile(r"(?<![\w-])[Qq](?P<q>[1-4])(?:\s+(?:of\s+)?(?P<year>[12][0-9]{3})(?![0-9])|\s*['’](?P<yy>[0-9]{2}))?(?![\w])"),
           _q_quarter, first='Qq', gate='[Qq][1-4]'),
     _rule(re.compile(r"(?<![\w-])(?P<year>[12][0-9]{3})\s*[-/]?\s*Q(?P<q>[1-4])(?!\w)(?P<yy>)"), _q_quarter, first='12', gate='Q[1-4]'),
-    _rule(re.compile(r"\b(?:the\s+)?(?P<rel>last|next|this|current|previous|past|prior|coming|following)\s+quarter\b", _I),
+    _rule(re.compile(rf"\b(?:the\s+)?(?P<rel>{_alt(_QUARTER_RELATIVES)})\s+quarter\b", _I),
           _rel_quarter, first='tTlLnNcCpPfF', words=('quarter',)),
-    _rule(re.compile(rf"(?:(?P<rel>(?i:last|next|this|past|coming))\s+)?(?P<wd>{_WD_NAMES})(?![\w])"), _weekday, first='lLnNtTpPcCMWFS', cased=tuple(_DATA["weekdays"])),
+    _rule(re.compile(rf"(?:(?P<rel>(?i:{_alt(_NAMED_DAY_RELATIVES)}))\s+)?(?P<wd>{_WD_NAMES})(?![\w])"), _weekday, first='lLnNtTpPcCMWFS', cased=tuple(_DATA["weekdays"])),
     _rule(re.compile(r"\b(?P<word>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow)\b", _I),
           _relative_day, first='tTyY', words=('today', 'yesterday', 'tomorrow')),
     _rule(re.compile(r"\b(?:(?:earlier|later|late|early)\s+(?:in\s+)?)?(?:(?:the\s+)?(?:end|start|beginning|middle|rest|remainder|"
                 r"close|balance|first\s+half|second\s+half|course)\s+of\s+)?"
                 r"(?P<rel>last|next|this|the\s+past|the\s+previous|the\s+coming|the\s+current|the\s+following|"
-                r"the\s+next|the\s+last)\s+(?P<unit>week|month|year)\b(?!-|\s+of\b)", _I), _relative_unit, first='eElLtTsSbBmMrRcCfFnN', words=('week', 'month', 'year')),
+                rf"the\s+next|the\s+last)\s+(?P<unit>week|month|year)\b(?!-|\s+of\s+{_PERIOD_AFTER_OF})", _I), _relative_unit, first='eElLtTsSbBmMrRcCfFnN', words=('week', 'month', 'year')),
     _rule(re.compile(r"\b(?:the\s+)?(?:end|start|beginning|middle|rest|remainder|close|balance)\s+of\s+(?P<rel>the)\s+"
                 r"(?P<unit>year|month)\b", _I), _relative_unit, first='tTeEsSbBmMrRcC', words=('year', 'month')),
     _rule(re.compile(rf"(?<![\w$€£.,-]){_NUM}[-\s]+(?P<unit>days?|weeks?|months?|years?|decades?)\s+(?:ago|earlier)\b", _I), _ago, first=_NUMBER_START),
@@ -663,7 +740,13 @@ _RULES: list[_Rule] = [
           _holiday, first='12CNIB', gate='Christmas|New Year|Independence Day|Boxing Day'),
     _rule(re.compile(rf"(?<![\w$€£.,-]){_NUM}(?=\s*(?:and|to|or|-|–)\s*(?:[0-9]{{1,4}}|{_alt(_NUM_WORDS)})[-\s]+{_ADJ}{_UNIT}(?![\w-]))", _I),
           _range_start, first=_NUMBER_START),
-    _rule(re.compile(rf"{_MON_FULL}\s+of\s+(?P<rel>next|last|this)\s+year\b"), _month_of_relative_year, first='JFMASOND'),
+    _rule(re.compile(rf"{_MON_FULL}\s+(?:of\s+)?(?P<rel>next|last|this)\s+year\b"), _month_of_relative_year, first='JFMASOND'),
+    _rule(re.compile(rf"{_MON}\s+{_DAYNUM}(?![0-9])\s*,?\s+(?:of\s+)?(?P<rel>next|last|this)\s+year\b"), _month_day_of_relative_year,
+          first='JFMASOND'),
+    _rule(re.compile(rf"(?:the\s+)?(?P<m1>{_alt(_DATA['months'])})\.?\s*[-–]\s*(?P<m2>{_alt(_DATA['months'])})\.?\s+quarter\b"
+                     rf"(?:\s+(?:of\s+)?{_YEAR4})?"), _month_range_quarter, first='tJFMASOND', words=('quarter',)),
+    _rule(re.compile(rf"{_DAYNUM}\s*,\s*{_YEAR4}"), _range_end_day, first='0-9',
+          gate=r'[0-9]\s*(?:and|to|[-–])\s*[0-9]{1,2}\s*,\s*[12][0-9]{3}'),
     _rule(re.compile(r"\bthe\s+(?:year|twelve\s+months|12\s+months)\s+(?:before|previous|prior|earlier)\b", _I), _relative_year_phrase, first='tT'),
     _rule(re.compile(rf"\bthe\s+(?P<ord>(?i:first|second|third|fourth|last|final))\s+(?i:week)\s+of\s+{_MON_FULL}(?:,?\s+{_YEAR4})?"),
           _week_of_month, first='tT'),
@@ -672,6 +755,22 @@ _RULES: list[_Rule] = [
                 r"the\s+same\s+(?:month|period|quarter|time)\s+(?:a\s+year\s+(?:ago|earlier|before)|last\s+year|"
                 r"the\s+previous\s+year|of\s+last\s+year|the\s+year\s+before))\b", _I), _anaphor, first='tT'),
     # Blockers: not dates, but they must out-compete the shorter date-looking pieces inside them.
+    # A date stamp: a line that holds only a place and a date ("Brussels, 29 October 2024",
+    # "Hanoi, July 3 - ..." opening a release) is the document's own date, not one it reports.
+    _rule(re.compile(rf"(?:(?<=\n)|(?<![\s\S])){_STAMP_PLACE},[ \t]*{_STAMP_DATE}(?=[ \t]*(?:\r?\n|$|[-–—][ \t]))"),
+          _block, first='A-Z', gate=r'(?:^|\n)[A-Z][^\n]{0,40},[ \t]*[0-9A-Z]', whole=True),
+    # Page stamps: a line opening with a "date" label, or holding only a date with its year
+    # ("date 2025-03-04 ...", "12 March 2025", "Mar 12, 2025"): the page's date, not a reported one.
+    # (The line's end is part of the match: a blocker must be longer than the date inside it.)
+    _rule(re.compile(rf"(?:(?<=\n)|(?<![\s\S]))[ \t]*(?:[Dd]ate|DATE)[ \t]*:?[ \t]*(?:{_STAMP_DATE}|{_STAMP_ISO})"
+                     rf"|(?:(?<=\n)|(?<![\s\S]))[ \t]*(?:(?:{_WD_NAMES}),?[ \t]+)?(?:{_STAMP_DATE_YEAR}|{_STAMP_ISO})[ \t]*(?:\r?\n|$)"),
+          _block, first=' \tDdMTWFS0-9A-Z', gate=r'(?:^|\n)[ \t]*(?:[Dd]ate|DATE|[A-Z][a-z]{2,8}\.?,?[ \t]+[0-9A-Z]|[0-9])', whole=True),
+    # "Updated: March 3, 2025", "Published 12 May 2025", "© 2025 Reuters": page furniture.
+    _rule(re.compile(rf"(?:(?:Last\s+)?(?:Updated|Published|Posted)\s*(?:on\s*)?:?\s*(?:{_WD_NAMES}\s*,?\s*)?{_STAMP_DATE}"
+                     rf"|(?:©|\([cC]\)|Copyright)\s*(?:[0-9]{{4}}\s*[-–]\s*)?[0-9]{{4}})"),
+          _block, first='LUPC©(', gate='Updated|Published|Posted|©|\\([cC]\\)|Copyright', whole=True),
+    # An order's or a paper's number "(2025-3)" is no year.
+    _rule(re.compile(r"\([12][0-9]{3}-[0-9]{1,4}\)"), _block, first='(', gate=r'\([12][0-9]{3}-[0-9]'),
     _rule(re.compile(rf"(?<![\w$€£.,-])(?:[0-9]+|{_alt(_NUM_WORDS)})[-\s]+(?:years?|months?|weeks?|days?)[-\s]+olds?\b", _I),
           _block, first=_NUMBER_START, words=('old',)),
     _rule(re.compile(r"(?:\b(?:the\s+)?(?:mid[-\s]+)?(?:[12][0-9])?[0-9]0['’]?s\b|['’][0-9]0s\b)", _I), _block, first="tTmM0-9'’", words=('0s', "0'", '0’')),

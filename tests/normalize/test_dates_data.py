@@ -1,0 +1,36 @@
+"""The dates' cue words are data (issue 12): the modules read them from data files, not literals."""
+import json
+import re
+from pathlib import Path
+
+from extractor.cues import cue_patterns
+from extractor.nlp import dates as dates_component
+from extractor.normalize import dates
+
+DATA = Path(dates.__file__).resolve().parents[1] / "data"
+
+
+def test_measure_cues_come_from_the_cue_file():
+    cues = cue_patterns("dates")
+    assert dates_component._MEASURE_WORDS is cues["measure_word"]
+    assert dates_component._NOT_MEASURE_HEAD is cues["not_measure_head"]
+    spec = json.loads((DATA / "cues" / "en" / "dates.json").read_text("utf-8"))
+    # every listed stem is found by the compiled cue, inside a longer word too ("paused")
+    for stem in spec["words"]["measure_stems"]:
+        assert cues["measure_word"].search(f"the {stem}d one"), stem
+
+
+def test_word_tables_come_from_dates_json():
+    spec = json.loads((DATA / "dates.json").read_text("utf-8"))
+    assert dates._MONTH_PREPOSITIONS == {w.lower() for w in spec["month_prepositions"]}
+    assert dates._NAMED_DAY_RELATIVES == spec["named_day_relatives"]
+    assert dates._QUARTER_RELATIVES == spec["quarter_relatives"]
+
+
+def test_no_word_list_literals_left_in_the_dates_modules():
+    """A frozenset or tuple of three or more quoted words in the module source is a word list that
+    belongs in the data files."""
+    literal_list = re.compile(r"""(?:frozenset\(|in\s+\()\s*(?:"[a-z ]+"\s*,\s*){2,}""")
+    for module in (dates, dates_component):
+        source = Path(module.__file__).read_text("utf-8")
+        assert not literal_list.search(source), module.__name__
