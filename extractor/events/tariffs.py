@@ -18,6 +18,7 @@ from pydantic import PositiveInt
 
 from spacy.language import Language
 
+from ..cues import cue_patterns
 from ..nlp.component import RuleComponent
 from ..nlp.context import ArticleContext
 from ..segment import split_rate_clauses
@@ -32,147 +33,49 @@ DEFAULT_IMPOSER: Optional[str] = "USA"
 # The most words between a percentage and its tariff noun.
 DEFAULT_CUE_WINDOW = 12
 
-_TARIFF_NOUN = re.compile(
-    r"\b(?:tariffs?|dut(?:y|ies)|lev(?:y|ies)|import tax(?:es)?|taxes on imports|surcharges?|counter-?tariffs?|counter-duties|charges?|"
-    r"countermeasures?|retaliatory|anti-dumping|countervailing|reciprocal)\b",
-    re.IGNORECASE,
-)
-_OBJECT_CUE_BEFORE = re.compile(
-    r"\b(?:extra|additional|further|another|hit with|slapped with|face[sd]?|facing|subject to|taxed(?: at)?|assigned|given|"
-    r"pay(?:s|ing)?|stay at|remain at|keep|collect(?:s|ing)?|"
-    r"charged?|levied at|rate of|up to|tariffed at)\s+(?:(?:an?|the|of|up to|about|around|roughly|nearly)\s+){0,2}$",
-    re.IGNORECASE,
-)
-_OBJECT_CUE_AFTER = re.compile(
-    r"^\s*(?:on|against)\s+(?:the\s+|all\s+|most\s+|some\s+)?"
-    r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|"
-    r"September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b)"
-    r"(?:[A-Z]|imports|goods|products|shipments|exports)"
-)
-_RATE_NOUN = re.compile(r"\brates?\b", re.IGNORECASE)
-_NON_TARIFF_RATE = re.compile(
-    r"\b(?:interest|exchange|growth|inflation|unemployment|jobless|mortgage|savings|participation|approval|vacancy|"
-    r"tax|policy|lending|deposit|repo|fed funds|discount|birth|death|poverty|utilization|success|response|error)\s+rates?\b",
-    re.IGNORECASE,
-)
+# The cue words (and the few patterns that combine them) are data: data/cues/en/tariffs.json.
+_CUES = cue_patterns("tariffs")
+_TARIFF_NOUN = _CUES["tariff_noun"]
+_OBJECT_CUE_BEFORE = _CUES["object_cue_before"]
+_OBJECT_CUE_AFTER = _CUES["object_cue_after"]
+_RATE_NOUN = _CUES["rate_noun"]
+_NON_TARIFF_RATE = _CUES["non_tariff_rate"]
 # Nouns and verbs that make a nearby percentage something other than a tariff rate.
-_NEGATIVE = re.compile(
-    r"\b(?:growth|grew|inflation|gdp|economy|economies|stocks?|shares|index|indexes|indices|market|markets|prices?|yields?|"
-    r"sales|profits?|revenues?|earnings|output|unemployment|jobless|approval|stake|polls?|margins?|deficit|surplus|currency|"
-    r"yuan|renminbi|dollar|peso|euro|yen|rupee|won|pound|bonds?|treasur(?:y|ies) yields?|probability|chance|odds|majority|"
-    r"turnout|interest|investments?|spending|consumption|productivity|wages?|income|volumes?|shipments|orders|demand|"
-    r"rose|fell|jumped|climbed|dropped|slid|surged|gained|lost|declined|plunged|tumbled|expanded|contracted|shrank|"
-    r"slipped|edged|soared|sank|rallied|slumped|dipped|advanced|retreated|accounted|accounting|account|share|"
-    r"giving back|gave back|pared|erased|trimmed|"
-    r"year-on-year|year-over-year|annualized|annual|quarterly|forecast|expected to grow|estimate[sd]?)\b",
-    re.IGNORECASE,
-)
-_MARKET_SENTENCE = re.compile(
-    r"\b(?:S&P|Nasdaq|Dow|Nikkei|FTSE|DAX|index|indexes|stocks?|shares|markets?|futures|bonds?|yields?|currency|"
-    r"dollar|euro|yen|yuan|peso|economy|growth|inflation|GDP|prices|forecast|survey|poll)\b", re.I)
-_SHARE_OF = re.compile(r"^\s*of\s+(?!(?:the\s+)?(?:value|customs value|import value)\b)", re.IGNORECASE)
-_TARIFF_SUBJECT_VERB = re.compile(
-    r"\b(?:tariffs?|duties|duty|levies|levy|rates?)\s+(?:\w+\s+){0,2}(?:rose|jumped|climbed|surged|soared|fell|dropped|"
-    r"went|go|goes|rise|rises|climb|climbs|jump|jumps|drop|drops|fall|falls|increase[sd]?|decrease[sd]?)\s+(?:to|from|by)?\s*$",
-    re.IGNORECASE,
-)
-
-_UNIVERSAL = re.compile(
-    r"\b(?:universal|baseline|across-the-board|across the board|blanket|global tariff|global rate|all imports|"
-    r"(?-i:all (?:[a-z-]+ (?:and )?){1,3}imports)|"
-    r"nearly all imports|almost all imports|most imports|all countries|every country|all trading partners|"
-    r"all (?:U\.S\. |US )?trading partners|all foreign|imports from all|all goods|most trading partners|minimum tariff)\b",
-    re.IGNORECASE,
-)
-
-_IMPOSE_VERB = (
-    r"(?:impos|slap|levy|levied|levies|announc|set\b|sets\b|raise|rais|hike|hik|retaliat|hit back|respond|introduc|put\b|puts\b|"
-    r"plac|add|increas|lift|cut|lower|reduc|suspend|paus|delay|extend|threaten|approv|finaliz|unveil|order|authoriz|"
-    r"sign|plan|vow|promis|counter|charg|collect|appl|keep|kept|maintain|scrap|remov|doubl|tripl|escalat|boost|"
-    r"agree|offer|propos|decid|move|moved|moves|is set to|are set to|published|publish|releas|struck back|fir(?:ed|es) back|"
-    r"said|says|announced|warned|told|drop|end|eliminat|exempt|waive|halv|slash|match|mirror|adopt|enact|"
-    r"tighten|expand|broaden|implement|answer|hit|targets?|targeted|ramp|step|backed off|back off)"
-)
-_IMPOSER_AFTER = re.compile(
-    r"^(?:['’]s?)?\s*(?:\([A-Z]+\)\s*)?(?:government\s+|administration\s+|officials?\s+|also\s+|has\s+|have\s+|had\s+|"
-    r"will\s+|would\s+|could\s+|then\s+|on\s+\w+\s+|last\s+\w+\s+|in\s+\w+\s+|quickly\s+|swiftly\s+|immediately\s+|"
-    r"itself\s+|separately\s+|later\s+|now\s+|is\s+|was\s+)*" + _IMPOSE_VERB,
-    re.IGNORECASE,
-)
-_IMPOSER_POSSESSIVE = re.compile(
-    r"^(?:['’]s?)?\s+(?:(?:new|own|retaliatory|additional|extra|reciprocal|counter|proposed|planned|latest|higher|steep|"
-    r"punitive|current|existing|previous|original|universal|baseline|import|sweeping|levies|fresh|so-called|latest|"
-    r"round\s+of|list\s+of|set\s+of|wave\s+of|rebalancing|counter|"
-    r"\d[\d.,]*\s?(?:%|percent|per cent)|[\w-]+-percent)\s+){0,3}(?:tariffs?|duties|duty|levies|levy|counter-?tariffs|"
-    r"countermeasures|surcharges?|measures|retaliation|retaliatory|counter-duties|counter-levies)",
-    re.IGNORECASE,
-)
-_IMPOSER_BEFORE = re.compile(
-    r"(?:(?:imposed|levied|announced|set|introduced|slapped|charged|threatened|proposed|ordered|raised)\s+by\s+(?:the\s+)?|"
-    r"(?:exports?|shipments?|sales|goods|products|cars|vehicles|steel|shipped|sold|selling|exporting)\s+(?:\w+\s+)?"
-    r"(?:to|into|entering)\s+(?:the\s+)?|(?:entering|enter|into)\s+(?:the\s+)?)$",
-    re.IGNORECASE,
-)
-_TARGET_BEFORE = re.compile(
-    r"(?:\bon|\bagainst|\bfrom|\bfor|\btoward|\btowards|\btargeting|\btarget|\bhitting|\bhit|\bpunish(?:ing)?)\s+"
-    r"(?:(?:all|most|some|certain|many|the|its|their|goods\s+from|imports\s+from|products\s+from|exports\s+from|"
-    r"shipments\s+from)\s+){0,2}$",
-    re.IGNORECASE,
-)
-_TARGET_AFTER_BASE = (
-    r"^(?:['’]s?)?\s+(?:[\w-]+\s+)?(?:goods|imports|exports?|products|shipments|made|merchandise|"
-    r"agricultural|farm goods|farm products|automakers|steelmakers|{products})\b"
-)
-_TARGET_SUBJECT = re.compile(
-    r"^\s*(?:['’]s?\s+)?(?:(?:has|have|had|was|were|is|are|will|would|could|now|also|already|been|be|still)\s+){0,3}"
-    r"(?:hit|slapped|facing|faces|faced|face|subject|subjected|targeted|hardest hit|among|exposed|assigned|given|told|handed|"
-    r"spared|charged|taxed|levied|threatened with|set for|in line for|expect(?:s|ed)? to (?:pay|face))\b",
-    re.IGNORECASE,
-)
+_NEGATIVE = _CUES["negative"]
+_MARKET_SENTENCE = _CUES["market_word"]
+_SHARE_OF = _CUES["share_of"]
+_TARIFF_SUBJECT_VERB = _CUES["tariff_subject_verb"]
+_UNIVERSAL = _CUES["universal"]
+_IMPOSER_AFTER = _CUES["imposer_after"]
+_IMPOSER_POSSESSIVE = _CUES["imposer_possessive"]
+_IMPOSER_BEFORE = _CUES["imposer_before"]
+_TARGET_BEFORE = _CUES["target_before"]
+_TARGET_SUBJECT = _CUES["target_subject"]
+# A clause that opens with a participle (", sending letters to ..."): morphology, not a cue word.
 _PARTICIPLE_START = re.compile(r"[\s,;]*\w+ing\b")
-_PREPOSITION_BEFORE = re.compile(r"\b(?:to|of|on|from|for|with|against|by|in|at|into|than|that|which)\s+(?:the\s+)?(?:\w+\s+){0,3}$", re.I)
-_BLOC = re.compile(r"\bthe (?:27-(?:member|nation) )?bloc\b", re.IGNORECASE)
-_COORDINATED = re.compile(r"(?:,|\band|\bor|\bas well as|/)\s*(?:the\s+)?$", re.IGNORECASE)
+_PREPOSITION_BEFORE = _CUES["preposition_before"]
+_BLOC = _CUES["bloc"]
+_COORDINATED = _CUES["coordinated"]
 
-_STATUS_CUES: list[tuple[str, re.Pattern]] = [
-    ("ruled_out", re.compile(r"\b(?:ruled? out|ruling out|no plans? to|not (?:to )?(?:impose|retaliate)|won['’]t (?:impose|retaliate)|"
-                             r"will not (?:impose|retaliate)|refrain)", re.I)),
-    ("lifted", re.compile(r"\b(?:lift(?:ed|s|ing)?|remov(?:e|ed|es|ing)|scrap(?:ped|s|ping)?|eliminat(?:e|ed|es|ing)|"
-                          r"end(?:ed|s)?|drop(?:ped)? (?:the|its|their) tariffs?|repeal(?:ed)?|revok(?:e|ed))\b", re.I)),
-    ("paused", re.compile(r"\b(?:paus(?:e|ed|es|ing)|suspen(?:d|ded|ds|sion)|delay(?:ed|s|ing)?|postpon(?:e|ed|es)|"
-                          r"defer(?:red|s)?|held off|hold off|on hold|truce)\b", re.I)),
-    ("agreed", re.compile(r"\b(?:under (?:the|a|its|their) (?:\w+ )?(?:deal|agreement|framework|pact)|agreed|deal (?:sets|caps|set|capped)|"
-                          r"(?:deal|agreement|framework|pact) (?:that )?(?:sets|caps|set|capped|sets?|lowers|brings)|negotiated rate|"
-                          r"as part of (?:the|a) (?:deal|agreement))", re.I)),
-    ("threatened", re.compile(r"\b(?:threat(?:en|ened|ens|ening)?|could|would|may|might|propos(?:e|ed|es|al)|consider(?:s|ed|ing)?|"
-                              r"warn(?:ed|s)?|mull(?:s|ed|ing)?|weigh(?:s|ed|ing)?|potential|possible|if\b|unless|vow(?:ed|s)?|"
-                              r"plans? to|planned|floated)", re.I)),
-    ("reduced", re.compile(r"\b(?:cut(?:s|ting)?|lower(?:ed|s|ing)?|reduc(?:e|ed|es|ing|tion)|slash(?:ed|es)?|eas(?:e|ed|ing)|"
-                           r"roll(?:ed)? back|dropp?ed to|fell to|come down)\b", re.I)),
-    ("raised", re.compile(r"\b(?:rais(?:e|ed|es|ing)|increas(?:e|ed|es|ing)|hik(?:e|ed|es|ing)|doubl(?:e|ed|es|ing)|"
-                          r"boost(?:ed|s)?|escalat(?:e|ed|es|ing)|jump(?:ed)? to|went up|rose to|climb(?:ed)? to|"
-                          r"ratchet(?:ed)? up|bump(?:ed)? up|higher)\b", re.I)),
-    ("announced", re.compile(r"\b(?:will take effect|to take effect|takes effect|set to|will (?:impose|apply|rise|start|begin|kick in)|"
-                             r"announc(?:e|ed|es|ing)|order(?:ed|s)?|unveil(?:ed|s)?|starting|effective|scheduled|due to|"
-                             r"will be (?:imposed|applied|levied)|kick in|signed an executive order)\b", re.I)),
-    ("in_effect", re.compile(r"\b(?:in place|in effect|took effect|imposed|remain(?:s|ed)?|levied|already|current(?:ly)?|existing|"
-                             r"has been hit|have been hit|was hit|were hit|faces|face|facing|applies|collect(?:ed|ing)?|"
-                             r"slapped|retaliated|kept|keeps)\b", re.I)),
-]
+# The order is the precedence: the first status with a cue in the rate's stretch wins.
+_STATUS_ORDER = ("ruled_out", "lifted", "paused", "agreed", "threatened", "reduced", "raised", "announced", "in_effect")
+_STATUS_CUES: list[tuple[str, re.Pattern]] = [(status, _CUES["status_" + status]) for status in _STATUS_ORDER]
 _FROM_TO = re.compile(r"from\s+(?P<a>[\d.,]+)\s?(?:%|percent|per cent)?\s+to\s+(?P<b>[\d.,]+)\s?(?:%|percent|per cent)", re.I)
 _TO_FROM = re.compile(r"to\s+(?P<b>[\d.,]+)\s?(?:%|percent|per cent)\s+from\s+(?P<a>[\d.,]+)\s?(?:%|percent|per cent)", re.I)
-_DURATION_CUE = re.compile(r"\b(?:for|of|over|within|during)\s+$|\b\d+-day\b", re.I)
 
 
 @functools.lru_cache(maxsize=1)
 def _target_after() -> re.Pattern:
+    """A country followed by a traded-goods noun or a product of data/products.json is a target
+    ("Chinese goods", "Japanese cars")."""
     _, table = _product_regex()
     products = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
-    return re.compile(_TARGET_AFTER_BASE.replace("{products}", products), re.IGNORECASE)
+    nouns = _CUES["target_after_noun"].pattern
+    return re.compile(_CUES["target_after_lead"].pattern + "(?:" + nouns + "|(?:" + products + r")\b)", re.IGNORECASE)
 
 
 # "Japan 24%, India 26%": a country right before a bare rate in a list is the rate's target.
-_LIST_RATE_AFTER = re.compile(r"^(?:,\s*[^,%;]{3,80},)?\s+(?:at\s+|with\s+)?\d[\d.]*\s?(?:%|percent|per cent)(?!\s+(?:tariffs?|duty|duties|levy|levies))")
+_LIST_RATE_AFTER = _CUES["list_rate_after"]
 
 
 @functools.lru_cache(maxsize=1)
