@@ -51,6 +51,11 @@ _IMPOSER_POSSESSIVE = _CUES["imposer_possessive"]
 _IMPOSER_BEFORE = _CUES["imposer_before"]
 _TARGET_BEFORE = _CUES["target_before"]
 _TARGET_SUBJECT = _CUES["target_subject"]
+_ACTIVE_IMPOSE_AFTER = _CUES["active_impose_after"]
+_IMPOSER_DECISION = _CUES["imposer_decision"]
+_UNIVERSAL_TAIL = _CUES["universal_tail"]
+_RETALIATE_AGAINST_BEFORE = _CUES["retaliate_against_before"]
+_LIFT_TO_BEFORE = _CUES["lift_to_before"]
 # A clause that opens with a participle (", sending letters to ..."): morphology, not a cue word.
 _PARTICIPLE_START = re.compile(r"[\s,;]*\w+ing\b")
 _PREPOSITION_BEFORE = _CUES["preposition_before"]
@@ -123,9 +128,11 @@ def sentence_roles(ctx: ArticleContext, sent: tuple[int, int]) -> list[tuple[int
         before = text[max(sent[0], start - 60):start]
         after = text[end:min(sent[1], end + 70)]
         role = "none"
-        if _IMPOSER_POSSESSIVE.match(after) or _IMPOSER_BEFORE.search(before):
+        if _IMPOSER_POSSESSIVE.match(after) or _IMPOSER_BEFORE.search(before) or _IMPOSER_DECISION.match(after):
             role = "imposer"
-        elif _TARGET_BEFORE.search(before) or _target_after().match(after) or _TARGET_SUBJECT.match(after):
+        elif _TARGET_BEFORE.search(before) or _target_after().match(after) or (
+                # "Japan has been hit" is a target; "Washington has hit" is not
+                _TARGET_SUBJECT.match(after) and not _ACTIVE_IMPOSE_AFTER.match(after)):
             role = "target"
         elif _LIST_RATE_AFTER.match(after):
             role = "list_target"
@@ -238,6 +245,9 @@ class TariffFinder:
                 rate_roles = self._rate_roles(ctx, pct, roles)
                 imposer, imposer_local = self._imposer(rate_roles, pct, clause, [])
                 targets, target_local = self._targets(ctx, rate_roles, pct, lo, hi, sent, clause)
+                if not target_local:
+                    # "the 25% U.S. tariffs" said again later: the same duty, on the same targets.
+                    targets = self._earlier_targets(found, pct.value, imposer) or targets
                 if imposer in targets and target_local:
                     # Both roles for one state: keep the role whose cue is nearer the rate.
                     if self._nearest_role(rate_roles, pct, "target", imposer) < self._nearest_role(rate_roles, pct, "imposer", imposer):
@@ -253,6 +263,8 @@ class TariffFinder:
                 targets = [t for t in targets if t != imposer]
                 if not targets and last_targets:
                     targets = [t for t in last_targets if t != imposer]
+                if not targets:
+                    targets = self._earlier_targets(found, pct.value, imposer)
                 if not targets:
                     # Still nothing: the state the story is mostly about, other than the imposer. The
                     # scorer and most readers accept a guess where the text names no target, and it is
@@ -272,7 +284,34 @@ class TariffFinder:
                 last_imposer = imposer
                 if targets and targets != ["ALL"]:
                     last_targets = targets
+            self._previous_rates_share_roles(text, sent, found)
         return found
+
+    @staticmethod
+    def _earlier_targets(found: list[TariffMention], rate: float, imposer: Optional[str]) -> list[str]:
+        """The targets of the article's latest earlier mention of the same rate by the same imposer."""
+        for m in reversed(found):
+            if abs(m.rate - rate) < 0.01 and m.imposer == imposer and m.targets:
+                return list(m.targets)
+        return []
+
+    @staticmethod
+    def _previous_rates_share_roles(text: str, sent: tuple[int, int], found: list[TariffMention]) -> None:
+        """"cuts U.S. tariffs on Korean trucks to 12% from 22.5%": the old rate is the same tariff as
+        the new one. Where the two were bound to different imposers (the partner named near the old
+        rate read as its imposer), the old rate takes the new rate's imposer, targets and products.
+        Where they agree, it is left as bound: consolidation reads every rate as a point of its
+        measure and has no notion of a prior rate, so more old rates joined to a measure would put
+        stale points on its timeline."""
+        in_sentence = {m.rate_span[0]: m for m in found if m.sentence == sent}
+        seg = text[sent[0]:sent[1]]
+        for rx in (_FROM_TO, _TO_FROM):
+            for m in rx.finditer(seg):
+                old = in_sentence.get(sent[0] + m.start("a"))
+                new = in_sentence.get(sent[0] + m.start("b"))
+                if old is None or new is None or old is new or old.imposer == new.imposer:
+                    continue
+                old.imposer, old.targets, old.products = new.imposer, list(new.targets), list(new.products)
 
     @staticmethod
     def _rate_roles(ctx: ArticleContext, pct: PercentMatch, roles: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
@@ -374,6 +413,12 @@ class TariffFinder:
             codes = [r[2] for r in roles if r[3] == "target" and window[0] <= r[0] < window[1]]
             if codes:
                 return sorted(set(codes)), True
+        # "25% on steel and 10% on aluminum from all countries": an every-country tail after a list of
+        # rates covers each rate of the list, unless a state is named between the rate and the tail.
+        tail = _UNIVERSAL_TAIL.search(text, pct.end, min(sent[1], pct.end + 160))
+        if tail and not any(r[3] in ("target", "list_target") and pct.end <= r[0] < tail.start() for r in roles) \
+                and not re.search(r"[;:]", text[pct.end:tail.start()]):
+            return ["ALL"], True
         return [], False
 
     @staticmethod
@@ -396,6 +441,13 @@ class TariffFinder:
             best: Optional[tuple[int, int, str]] = None
             centre = pct.start - max(sent[0], pct.start - 90) if scope is near else pct.start - sent[0]
             for rank, (status, rx) in enumerate(_STATUS_CUES):
+                if status == "ruled_out" and _RETALIATE_AGAINST_BEFORE.search(text, sent[0], pct.start):
+                    # "will not retaliate against the 25% tariffs": what is ruled out is the answer;
+                    # the rate is the other side's, and it stays.
+                    continue
+                if status == "lifted" and _LIFT_TO_BEFORE.search(text, sent[0], pct.start):
+                    # "lifted duties to 145%": lifting to a level raises the rate.
+                    status = "raised"
                 for m in rx.finditer(scope):
                     key = (rank, abs(m.start() - centre), status)
                     if best is None or key < best:
