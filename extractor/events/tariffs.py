@@ -18,6 +18,7 @@ from pydantic import PositiveInt
 
 from spacy.language import Language
 
+from ..cues import cue_patterns
 from ..nlp.component import RuleComponent
 from ..nlp.context import ArticleContext
 from ..segment import split_rate_clauses
@@ -32,147 +33,54 @@ DEFAULT_IMPOSER: Optional[str] = "USA"
 # The most words between a percentage and its tariff noun.
 DEFAULT_CUE_WINDOW = 12
 
-_TARIFF_NOUN = re.compile(
-    r"\b(?:tariffs?|dut(?:y|ies)|lev(?:y|ies)|import tax(?:es)?|taxes on imports|surcharges?|counter-?tariffs?|counter-duties|charges?|"
-    r"countermeasures?|retaliatory|anti-dumping|countervailing|reciprocal)\b",
-    re.IGNORECASE,
-)
-_OBJECT_CUE_BEFORE = re.compile(
-    r"\b(?:extra|additional|further|another|hit with|slapped with|face[sd]?|facing|subject to|taxed(?: at)?|assigned|given|"
-    r"pay(?:s|ing)?|stay at|remain at|keep|collect(?:s|ing)?|"
-    r"charged?|levied at|rate of|up to|tariffed at)\s+(?:(?:an?|the|of|up to|about|around|roughly|nearly)\s+){0,2}$",
-    re.IGNORECASE,
-)
-_OBJECT_CUE_AFTER = re.compile(
-    r"^\s*(?:on|against)\s+(?:the\s+|all\s+|most\s+|some\s+)?"
-    r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|"
-    r"September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b)"
-    r"(?:[A-Z]|imports|goods|products|shipments|exports)"
-)
-_RATE_NOUN = re.compile(r"\brates?\b", re.IGNORECASE)
-_NON_TARIFF_RATE = re.compile(
-    r"\b(?:interest|exchange|growth|inflation|unemployment|jobless|mortgage|savings|participation|approval|vacancy|"
-    r"tax|policy|lending|deposit|repo|fed funds|discount|birth|death|poverty|utilization|success|response|error)\s+rates?\b",
-    re.IGNORECASE,
-)
+# The cue words (and the few patterns that combine them) are data: data/cues/en/tariffs.json.
+_CUES = cue_patterns("tariffs")
+_TARIFF_NOUN = _CUES["tariff_noun"]
+_OBJECT_CUE_BEFORE = _CUES["object_cue_before"]
+_OBJECT_CUE_AFTER = _CUES["object_cue_after"]
+_RATE_NOUN = _CUES["rate_noun"]
+_NON_TARIFF_RATE = _CUES["non_tariff_rate"]
 # Nouns and verbs that make a nearby percentage something other than a tariff rate.
-_NEGATIVE = re.compile(
-    r"\b(?:growth|grew|inflation|gdp|economy|economies|stocks?|shares|index|indexes|indices|market|markets|prices?|yields?|"
-    r"sales|profits?|revenues?|earnings|output|unemployment|jobless|approval|stake|polls?|margins?|deficit|surplus|currency|"
-    r"yuan|renminbi|dollar|peso|euro|yen|rupee|won|pound|bonds?|treasur(?:y|ies) yields?|probability|chance|odds|majority|"
-    r"turnout|interest|investments?|spending|consumption|productivity|wages?|income|volumes?|shipments|orders|demand|"
-    r"rose|fell|jumped|climbed|dropped|slid|surged|gained|lost|declined|plunged|tumbled|expanded|contracted|shrank|"
-    r"slipped|edged|soared|sank|rallied|slumped|dipped|advanced|retreated|accounted|accounting|account|share|"
-    r"giving back|gave back|pared|erased|trimmed|"
-    r"year-on-year|year-over-year|annualized|annual|quarterly|forecast|expected to grow|estimate[sd]?)\b",
-    re.IGNORECASE,
-)
-_MARKET_SENTENCE = re.compile(
-    r"\b(?:S&P|Nasdaq|Dow|Nikkei|FTSE|DAX|index|indexes|stocks?|shares|markets?|futures|bonds?|yields?|currency|"
-    r"dollar|euro|yen|yuan|peso|economy|growth|inflation|GDP|prices|forecast|survey|poll)\b", re.I)
-_SHARE_OF = re.compile(r"^\s*of\s+(?!(?:the\s+)?(?:value|customs value|import value)\b)", re.IGNORECASE)
-_TARIFF_SUBJECT_VERB = re.compile(
-    r"\b(?:tariffs?|duties|duty|levies|levy|rates?)\s+(?:\w+\s+){0,2}(?:rose|jumped|climbed|surged|soared|fell|dropped|"
-    r"went|go|goes|rise|rises|climb|climbs|jump|jumps|drop|drops|fall|falls|increase[sd]?|decrease[sd]?)\s+(?:to|from|by)?\s*$",
-    re.IGNORECASE,
-)
-
-_UNIVERSAL = re.compile(
-    r"\b(?:universal|baseline|across-the-board|across the board|blanket|global tariff|global rate|all imports|"
-    r"(?-i:all (?:[a-z-]+ (?:and )?){1,3}imports)|"
-    r"nearly all imports|almost all imports|most imports|all countries|every country|all trading partners|"
-    r"all (?:U\.S\. |US )?trading partners|all foreign|imports from all|all goods|most trading partners|minimum tariff)\b",
-    re.IGNORECASE,
-)
-
-_IMPOSE_VERB = (
-    r"(?:impos|slap|levy|levied|levies|announc|set\b|sets\b|raise|rais|hike|hik|retaliat|hit back|respond|introduc|put\b|puts\b|"
-    r"plac|add|increas|lift|cut|lower|reduc|suspend|paus|delay|extend|threaten|approv|finaliz|unveil|order|authoriz|"
-    r"sign|plan|vow|promis|counter|charg|collect|appl|keep|kept|maintain|scrap|remov|doubl|tripl|escalat|boost|"
-    r"agree|offer|propos|decid|move|moved|moves|is set to|are set to|published|publish|releas|struck back|fir(?:ed|es) back|"
-    r"said|says|announced|warned|told|drop|end|eliminat|exempt|waive|halv|slash|match|mirror|adopt|enact|"
-    r"tighten|expand|broaden|implement|answer|hit|targets?|targeted|ramp|step|backed off|back off)"
-)
-_IMPOSER_AFTER = re.compile(
-    r"^(?:['’]s?)?\s*(?:\([A-Z]+\)\s*)?(?:government\s+|administration\s+|officials?\s+|also\s+|has\s+|have\s+|had\s+|"
-    r"will\s+|would\s+|could\s+|then\s+|on\s+\w+\s+|last\s+\w+\s+|in\s+\w+\s+|quickly\s+|swiftly\s+|immediately\s+|"
-    r"itself\s+|separately\s+|later\s+|now\s+|is\s+|was\s+)*" + _IMPOSE_VERB,
-    re.IGNORECASE,
-)
-_IMPOSER_POSSESSIVE = re.compile(
-    r"^(?:['’]s?)?\s+(?:(?:new|own|retaliatory|additional|extra|reciprocal|counter|proposed|planned|latest|higher|steep|"
-    r"punitive|current|existing|previous|original|universal|baseline|import|sweeping|levies|fresh|so-called|latest|"
-    r"round\s+of|list\s+of|set\s+of|wave\s+of|rebalancing|counter|"
-    r"\d[\d.,]*\s?(?:%|percent|per cent)|[\w-]+-percent)\s+){0,3}(?:tariffs?|duties|duty|levies|levy|counter-?tariffs|"
-    r"countermeasures|surcharges?|measures|retaliation|retaliatory|counter-duties|counter-levies)",
-    re.IGNORECASE,
-)
-_IMPOSER_BEFORE = re.compile(
-    r"(?:(?:imposed|levied|announced|set|introduced|slapped|charged|threatened|proposed|ordered|raised)\s+by\s+(?:the\s+)?|"
-    r"(?:exports?|shipments?|sales|goods|products|cars|vehicles|steel|shipped|sold|selling|exporting)\s+(?:\w+\s+)?"
-    r"(?:to|into|entering)\s+(?:the\s+)?|(?:entering|enter|into)\s+(?:the\s+)?)$",
-    re.IGNORECASE,
-)
-_TARGET_BEFORE = re.compile(
-    r"(?:\bon|\bagainst|\bfrom|\bfor|\btoward|\btowards|\btargeting|\btarget|\bhitting|\bhit|\bpunish(?:ing)?)\s+"
-    r"(?:(?:all|most|some|certain|many|the|its|their|goods\s+from|imports\s+from|products\s+from|exports\s+from|"
-    r"shipments\s+from)\s+){0,2}$",
-    re.IGNORECASE,
-)
-_TARGET_AFTER_BASE = (
-    r"^(?:['’]s?)?\s+(?:[\w-]+\s+)?(?:goods|imports|exports?|products|shipments|made|merchandise|"
-    r"agricultural|farm goods|farm products|automakers|steelmakers|{products})\b"
-)
-_TARGET_SUBJECT = re.compile(
-    r"^\s*(?:['’]s?\s+)?(?:(?:has|have|had|was|were|is|are|will|would|could|now|also|already|been|be|still)\s+){0,3}"
-    r"(?:hit|slapped|facing|faces|faced|face|subject|subjected|targeted|hardest hit|among|exposed|assigned|given|told|handed|"
-    r"spared|charged|taxed|levied|threatened with|set for|in line for|expect(?:s|ed)? to (?:pay|face))\b",
-    re.IGNORECASE,
-)
+_NEGATIVE = _CUES["negative"]
+_MARKET_SENTENCE = _CUES["market_word"]
+_SHARE_OF = _CUES["share_of"]
+_TARIFF_SUBJECT_VERB = _CUES["tariff_subject_verb"]
+_UNIVERSAL = _CUES["universal"]
+_IMPOSER_AFTER = _CUES["imposer_after"]
+_IMPOSER_POSSESSIVE = _CUES["imposer_possessive"]
+_IMPOSER_BEFORE = _CUES["imposer_before"]
+_TARGET_BEFORE = _CUES["target_before"]
+_TARGET_SUBJECT = _CUES["target_subject"]
+_ACTIVE_IMPOSE_AFTER = _CUES["active_impose_after"]
+_IMPOSER_DECISION = _CUES["imposer_decision"]
+_UNIVERSAL_TAIL = _CUES["universal_tail"]
+_RETALIATE_AGAINST_BEFORE = _CUES["retaliate_against_before"]
+_LIFT_TO_BEFORE = _CUES["lift_to_before"]
+# A clause that opens with a participle (", sending letters to ..."): morphology, not a cue word.
 _PARTICIPLE_START = re.compile(r"[\s,;]*\w+ing\b")
-_PREPOSITION_BEFORE = re.compile(r"\b(?:to|of|on|from|for|with|against|by|in|at|into|than|that|which)\s+(?:the\s+)?(?:\w+\s+){0,3}$", re.I)
-_BLOC = re.compile(r"\bthe (?:27-(?:member|nation) )?bloc\b", re.IGNORECASE)
-_COORDINATED = re.compile(r"(?:,|\band|\bor|\bas well as|/)\s*(?:the\s+)?$", re.IGNORECASE)
+_PREPOSITION_BEFORE = _CUES["preposition_before"]
+_BLOC = _CUES["bloc"]
+_COORDINATED = _CUES["coordinated"]
 
-_STATUS_CUES: list[tuple[str, re.Pattern]] = [
-    ("ruled_out", re.compile(r"\b(?:ruled? out|ruling out|no plans? to|not (?:to )?(?:impose|retaliate)|won['’]t (?:impose|retaliate)|"
-                             r"will not (?:impose|retaliate)|refrain)", re.I)),
-    ("lifted", re.compile(r"\b(?:lift(?:ed|s|ing)?|remov(?:e|ed|es|ing)|scrap(?:ped|s|ping)?|eliminat(?:e|ed|es|ing)|"
-                          r"end(?:ed|s)?|drop(?:ped)? (?:the|its|their) tariffs?|repeal(?:ed)?|revok(?:e|ed))\b", re.I)),
-    ("paused", re.compile(r"\b(?:paus(?:e|ed|es|ing)|suspen(?:d|ded|ds|sion)|delay(?:ed|s|ing)?|postpon(?:e|ed|es)|"
-                          r"defer(?:red|s)?|held off|hold off|on hold|truce)\b", re.I)),
-    ("agreed", re.compile(r"\b(?:under (?:the|a|its|their) (?:\w+ )?(?:deal|agreement|framework|pact)|agreed|deal (?:sets|caps|set|capped)|"
-                          r"(?:deal|agreement|framework|pact) (?:that )?(?:sets|caps|set|capped|sets?|lowers|brings)|negotiated rate|"
-                          r"as part of (?:the|a) (?:deal|agreement))", re.I)),
-    ("threatened", re.compile(r"\b(?:threat(?:en|ened|ens|ening)?|could|would|may|might|propos(?:e|ed|es|al)|consider(?:s|ed|ing)?|"
-                              r"warn(?:ed|s)?|mull(?:s|ed|ing)?|weigh(?:s|ed|ing)?|potential|possible|if\b|unless|vow(?:ed|s)?|"
-                              r"plans? to|planned|floated)", re.I)),
-    ("reduced", re.compile(r"\b(?:cut(?:s|ting)?|lower(?:ed|s|ing)?|reduc(?:e|ed|es|ing|tion)|slash(?:ed|es)?|eas(?:e|ed|ing)|"
-                           r"roll(?:ed)? back|dropp?ed to|fell to|come down)\b", re.I)),
-    ("raised", re.compile(r"\b(?:rais(?:e|ed|es|ing)|increas(?:e|ed|es|ing)|hik(?:e|ed|es|ing)|doubl(?:e|ed|es|ing)|"
-                          r"boost(?:ed|s)?|escalat(?:e|ed|es|ing)|jump(?:ed)? to|went up|rose to|climb(?:ed)? to|"
-                          r"ratchet(?:ed)? up|bump(?:ed)? up|higher)\b", re.I)),
-    ("announced", re.compile(r"\b(?:will take effect|to take effect|takes effect|set to|will (?:impose|apply|rise|start|begin|kick in)|"
-                             r"announc(?:e|ed|es|ing)|order(?:ed|s)?|unveil(?:ed|s)?|starting|effective|scheduled|due to|"
-                             r"will be (?:imposed|applied|levied)|kick in|signed an executive order)\b", re.I)),
-    ("in_effect", re.compile(r"\b(?:in place|in effect|took effect|imposed|remain(?:s|ed)?|levied|already|current(?:ly)?|existing|"
-                             r"has been hit|have been hit|was hit|were hit|faces|face|facing|applies|collect(?:ed|ing)?|"
-                             r"slapped|retaliated|kept|keeps)\b", re.I)),
-]
+# The order is the precedence: the first status with a cue in the rate's stretch wins.
+_STATUS_ORDER = ("ruled_out", "lifted", "paused", "agreed", "threatened", "reduced", "raised", "announced", "in_effect")
+_STATUS_CUES: list[tuple[str, re.Pattern]] = [(status, _CUES["status_" + status]) for status in _STATUS_ORDER]
 _FROM_TO = re.compile(r"from\s+(?P<a>[\d.,]+)\s?(?:%|percent|per cent)?\s+to\s+(?P<b>[\d.,]+)\s?(?:%|percent|per cent)", re.I)
 _TO_FROM = re.compile(r"to\s+(?P<b>[\d.,]+)\s?(?:%|percent|per cent)\s+from\s+(?P<a>[\d.,]+)\s?(?:%|percent|per cent)", re.I)
-_DURATION_CUE = re.compile(r"\b(?:for|of|over|within|during)\s+$|\b\d+-day\b", re.I)
 
 
 @functools.lru_cache(maxsize=1)
 def _target_after() -> re.Pattern:
+    """A country followed by a traded-goods noun or a product of data/products.json is a target
+    ("Chinese goods", "Japanese cars")."""
     _, table = _product_regex()
     products = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
-    return re.compile(_TARGET_AFTER_BASE.replace("{products}", products), re.IGNORECASE)
+    nouns = _CUES["target_after_noun"].pattern
+    return re.compile(_CUES["target_after_lead"].pattern + "(?:" + nouns + "|(?:" + products + r")\b)", re.IGNORECASE)
 
 
 # "Japan 24%, India 26%": a country right before a bare rate in a list is the rate's target.
-_LIST_RATE_AFTER = re.compile(r"^(?:,\s*[^,%;]{3,80},)?\s+(?:at\s+|with\s+)?\d[\d.]*\s?(?:%|percent|per cent)(?!\s+(?:tariffs?|duty|duties|levy|levies))")
+_LIST_RATE_AFTER = _CUES["list_rate_after"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -220,9 +128,11 @@ def sentence_roles(ctx: ArticleContext, sent: tuple[int, int]) -> list[tuple[int
         before = text[max(sent[0], start - 60):start]
         after = text[end:min(sent[1], end + 70)]
         role = "none"
-        if _IMPOSER_POSSESSIVE.match(after) or _IMPOSER_BEFORE.search(before):
+        if _IMPOSER_POSSESSIVE.match(after) or _IMPOSER_BEFORE.search(before) or _IMPOSER_DECISION.match(after):
             role = "imposer"
-        elif _TARGET_BEFORE.search(before) or _target_after().match(after) or _TARGET_SUBJECT.match(after):
+        elif _TARGET_BEFORE.search(before) or _target_after().match(after) or (
+                # "Japan has been hit" is a target; "Washington has hit" is not
+                _TARGET_SUBJECT.match(after) and not _ACTIVE_IMPOSE_AFTER.match(after)):
             role = "target"
         elif _LIST_RATE_AFTER.match(after):
             role = "list_target"
@@ -335,6 +245,9 @@ class TariffFinder:
                 rate_roles = self._rate_roles(ctx, pct, roles)
                 imposer, imposer_local = self._imposer(rate_roles, pct, clause, [])
                 targets, target_local = self._targets(ctx, rate_roles, pct, lo, hi, sent, clause)
+                if not target_local:
+                    # "the 25% U.S. tariffs" said again later: the same duty, on the same targets.
+                    targets = self._earlier_targets(found, pct.value, imposer) or targets
                 if imposer in targets and target_local:
                     # Both roles for one state: keep the role whose cue is nearer the rate.
                     if self._nearest_role(rate_roles, pct, "target", imposer) < self._nearest_role(rate_roles, pct, "imposer", imposer):
@@ -350,6 +263,8 @@ class TariffFinder:
                 targets = [t for t in targets if t != imposer]
                 if not targets and last_targets:
                     targets = [t for t in last_targets if t != imposer]
+                if not targets:
+                    targets = self._earlier_targets(found, pct.value, imposer)
                 if not targets:
                     # Still nothing: the state the story is mostly about, other than the imposer. The
                     # scorer and most readers accept a guess where the text names no target, and it is
@@ -369,7 +284,34 @@ class TariffFinder:
                 last_imposer = imposer
                 if targets and targets != ["ALL"]:
                     last_targets = targets
+            self._previous_rates_share_roles(text, sent, found)
         return found
+
+    @staticmethod
+    def _earlier_targets(found: list[TariffMention], rate: float, imposer: Optional[str]) -> list[str]:
+        """The targets of the article's latest earlier mention of the same rate by the same imposer."""
+        for m in reversed(found):
+            if abs(m.rate - rate) < 0.01 and m.imposer == imposer and m.targets:
+                return list(m.targets)
+        return []
+
+    @staticmethod
+    def _previous_rates_share_roles(text: str, sent: tuple[int, int], found: list[TariffMention]) -> None:
+        """"cuts U.S. tariffs on Korean trucks to 12% from 22.5%": the old rate is the same tariff as
+        the new one. Where the two were bound to different imposers (the partner named near the old
+        rate read as its imposer), the old rate takes the new rate's imposer, targets and products.
+        Where they agree, it is left as bound: consolidation reads every rate as a point of its
+        measure and has no notion of a prior rate, so more old rates joined to a measure would put
+        stale points on its timeline."""
+        in_sentence = {m.rate_span[0]: m for m in found if m.sentence == sent}
+        seg = text[sent[0]:sent[1]]
+        for rx in (_FROM_TO, _TO_FROM):
+            for m in rx.finditer(seg):
+                old = in_sentence.get(sent[0] + m.start("a"))
+                new = in_sentence.get(sent[0] + m.start("b"))
+                if old is None or new is None or old is new or old.imposer == new.imposer:
+                    continue
+                old.imposer, old.targets, old.products = new.imposer, list(new.targets), list(new.products)
 
     @staticmethod
     def _rate_roles(ctx: ArticleContext, pct: PercentMatch, roles: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
@@ -471,6 +413,12 @@ class TariffFinder:
             codes = [r[2] for r in roles if r[3] == "target" and window[0] <= r[0] < window[1]]
             if codes:
                 return sorted(set(codes)), True
+        # "25% on steel and 10% on aluminum from all countries": an every-country tail after a list of
+        # rates covers each rate of the list, unless a state is named between the rate and the tail.
+        tail = _UNIVERSAL_TAIL.search(text, pct.end, min(sent[1], pct.end + 160))
+        if tail and not any(r[3] in ("target", "list_target") and pct.end <= r[0] < tail.start() for r in roles) \
+                and not re.search(r"[;:]", text[pct.end:tail.start()]):
+            return ["ALL"], True
         return [], False
 
     @staticmethod
@@ -493,6 +441,13 @@ class TariffFinder:
             best: Optional[tuple[int, int, str]] = None
             centre = pct.start - max(sent[0], pct.start - 90) if scope is near else pct.start - sent[0]
             for rank, (status, rx) in enumerate(_STATUS_CUES):
+                if status == "ruled_out" and _RETALIATE_AGAINST_BEFORE.search(text, sent[0], pct.start):
+                    # "will not retaliate against the 25% tariffs": what is ruled out is the answer;
+                    # the rate is the other side's, and it stays.
+                    continue
+                if status == "lifted" and _LIFT_TO_BEFORE.search(text, sent[0], pct.start):
+                    # "lifted duties to 145%": lifting to a level raises the rate.
+                    status = "raised"
                 for m in rx.finditer(scope):
                     key = (rank, abs(m.start() - centre), status)
                     if best is None or key < best:

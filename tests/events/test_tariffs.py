@@ -68,6 +68,96 @@ def test_tariffs_all_product_imports_is_universal():
 
 # -- the component on hand-built Docs (no model) ---------------------------------------------------------
 
+def _statuses(text, published="2025-04-16"):
+    ex = extractor()
+    outcome = ex.process_batch([Article(id="t", text=text, published=published)])[0]
+    return {e.rate: e.status for e in outcome.events if e.type == "tariff"}
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a duty on a sector from every country is one duty on ALL, also in a story about one partner
+        ("Peru asked for relief. Washington kept its 30% duty on copper imports from every country.",
+         {(30.0, "USA", ("ALL",))}),
+        ("Chile sought an exemption from the 30 percent levy that Washington charges on copper from all sources.",
+         {(30.0, "USA", ("ALL",))}),
+        # the every-country tail of a list of rates covers each rate of the list
+        ("Ghana was not spared when Washington put a 30% tariff on copper and a 15% tariff on tin imports from all countries.",
+         {(30.0, "USA", ("ALL",)), (15.0, "USA", ("ALL",))}),
+        ("A 30% U.S. tariff on all bicycle imports takes effect on Monday, Kenya's trade ministry noted.",
+         {(30.0, "USA", ("ALL",))}),
+        # "X's decision to impose" names the imposer
+        ("Peru hit back after the United States' decision to impose a 30% duty on copper imports from all countries.",
+         {(30.0, "USA", ("ALL",))}),
+        # "Washington has levied": an active verb, not a target's passive
+        ("Chile wants relief from the 30 percent duty Washington has levied on copper from every country.",
+         {(30.0, "USA", ("ALL",))}),
+    ],
+)
+def test_tariffs_sector_duty_from_every_country(text, expected):
+    assert tariffs(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a named partner stays the target of its own rate
+        ("Washington kept its 30% duty on copper imports from Peru.", {(30.0, "USA", ("PER",))}),
+        # "all" that is not about countries does not make a universal duty
+        ("Washington put a 30% tariff on Peruvian copper, hitting all of its grades.", {(30.0, "USA", ("PER",))}),
+        # "all goods originating in X" names X: the origin wins over the every-goods wording
+        ("Sweden will levy an additional tariff of 30% on all goods originating in Norway.", {(30.0, "SWE", ("NOR",))}),
+    ],
+)
+def test_tariffs_sector_duty_rules_that_must_not_fire(text, expected):
+    assert tariffs(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # the previous rate of a from/to pair is the same tariff: same imposer and targets
+        ("The pact trims U.S. tariffs on Korean trucks to 12% from 22.5%, Seoul's trade minister Kim Jae-won said.",
+         {(12.0, "USA", ("KOR",)), (22.5, "USA", ("KOR",))}),
+        # the partner that obtains a rate under a deal is its target, not its imposer
+        ("Tariffs dominated the summit. Norway secured a 12% rate under the deal it struck with Washington last week.", {(12.0, "USA", ("NOR",))}),
+        ("Tariffs dominated the summit. Thailand received a 19 percent rate in its agreement with the United States.", {(19.0, "USA", ("THA",))}),
+        # the country that charges the rate under a deal imposes it
+        ("Tariffs dominated the summit. Under the deal, the United States will charge 12% on Norwegian salmon.", {(12.0, "USA", ("NOR",))}),
+    ],
+)
+def test_tariffs_direction_under_deals(text, expected):
+    assert tariffs(text) == expected
+
+
+def test_tariffs_rate_repeated_later_keeps_its_targets():
+    text = ("Washington imposed 30% tariffs on copper imports from all countries on Monday. "
+            "Peru's government said it would not retaliate against the 30% U.S. tariffs.")
+    assert tariffs(text) == {(30.0, "USA", ("ALL",))}
+
+
+def test_tariffs_status_not_retaliating_leaves_the_tariff_in_effect():
+    text = "Peru said it will not retaliate against the 30% U.S. tariffs on its copper."
+    assert _statuses(text) == {30.0: "in_effect"}
+
+
+def test_tariffs_status_ruling_out_own_tariff_still_fires():
+    text = "Peru said it will not impose a 30% duty on American wheat."
+    assert _statuses(text) == {30.0: "ruled_out"}
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Washington lifted duties on Chinese furniture to 60% on Tuesday.", {60.0: "raised"}),
+        ("Beijing lifted its 30% tariffs on Australian barley on Tuesday.", {30.0: "lifted"}),
+    ],
+)
+def test_tariffs_status_lifted_to_a_rate_is_a_raise(text, expected):
+    assert _statuses(text) == expected
+
+
 from tests.pipeline_support import ALL_COMPONENTS, hand_doc  # noqa: E402
 
 
