@@ -68,7 +68,9 @@ class Extractor:
 
     def __init__(self, config: Config):
         self.config = config
-        resolved = registry.resolve({k: v for k, v in config.items() if k != "components"}, validate=True)
+        # [components] are spaCy's to build (below); [run] and [output] are the batch job's (job.py).
+        resolved = registry.resolve({k: v for k, v in config.items() if k not in ("components", "run", "output")},
+                                    validate=True)
         self.ingestor = resolved["ingest"]
         self.ner: NerBackend = resolved["nlp"]["ner"]
         self.prefilter = bool(config["run"]["prefilter"])

@@ -24,8 +24,10 @@ from urllib.parse import unquote
 
 from ..errors import Errors, TariffwireError
 from ..records import ArticleRecord, EventRecord
+from ..registry import PositiveInt, registry
+from .sink import Sink
 
-__all__ = ["SqlSink", "open_sql_sink", "read_articles", "read_events", "schema_version", "latest_schema_version"]
+__all__ = ["DatabaseSink", "SqlSink", "open_sql_sink", "read_articles", "read_events", "schema_version", "latest_schema_version"]
 
 MIGRATIONS_TABLE = "tariffwire_schema_migrations"
 _MIGRATION_FILE = re.compile(r"^(\d{4})_\w+\.sql$")
@@ -364,6 +366,56 @@ def schema_version(url: str) -> int:
 
 
 # --- the sink -----------------------------------------------------------------------------------
+
+
+class DatabaseSink(Sink):
+    """`--db URL`: each batch's records written in one transaction as the JSONL is appended, and
+    the run's measures upserted at the end. The URL is checked when the config is resolved, before
+    the output folder is touched; the connection is made by open()."""
+
+    streams = True
+
+    def __init__(self, url: str, *, batch_size: int = 500):
+        check_url(url)
+        if url.split("://", 1)[0].split("+", 1)[0] in ("postgresql", "postgres"):
+            from ..optional import require
+
+            require("psycopg", "postgres")
+        self.url = url
+        self.batch_size = batch_size
+        self._sink: Optional[SqlSink] = None
+
+    def resume_key(self) -> str:
+        return self.url
+
+    def open(self) -> None:
+        self._sink = open_sql_sink(self.url, batch_size=self.batch_size)
+
+    def write(self, articles: Sequence[ArticleRecord], events: Sequence[EventRecord]) -> None:
+        assert self._sink is not None, "write() before open()"
+        self._sink.write(articles, events)
+
+    def ping(self) -> bool:
+        return self._sink is not None and self._sink.ping()
+
+    def finish(self, outdir: Path, *, only_missing: bool = False) -> list[str]:
+        # A finished run's measures are in this database already: its --resume key is this URL.
+        if not only_missing:
+            write_measures_db(self.url, outdir)
+        return []
+
+    def close(self) -> None:
+        if self._sink is not None:
+            self._sink.close()
+            self._sink = None
+
+
+@registry.sinks("tariffwire.Sql.v1")
+def sql_sink(url: str, batch_size: PositiveInt = 500) -> DatabaseSink:
+    """Normalized tables in SQLite (sqlite:///PATH) or PostgreSQL (postgresql://...); rows go in
+    `batch_size` at a time."""
+    return DatabaseSink(url, batch_size=batch_size)
+
 
 
 def open_sql_sink(url: str, *, batch_size: int = 500) -> "SqlSink":
