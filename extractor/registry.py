@@ -22,7 +22,14 @@ class registry(confection.registry):
     sinks = catalogue.create("tariffwire", "sinks", entry_points=True)
 
 
-class PositiveInt(int):
+class _PositiveIntType(type):
+    """confection's errors name a type by its repr: `0 is not a whole number >= 1`, not `<class ...>`."""
+
+    def __repr__(cls) -> str:
+        return "a whole number >= 1"
+
+
+class PositiveInt(int, metaclass=_PositiveIntType):
     """A whole number >= 1 (not a bool), as a setting's type: `batch_size: PositiveInt = 500`.
 
     Checked wherever a config is: by confection when it resolves a registered function's block or a

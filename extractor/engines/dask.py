@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import sys
 import threading
 import uuid
 from collections import deque
@@ -34,14 +33,14 @@ from contextlib import contextmanager
 from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, Sequence, TextIO
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from confection import Config
 
 from ..api import Extractor, Outcome
 from ..errors import Errors, RunInterrupted, TariffwireError
 from ..ingest.article import Article
-from ..job import STAGING, Batch, Job, RunSettings, RunSummary, StopRequest, batched, run_job
+from ..job import STAGING, Batch, Job, RunSettings, StopRequest, batched, run_job
 
 PLUGIN_NAME = "tariffwire-extractor"
 

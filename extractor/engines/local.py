@@ -16,14 +16,13 @@ from contextlib import contextmanager
 from functools import partial
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, Sequence, TextIO
+from typing import Iterable, Iterator, Optional
 
 from confection import Config
 
 from ..api import Extractor, Outcome
 from ..errors import Errors, TariffwireError
-from ..job import Batch, Job, RunSummary, batched, preflight, run_job
+from ..job import Batch, Job, batched, preflight, run_job
 
 
 # -- worker processes ------------------------------------------------------------------------------
