@@ -1,10 +1,13 @@
 """The batch job behind `tariffwire extract`, as both engines run it (extractor/engines/).
 
-Everything a run does besides processing: the settings checked before any work, the inputs opened,
-each batch's records appended to the JSONL (and the database) with errors.jsonl, the journal's
-resume point, the summary, the stop on a signal, the tables and the consolidation at the end. The
-engines only decide where the articles are processed (engines/local.py: 1..N processes;
-engines/dask.py: a dask cluster); they import this module, and it imports neither.
+Everything a run does besides processing: the settings checked before any work ([run] against
+RunSettings, [output.sinks] against the sinks' registered functions), the inputs opened, each
+batch's records appended to the JSONL with errors.jsonl and handed to the streaming sinks (a
+database), the journal's resume point, the summary, the stop on a signal, and the end
+(measures.jsonl, then each sink's finish: tables, the database's measures). `run_job` is that
+loop; an engine is only a context manager that yields the processed batches (engines/local.py:
+1..N processes; engines/dask.py: a dask cluster). The engines import this module, and it imports
+neither; a new sink (writers/sink.py) changes neither.
 
 Failures are confined to the input record they concern: every stage (ingest, nlp, events, db) turns
 an exception for one record into a line of OUTDIR/errors.jsonl and the run goes on. Only problems

@@ -567,45 +567,47 @@ def _spans(spans) -> list[list[int]]:
 
 def read_articles(url: str) -> list[dict]:
     """Stored articles as dicts shaped like the lines of articles.jsonl, ordered by article_id."""
-    db = _connect(url, readonly=True)
-    try:
-        with db.transaction(readonly=True):
-            _require_tables(db)
-            children: dict[str, dict[str, list]] = {table: {} for table in CHILD_COLUMNS}
-            for table, columns in CHILD_COLUMNS.items():
-                for row in db.execute(f"SELECT {_cols(columns)} FROM {table} ORDER BY article_id, seq"):
-                    children[table].setdefault(row[0], []).append(dict(zip(columns[2:], row[2:])))
-            articles = []
-            for row in db.execute(f"SELECT {_cols(ARTICLE_COLUMNS)} FROM articles ORDER BY article_id"):
-                record = _decode(db, dict(zip(ARTICLE_COLUMNS, row)))
-                for table in CHILD_COLUMNS:
-                    record[table] = [_decode(db, child) for child in children[table].get(record["article_id"], [])]
-                articles.append(_in_field_order(record, ArticleRecord))
-            return articles
-    finally:
-        db.close()
+    with _reading(url) as db:
+        children: dict[str, dict[str, list]] = {table: {} for table in CHILD_COLUMNS}
+        for table, columns in CHILD_COLUMNS.items():
+            for row in db.execute(f"SELECT {_cols(columns)} FROM {table} ORDER BY article_id, seq"):
+                children[table].setdefault(row[0], []).append(dict(zip(columns[2:], row[2:])))
+        articles = []
+        for row in db.execute(f"SELECT {_cols(ARTICLE_COLUMNS)} FROM articles ORDER BY article_id"):
+            record = _decode(db, dict(zip(ARTICLE_COLUMNS, row)))
+            for table in CHILD_COLUMNS:
+                record[table] = [_decode(db, child) for child in children[table].get(record["article_id"], [])]
+            articles.append(_in_field_order(record, ArticleRecord))
+        return articles
 
 
 def read_events(url: str) -> list[dict]:
     """Stored events as dicts shaped like the lines of events.jsonl, ordered by (article_id, event_id)."""
+    with _reading(url) as db:
+        officials: dict[str, list] = {}
+        for row in db.execute(f"SELECT {_cols(EVENT_OFFICIAL_COLUMNS)} FROM event_officials ORDER BY event_id, seq"):
+            officials.setdefault(row[0], []).append(dict(zip(EVENT_OFFICIAL_COLUMNS[2:], row[2:])))
+        events = []
+        for row in db.execute(f"SELECT {_cols(EVENT_COLUMNS)} FROM events ORDER BY article_id, event_id"):
+            flat = _decode(db, dict(zip(EVENT_COLUMNS, row)))
+            date = {key: flat.pop(f"date_{key}") for key in ("text", "value", "start", "end")}
+            evidence = {key: flat.pop(f"evidence_{key}") for key in ("text", "start", "end")}
+            # EventDate.text is required, so a NULL date_text means the event had no date.
+            flat["date"] = date if date["text"] is not None else None
+            flat["evidence"] = evidence
+            flat["officials"] = officials.get(flat["event_id"], [])
+            events.append(_in_field_order(flat, EventRecord))
+        return events
+
+
+@contextmanager
+def _reading(url: str) -> Iterator[_Db]:
+    """A read-only transaction on a database tariffwire has written to (E055 if it has not)."""
     db = _connect(url, readonly=True)
     try:
         with db.transaction(readonly=True):
             _require_tables(db)
-            officials: dict[str, list] = {}
-            for row in db.execute(f"SELECT {_cols(EVENT_OFFICIAL_COLUMNS)} FROM event_officials ORDER BY event_id, seq"):
-                officials.setdefault(row[0], []).append(dict(zip(EVENT_OFFICIAL_COLUMNS[2:], row[2:])))
-            events = []
-            for row in db.execute(f"SELECT {_cols(EVENT_COLUMNS)} FROM events ORDER BY article_id, event_id"):
-                flat = _decode(db, dict(zip(EVENT_COLUMNS, row)))
-                date = {key: flat.pop(f"date_{key}") for key in ("text", "value", "start", "end")}
-                evidence = {key: flat.pop(f"evidence_{key}") for key in ("text", "start", "end")}
-                # EventDate.text is required, so a NULL date_text means the event had no date.
-                flat["date"] = date if date["text"] is not None else None
-                flat["evidence"] = evidence
-                flat["officials"] = officials.get(flat["event_id"], [])
-                events.append(_in_field_order(flat, EventRecord))
-            return events
+            yield db
     finally:
         db.close()
 
@@ -783,20 +785,15 @@ def write_measures_db(url: str, outdir: str | Path, *, chunk: int = 2000) -> Non
 
 def read_measures_db(url: str) -> list[dict]:
     """Stored measures as measures.jsonl-shaped dicts (timeline included), ordered by measure_id."""
-    db = _connect(url, readonly=True)
-    try:
-        with db.transaction(readonly=True):
-            _require_tables(db)
-            points: dict[str, list] = {}
-            for row in db.execute(f"SELECT {_cols(MEASURE_POINT_DB_COLUMNS)} FROM measure_points ORDER BY measure_id, seq"):
-                d = dict(zip(MEASURE_POINT_DB_COLUMNS, row))
-                points.setdefault(d["measure_id"], []).append(
-                    {k: (db.load_json(v) if k in _MEASURE_JSON else v) for k, v in d.items() if k not in ("measure_id", "seq")})
-            out = []
-            for row in db.execute(f"SELECT {_cols(MEASURE_DB_COLUMNS)} FROM measures ORDER BY measure_id"):
-                d = {k: (db.load_json(v) if k in _MEASURE_JSON else v) for k, v in zip(MEASURE_DB_COLUMNS, row)}
-                d["timeline"] = points.get(d["measure_id"], [])
-                out.append(d)
-            return out
-    finally:
-        db.close()
+    with _reading(url) as db:
+        points: dict[str, list] = {}
+        for row in db.execute(f"SELECT {_cols(MEASURE_POINT_DB_COLUMNS)} FROM measure_points ORDER BY measure_id, seq"):
+            d = dict(zip(MEASURE_POINT_DB_COLUMNS, row))
+            points.setdefault(d["measure_id"], []).append(
+                {k: (db.load_json(v) if k in _MEASURE_JSON else v) for k, v in d.items() if k not in ("measure_id", "seq")})
+        out = []
+        for row in db.execute(f"SELECT {_cols(MEASURE_DB_COLUMNS)} FROM measures ORDER BY measure_id"):
+            d = {k: (db.load_json(v) if k in _MEASURE_JSON else v) for k, v in zip(MEASURE_DB_COLUMNS, row)}
+            d["timeline"] = points.get(d["measure_id"], [])
+            out.append(d)
+        return out
