@@ -233,7 +233,7 @@ def consolidate(
     set of events only, never on their order or on how the archive was split.
     """
     from .consolidate import consolidate_outdirs
-    from .job import OUTPUT_FORMATS
+    from .config import OUTPUT_FORMATS
 
     try:
         if fmt not in OUTPUT_FORMATS:

@@ -16,6 +16,10 @@ from confection import Config
 
 from .errors import Errors, TariffwireError
 from .suggest import did_you_mean
+from .writers.tables import TABLE_FORMATS
+
+# --format: the JSONL alone (always written), or with the tables sink in one of its formats.
+OUTPUT_FORMATS = ("jsonl", *TABLE_FORMATS)
 
 # Sections whose entries are blocks of the user's choosing: an override may add or remove one.
 OPEN_SECTIONS = ("output.sinks",)
@@ -57,12 +61,10 @@ def parse_overrides(args: Sequence[str]) -> dict[str, Any]:
 def output_overrides(fmt: Optional[str] = None, db: Optional[str] = None) -> dict[str, Any]:
     """The CLI's --format and --db as the [output.sinks] blocks they stand for (E022 for an unknown
     format). --format jsonl takes a tables sink of the config file out: the JSONL is always written."""
-    from .writers.tables import TABLE_FORMATS
-
     out: dict[str, Any] = {}
     if fmt is not None:
-        if fmt not in ("jsonl", *TABLE_FORMATS):
-            raise TariffwireError(Errors.E022.format(value=fmt, choices=", ".join(("jsonl", *TABLE_FORMATS))))
+        if fmt not in OUTPUT_FORMATS:
+            raise TariffwireError(Errors.E022.format(value=fmt, choices=", ".join(OUTPUT_FORMATS)))
         out["output.sinks.tables"] = None if fmt == "jsonl" else {"@sinks": "tariffwire.Tables.v1", "format": fmt}
     if db is not None:
         out["output.sinks.db"] = {"@sinks": "tariffwire.Sql.v1", "url": db}

@@ -38,15 +38,10 @@ from .consolidate import finish_run
 from .error_records import ErrorRecord
 from .errors import Errors, RunInterrupted, TariffwireError, code_of
 from .ingest.readers import SURROGATES
-from .progress import Progress
+from .progress import ERRORS_FILE, Progress
 from .registry import PositiveInt, registry
 from .writers.jsonl import STATE_DIR, JournaledWriter, OutdirLock, ResumePoint, prepare_outdir, read_resume_point
 from .writers.sink import Sink
-from .writers.tables import TABLE_FORMATS
-
-# --format: the JSONL alone, or with the tables sink (the `consolidate` command takes the same).
-OUTPUT_FORMATS = ("jsonl", *TABLE_FORMATS)
-ERRORS_FILE = "errors.jsonl"
 # Where `--engine dask --format parquet` workers put their part files until the run publishes them.
 STAGING = Path(STATE_DIR) / "dataset-parts"
 
