@@ -38,6 +38,11 @@ class Sink:
     # (use_parts), instead of finish() converting the JSONL.
     partitioned: bool = False
 
+    def use_parts(self, staging: Path, parts: int) -> None:
+        """(partitioned sinks) The dask workers wrote the run's articles and events as `parts`
+        Parquet part files in staging/{articles,events}: finish() publishes them."""
+        raise NotImplementedError(f"{type(self).__name__} sets partitioned = True but has no use_parts()")
+
     def resume_key(self) -> Optional[str]:
         """What a --resume must share with the interrupted run (a streaming sink that a resumed run
         added or changed would miss the records written before the interruption); None: nothing."""
