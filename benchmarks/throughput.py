@@ -94,7 +94,7 @@ def _peak_rss_mb() -> dict:
 def _config(spec: dict):
     from extractor.config import load_config
 
-    overrides = {"run.n_process": spec["n_process"], "run.prefilter": spec.get("prefilter", True), "output.format": "jsonl"}
+    overrides = {"run.n_process": spec["n_process"], "run.prefilter": spec.get("prefilter", True)}
     return load_config(None, overrides)
 
 
@@ -168,7 +168,7 @@ def child_dask(spec: dict, corpus: Path, workdir: Path) -> dict:
     cluster = start_local_cluster(spec["n_process"])  # the cluster run_dask starts without --scheduler
     try:
         config = load_config(None, {"run.n_process": spec["n_process"], "run.prefilter": spec["prefilter"],
-                                    "output.format": "jsonl", "run.engine": "dask", "run.scheduler": cluster.scheduler_address})
+                                    "run.engine": "dask", "run.scheduler": cluster.scheduler_address})
         warm = workdir / "warmup.jsonl"
         with corpus.open(encoding="utf-8") as src, warm.open("w", encoding="utf-8") as dst:
             for i, line in enumerate(src):

@@ -1,9 +1,9 @@
 """The Python API: load a configured extractor once, feed it articles, get records back.
 
     >>> from extractor import Extractor  # doctest: +SKIP
-    >>> ex = Extractor.from_config(overrides={"ingest.published_default": "2025-04-16"})
-    >>> articles, events = ex.extract_records([{"id": "a1", "text": "..."}])
-    >>> events_df = ex.extract_dataframes(df)["events"]
+    >>> ex = Extractor.from_config(overrides={"ingest.published_default": "2025-04-16"})  # doctest: +SKIP
+    >>> articles, events = ex.extract_records([{"id": "a1", "text": "Canada put a 25% tariff on U.S. steel."}])  # doctest: +SKIP
+    >>> events_df = ex.extract_dataframes(pd.DataFrame({"text": ["..."]}))["events"]  # doctest: +SKIP
 
 The CLI calls the same functions (see job.py and engines/).
 """
@@ -68,7 +68,9 @@ class Extractor:
 
     def __init__(self, config: Config):
         self.config = config
-        resolved = registry.resolve({k: v for k, v in config.items() if k != "components"}, validate=True)
+        # [components] are spaCy's to build (below); [run] and [output] are the batch job's (job.py).
+        resolved = registry.resolve({k: v for k, v in config.items() if k not in ("components", "run", "output")},
+                                    validate=True)
         self.ingestor = resolved["ingest"]
         self.ner: NerBackend = resolved["nlp"]["ner"]
         self.prefilter = bool(config["run"]["prefilter"])
@@ -353,11 +355,6 @@ def map_schema():
 
 # What map_batch adds: the article record's fields (schema_version aside), its events and its error.
 MAP_COLUMNS = tuple(name for name in ArticleRecord.model_fields if name != "schema_version") + ("events", "error")
-
-
-def dataset_mapper(extractor: "Extractor"):
-    """`ds.map(dataset_mapper(ex), batched=True, features=ex.map_features(ds.features))`: ex.map_batch."""
-    return extractor.map_batch
 
 
 def _blank() -> Language:

@@ -75,12 +75,12 @@ def _fail(exc: BaseException, debug: bool, *, internal: bool = False, secrets: S
 
 
 def _db_secrets(db: Optional[str], overrides: Sequence[str]) -> list[str]:
-    """The passwords of the database URLs named on the command line (--db, --output.db=...)."""
+    """The passwords of the database URLs named on the command line (--db, a sink's
+    --output.sinks.NAME.url=...): any argument may be one, and a password is never shown."""
     from .writers.sql import credential_secrets
 
-    urls = [db] + [arg.split("=", 1)[1] for arg in overrides if arg.startswith("--output.db=")]
-    urls += [overrides[i + 1] for i, arg in enumerate(overrides[:-1]) if arg == "--output.db"]
-    return [secret for url in urls for secret in credential_secrets(url)]
+    urls = [db] + [arg.split("=", 1)[-1] for arg in overrides]
+    return [secret for url in urls if url and "://" in url for secret in credential_secrets(url)]
 
 
 def split_overrides(args: List[str]) -> tuple[List[str], List[str]]:
@@ -110,8 +110,7 @@ def _require_extras(cfg) -> None:
 
     if cfg["run"]["engine"] == "dask":
         require("distributed", "dask")
-    if str(cfg["output"]["db"] or "").startswith(("postgresql:", "postgres:")):
-        require("psycopg", "postgres")
+    # A sink's own extra (psycopg for a PostgreSQL URL) is required by the sink as it is made.
 
 
 EXIT_CODES_HELP = (
@@ -130,8 +129,8 @@ def extract(
     output: Path = typer.Option(..., "-o", "--output", help="Output directory."),
     config: Optional[Path] = typer.Option(None, "-c", "--config", help="A .cfg file that overrides the packaged default config (extractor/default.cfg)."),
     published: Optional[str] = typer.Option(None, "--published", help="Default publication date (YYYY-MM-DD) for inputs without one."),
-    fmt: str = typer.Option("jsonl", "--format", help="jsonl (always written), plus parquet or csv tables."),
-    db: Optional[str] = typer.Option(None, "--db", help="Also write normalized tables: sqlite:///path.db or postgresql://..."),
+    fmt: Optional[str] = typer.Option(None, "--format", help="jsonl (always written), plus parquet or csv tables: the [output.sinks.tables] sink (default: jsonl, or the config's sinks)."),
+    db: Optional[str] = typer.Option(None, "--db", help="Also write normalized tables: sqlite:///path.db or postgresql://... (the [output.sinks.db] sink)."),
     n_process: Optional[int] = typer.Option(None, "--n-process", "-n", help="Worker processes (default: 1 for the local engine, one per CPU core for --engine dask)."),
     prefilter: Optional[bool] = typer.Option(None, "--prefilter/--no-prefilter", help="Skip NER for articles that cannot hold a record."),
     engine: Optional[str] = typer.Option(None, "--engine", help="local (default) or dask."),
@@ -152,9 +151,8 @@ def extract(
     """
     secrets = _db_secrets(db, list(ctx.args))
     try:
-        from .config import load_config, parse_overrides
+        from .config import load_config, output_overrides, parse_overrides
         from .engines import run_extract
-        from .job import OUTPUT_FORMATS
 
         paths, extra = split_overrides(list(inputs) + list(ctx.args))
         _misspelt_flag(ctx, extra)
@@ -163,10 +161,8 @@ def extract(
         overrides = parse_overrides(extra)
         if published is not None:
             overrides["ingest.published_default"] = published
-        if fmt not in OUTPUT_FORMATS:
-            raise TariffwireError(Errors.E022.format(value=fmt, choices=", ".join(OUTPUT_FORMATS)))
-        overrides["output.format"] = fmt
-        for key, value in (("output.db", db), ("run.n_process", n_process), ("run.prefilter", prefilter),
+        overrides.update(output_overrides(fmt, db))
+        for key, value in (("run.n_process", n_process), ("run.prefilter", prefilter),
                            ("run.engine", engine), ("run.scheduler", scheduler)):
             if value is not None:
                 overrides[key] = value
@@ -237,7 +233,7 @@ def consolidate(
     set of events only, never on their order or on how the archive was split.
     """
     from .consolidate import consolidate_outdirs
-    from .job import OUTPUT_FORMATS
+    from .config import OUTPUT_FORMATS
 
     try:
         if fmt not in OUTPUT_FORMATS:

@@ -2,7 +2,8 @@
 
 The default (extractor/default.cfg, shipped inside the package and read with importlib.resources,
 so that an installed wheel finds it) is complete; a user file overrides it key by key, and
-`--section.key=value` arguments override both.
+`--section.key=value` arguments override both. The CLI's --format and --db are overrides too: the
+[output.sinks] blocks of output_overrides().
 """
 from __future__ import annotations
 
@@ -15,7 +16,13 @@ from confection import Config
 
 from .errors import Errors, TariffwireError
 from .suggest import did_you_mean
+from .writers.tables import TABLE_FORMATS
 
+# --format: the JSONL alone (always written), or with the tables sink in one of its formats.
+OUTPUT_FORMATS = ("jsonl", *TABLE_FORMATS)
+
+# Sections whose entries are blocks of the user's choosing: an override may add or remove one.
+OPEN_SECTIONS = ("output.sinks",)
 
 
 def default_config_text() -> str:
@@ -51,6 +58,19 @@ def parse_overrides(args: Sequence[str]) -> dict[str, Any]:
     return out
 
 
+def output_overrides(fmt: Optional[str] = None, db: Optional[str] = None) -> dict[str, Any]:
+    """The CLI's --format and --db as the [output.sinks] blocks they stand for (E022 for an unknown
+    format). --format jsonl takes a tables sink of the config file out: the JSONL is always written."""
+    out: dict[str, Any] = {}
+    if fmt is not None:
+        if fmt not in OUTPUT_FORMATS:
+            raise TariffwireError(Errors.E022.format(value=fmt, choices=", ".join(OUTPUT_FORMATS)))
+        out["output.sinks.tables"] = None if fmt == "jsonl" else {"@sinks": "tariffwire.Tables.v1", "format": fmt}
+    if db is not None:
+        out["output.sinks.db"] = {"@sinks": "tariffwire.Sql.v1", "url": db}
+    return out
+
+
 def load_config(path: Optional[str | Path] = None, overrides: Optional[Mapping[str, Any]] = None) -> Config:
     """The default config, updated by a user file and by dotted overrides."""
     try:
@@ -69,6 +89,13 @@ def load_config(path: Optional[str | Path] = None, overrides: Optional[Mapping[s
                         raise TariffwireError(Errors.E020.format(reason=f"unknown config section {section!r} in override --{dotted}{hint}"))
                     node = node[part]
                     path += part + "."
+                if section in OPEN_SECTIONS and (value is None or isinstance(value, dict)):
+                    # A block added (a sink the CLI's --db names) or, with null, taken out.
+                    if value is None:
+                        node.pop(key, None)
+                    else:
+                        node[key] = value
+                    continue
                 if key not in node:
                     hint = did_you_mean(f"--{section}.{key}", [f"--{section}.{k}" for k in node])
                     raise TariffwireError(Errors.E020.format(reason=f"unknown config key {dotted!r}{hint}"))

@@ -1,10 +1,13 @@
 """The batch job behind `tariffwire extract`, as both engines run it (extractor/engines/).
 
-Everything a run does besides processing: the settings checked before any work, the inputs opened,
-each batch's records appended to the JSONL (and the database) with errors.jsonl, the journal's
-resume point, the summary, the stop on a signal, the tables and the consolidation at the end. The
-engines only decide where the articles are processed (engines/local.py: 1..N processes;
-engines/dask.py: a dask cluster); they import this module, and it imports neither.
+Everything a run does besides processing: the settings checked before any work ([run] against
+RunSettings, [output.sinks] against the sinks' registered functions), the inputs opened, each
+batch's records appended to the JSONL with errors.jsonl and handed to the streaming sinks (a
+database), the journal's resume point, the summary, the stop on a signal, and the end
+(measures.jsonl, then each sink's finish: tables, the database's measures). `run_job` is that
+loop; an engine is only a context manager that yields the processed batches (engines/local.py:
+1..N processes; engines/dask.py: a dask cluster). The engines import this module, and it imports
+neither; a new sink (writers/sink.py) changes neither.
 
 Failures are confined to the input record they concern: every stage (ingest, nlp, events, db) turns
 an exception for one record into a line of OUTDIR/errors.jsonl and the run goes on. Only problems
@@ -18,25 +21,27 @@ import hashlib
 import json
 import shutil
 import signal
+import sys
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, Sequence
+from typing import Callable, ContextManager, Iterable, Iterator, Literal, Optional, Sequence, TextIO
 
 from confection import Config
+from pydantic import BaseModel, ConfigDict, StrictBool
 
 from .api import Extractor, Outcome
 from .consolidate import finish_run
 from .error_records import ErrorRecord
 from .errors import Errors, RunInterrupted, TariffwireError, code_of
 from .ingest.readers import SURROGATES
-from .writers.jsonl import STATE_DIR, OutdirLock, ResumePoint, prepare_outdir, read_resume_point
-
-OUTPUT_FORMATS = ("jsonl", "parquet", "csv")
-ENGINES = ("local", "dask")
-ERRORS_FILE = "errors.jsonl"
+from .progress import ERRORS_FILE, Progress
+from .registry import PositiveInt, registry
+from .writers.jsonl import STATE_DIR, JournaledWriter, OutdirLock, ResumePoint, prepare_outdir, read_resume_point
+from .writers.sink import Sink
 # Where `--engine dask --format parquet` workers put their part files until the run publishes them.
 STAGING = Path(STATE_DIR) / "dataset-parts"
 
@@ -122,39 +127,66 @@ def config_error_reason(exc: BaseException) -> str:
     return reason if len(reason) <= 300 else reason[:297] + "..."
 
 
-def _int_setting(run_cfg, key: str, minimum: int) -> int:
-    value = run_cfg.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise TariffwireError(Errors.E020.format(reason=f"run.{key}={value!r}; expected a whole number >= {minimum}"))
-    return value
+class RunSettings(BaseModel):
+    """The [run] block, validated by confection against these types before any work starts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # Articles that cannot hold a tariff, negotiation or agreement record skip the NER model.
+    prefilter: StrictBool = True
+    # Worker processes; None: the engine decides (local: 1; dask: one per CPU core).
+    n_process: Optional[PositiveInt] = None
+    # Articles per unit of work sent to a process (and per write transaction).
+    batch_size: PositiveInt = 64
+    engine: Literal["local", "dask"] = "local"
+    # A dask scheduler's address; None: a local cluster.
+    scheduler: Optional[str] = None
+    # Articles per dask partition (rounded up to whole batches).
+    partition_size: PositiveInt = 500
 
 
-def check_settings(config: Config) -> dict:
-    """The [run] and [output] settings, checked before any work starts (E020, E022)."""
-    fmt = config["output"]["format"]
-    if fmt not in OUTPUT_FORMATS:
-        raise TariffwireError(Errors.E022.format(value=fmt, choices=", ".join(OUTPUT_FORMATS)))
-    run_cfg = config["run"]
-    engine = run_cfg.get("engine", "local")
-    if engine not in ENGINES:
-        raise TariffwireError(Errors.E020.format(reason=f"run.engine={engine!r}; expected one of {', '.join(ENGINES)}"))
-    prefilter = run_cfg.get("prefilter", True)
-    if not isinstance(prefilter, bool):
-        raise TariffwireError(Errors.E020.format(reason=f"run.prefilter={prefilter!r}; expected true or false"))
-    db = config["output"].get("db")
-    if db is not None:
-        from .writers.sql import check_url
+@dataclass
+class JobSettings:
+    run: RunSettings
+    sinks: dict[str, Sink]  # [output.sinks], resolved: name -> sink, in config order
 
-        check_url(db)  # before the output directory and its lock are created
-    return {
-        "format": fmt,
-        "engine": engine,
-        "prefilter": prefilter,
-        "batch_size": _int_setting(run_cfg, "batch_size", 1),
-        # None (the default): the engine decides (local: 1 process; dask: one worker per core).
-        "n_process": None if run_cfg.get("n_process") is None else _int_setting(run_cfg, "n_process", 1),
-        "db": db,
-    }
+
+def _validation_reason(exc: BaseException, section: str, values: dict) -> str:
+    """`run.batch_size=0; Input should be greater than 0`: the key, the value given and the rule."""
+    errors = getattr(exc, "errors", None)
+    if not isinstance(errors, list) or not errors:
+        return config_error_reason(exc)
+    parts = []
+    for err in errors[:3]:
+        loc = [str(p) for p in err.get("loc", ())]
+        key = ".".join([section, *loc])
+        given = values.get(loc[0], err.get("input")) if len(loc) == 1 else err.get("input")
+        parts.append(f"{key}={given!r}; {err.get('msg', 'invalid')}" if loc else f"{section}: {err.get('msg')}")
+    return "; ".join(parts)
+
+
+def check_settings(config: Config) -> JobSettings:
+    """The [run] and [output] settings, checked before any work starts (E020): [run] against
+    RunSettings, each [output.sinks] block against its registered function (a database URL is
+    checked there too, before the output directory and its lock are created)."""
+    run_values = dict(config["run"])
+    try:
+        run = RunSettings(**registry.resolve(run_values, schema=RunSettings, validate=True))
+    except TariffwireError:
+        raise
+    except Exception as exc:
+        raise TariffwireError(Errors.E020.format(reason=_validation_reason(exc, "run", run_values))) from exc
+    try:
+        sinks = registry.resolve({"sinks": config["output"].get("sinks", {})}, validate=True)["sinks"]
+    except TariffwireError:
+        raise
+    except Exception as exc:
+        raise TariffwireError(Errors.E020.format(reason=f"[output.sinks]: {config_error_reason(exc)}")) from exc
+    for name, sink in sinks.items():
+        if not isinstance(sink, Sink):
+            raise TariffwireError(Errors.E020.format(
+                reason=f"[output.sinks.{name}] made a {type(sink).__name__}, not a Sink (extractor/writers/sink.py)"))
+    return JobSettings(run=run, sinks=dict(sinks))
 
 
 def _sources_fingerprint(inputs: Sequence[str]) -> list[str]:
@@ -201,18 +233,21 @@ def open_inputs(inputs: Sequence[str], outdir: Path, config: Config) -> tuple[Ex
     return extractor, items
 
 
-def inputs_key(inputs: Sequence[str], config: Config) -> str:
+def inputs_key(inputs: Sequence[str], config: Config, sinks: Iterable[Sink] = ()) -> str:
     """Identifies a run's inputs and settings, so that --resume refuses to mix two different runs.
 
     It covers every input file (path, size, mtime), the settings that change the records
-    ([nlp], [components], [ingest]) and the database written to (a resumed run that added or changed
-    --db would leave the database without the records written before the interruption).
+    ([nlp], [components], [ingest]) and the streaming sinks' resume keys (a resumed run that added
+    or changed --db would leave the database without the records written before the interruption).
+    Sinks built from the finished JSONL (tables) are free to change.
     """
     h = hashlib.sha1()
     for line in _sources_fingerprint(inputs):
         h.update(line.encode("utf-8", "surrogatepass") + b"\n")
     h.update(json.dumps({k: config[k] for k in ("nlp", "components", "ingest")}, sort_keys=True, default=str).encode())
-    h.update(json.dumps({"db": config["output"].get("db")}).encode())
+    keys = [key for key in (s.resume_key() for s in sinks) if key is not None]
+    # Under "db", as one URL when there is one: the key of a run journaled before sinks existed.
+    h.update(json.dumps({"db": keys[0] if len(keys) == 1 else (keys or None)}).encode())
     return h.hexdigest()[:16]
 
 
@@ -267,30 +302,31 @@ def first_line(exc: BaseException) -> str:
     return next((ln.strip() for ln in str(exc).splitlines() if ln.strip()), type(exc).__name__)
 
 
-def _write_db(db_sink, outcomes: list[Outcome]) -> None:
-    """Write a batch's records in one transaction. When that fails, write them one by one and fail
-    only the articles the database refuses (PostgreSQL refuses a NUL character, say), so that the
-    JSONL and the database keep holding the same records.
+def _write_stream(sink: Sink, outcomes: list[Outcome]) -> None:
+    """Write a batch's records to a streaming sink in one transaction. When that fails, write them
+    one by one and fail only the articles the sink refuses (PostgreSQL refuses a NUL character,
+    say), so that the JSONL and the sink keep holding the same records.
 
-    The failure is the database's, and fatal, when it no longer answers, or when several articles
-    are all refused for one and the same reason (permissions, a full disk, a read-only server).
+    The failure is the sink's, and fatal, when it no longer answers (ping), or when several
+    articles are all refused for one and the same reason (permissions, a full disk, a read-only
+    server).
     """
     good = [o for o in outcomes if o.record is not None and o.error is None]
     if not good:
         return
     try:
-        db_sink.write([o.record for o in good], [e for o in good for e in o.events])
+        sink.write([o.record for o in good], [e for o in good for e in o.events])
         return
     except TariffwireError as exc:
         batch_error = exc
     reasons = {}
     for o in good:
         try:
-            db_sink.write([o.record], o.events)
+            sink.write([o.record], o.events)
         except TariffwireError as exc:
             reasons[id(o)] = (exc, first_line(exc.__cause__ or exc))
     if len(reasons) == len(good):
-        if not db_sink.ping() or (len(good) > 1 and len({r for _, r in reasons.values()}) == 1):
+        if not sink.ping() or (len(good) > 1 and len({r for _, r in reasons.values()}) == 1):
             raise batch_error
     for o in good:
         if id(o) in reasons:
@@ -300,19 +336,20 @@ def _write_db(db_sink, outcomes: list[Outcome]) -> None:
             o.record, o.events = None, []
 
 
-def write_batch(outcomes: list[Outcome], summary: RunSummary, writer, db_sink, *,
+def write_batch(outcomes: list[Outcome], summary: RunSummary, writer, sinks: Iterable[Sink] = (), *,
                 on_dropped: Optional[Callable[[], None]] = None) -> None:
-    """Append one batch's records to the JSONL files (and the database), counting them in summary.
+    """Append one batch's records to the JSONL files (and the streaming sinks), counting them in summary.
 
-    Serializing comes first, then the database, so that both hold the same records: an article
-    that cannot be serialized, or that the database refuses, fails alone and goes to errors.jsonl.
+    Serializing comes first, then the sinks, so that all hold the same records: an article that
+    cannot be serialized, or that a sink refuses, fails alone and goes to errors.jsonl.
     `on_dropped` is called when that happened to any article of the batch (the dask engine then
-    rewrites the Parquet part its worker already wrote). Both engines write through here.
+    rewrites the Parquet part its worker already wrote).
     """
     had_record = sum(o.record is not None for o in outcomes)
     lines = {id(o): _serialize(o) for o in outcomes}
-    if db_sink is not None:
-        _write_db(db_sink, outcomes)
+    for sink in sinks:
+        if sink.streams:
+            _write_stream(sink, outcomes)
     if on_dropped is not None and sum(o.record is not None for o in outcomes) != had_record:
         on_dropped()
     articles, events, errors = [], [], []
@@ -417,34 +454,25 @@ def claimed_outdir(outdir: Path, key: str, resume: bool) -> Iterator[tuple[Optio
         lock.release()
 
 
-def finished_run(summary: RunSummary, outdir: Path, fmt: str, *, db: Optional[str] = None) -> RunSummary:
-    """`--resume` of a finished run: no work; the tables of a new --format, and measures.jsonl
-    (a run made before consolidation existed), are written if missing."""
+def finish_outputs(outdir: Path, sinks: Iterable[Sink], *, only_missing: bool = False) -> list[str]:
+    """The end of a run: measures.jsonl from its events, then each sink's finish(); the paths."""
+    outputs = [str(outdir / n) for n in ("articles.jsonl", "events.jsonl")]
+    outputs += finish_run(outdir, only_missing=only_missing)
+    for sink in sinks:
+        outputs += sink.finish(outdir, only_missing=only_missing)
+    return outputs
+
+
+def finished_run(summary: RunSummary, outdir: Path, sinks: Iterable[Sink]) -> RunSummary:
+    """`--resume` of a finished run: no work; what the sinks of a new --format build from the JSONL
+    (and measures.jsonl, for a run made before consolidation existed) is written if missing.
+    The sinks are not opened: streaming ones (a database) were written by the run itself."""
     summary.already_complete = True
-    summary.outputs = [str(outdir / n) for n in ("articles.jsonl", "events.jsonl")]
-    if fmt != "jsonl":
-        missing = [str(outdir / f"{p}.{fmt}") for p in ("articles", "events") if not (outdir / f"{p}.{fmt}").exists()]
-        summary.outputs += write_tables(outdir, fmt, only_missing=True)
-        summary.tables_written = missing
-    summary.outputs += finish_run(outdir, fmt, db, only_missing=True)
+    before = {p for p in outdir.iterdir()}
+    summary.outputs = finish_outputs(outdir, sinks, only_missing=True)
+    # What the sinks added now (the message says so); measures.jsonl, if missing, is not a table.
+    summary.tables_written = [p for p in summary.outputs if Path(p) not in before and not p.endswith(".jsonl")]
     return summary
-
-
-def write_tables(outdir: Path, fmt: str, *, only_missing: bool = False) -> list[str]:
-    """Parquet/CSV from the finished JSONL. Always rebuilt from the whole files, so a resumed run's
-    tables equal an uninterrupted run's; a finished run resumed with --format gets the missing ones."""
-    from .writers.tables import write_tables
-
-    parts = ("articles", "events")
-    if only_missing:
-        parts = tuple(p for p in parts if not (outdir / f"{p}.{fmt}").exists())
-        if not parts:
-            return [str(outdir / f"{p}.{fmt}") for p in ("articles", "events")]
-    try:
-        write_tables(outdir, fmt, parts=parts)
-    except OSError as exc:
-        raise TariffwireError(Errors.E021.format(path=outdir, reason=exc.strerror or exc)) from exc
-    return [str(outdir / f"{p}.{fmt}") for p in ("articles", "events")]
 
 
 def preflight(extractor: Extractor) -> None:
@@ -455,3 +483,94 @@ def preflight(extractor: Extractor) -> None:
         raise
     except Exception:  # the backend's trouble with a text, not with its setup: per article later
         pass
+
+
+# -- the job on an engine ----------------------------------------------------------------------------
+
+@dataclass
+class Batch:
+    """Processed articles in input order, as an engine hands them to the job.
+
+    `on_dropped`: called when the job drops an article of it (unserializable, refused by a sink):
+    the dask engine then rewrites the part file its worker already wrote."""
+
+    outcomes: list[Outcome]
+    on_dropped: Optional[Callable[[], None]] = None
+
+
+@dataclass
+class Job:
+    """What an engine gets: the articles left to process and where the run stands."""
+
+    config: Config
+    settings: JobSettings
+    extractor: Extractor
+    items: Iterable  # the inputs' articles (and read errors), past the resume point
+    outdir: Path
+    point: Optional[ResumePoint]  # the interrupted run's last commit (--resume), else None
+    stop: StopRequest
+
+
+# An engine: a context manager around the run's processing that yields its batches, in input order.
+# On entry it gets ready (loads the model, starts a cluster), so that a failure there leaves the
+# outputs of an earlier run alone; on exit it releases what it started. engines/local.py, engines/dask.py.
+Engine = Callable[[Job], ContextManager[Iterator[Batch]]]
+
+
+def run_job(
+    inputs: Sequence[str],
+    outdir: str | Path,
+    config: Config,
+    *,
+    engine: Engine,
+    resume: bool = False,
+    progress: Optional[TextIO] = sys.stderr,
+    on_batch: Optional[Callable[[RunSummary], None]] = None,
+) -> RunSummary:
+    """Run extraction over `inputs` into `outdir`, the articles processed by `engine`: everything
+    besides the processing (checks, lock, journal, sinks, summary, signals, the end) is here, the
+    same for every engine. Fatal problems raise TariffwireError, and are found before any output
+    of an earlier run in `outdir` is changed."""
+    outdir = Path(outdir)
+    settings = check_settings(config)
+    sinks = list(settings.sinks.values())
+    extractor, items = open_inputs(inputs, outdir, config)
+    key = inputs_key(inputs, config, sinks)
+    started = time.monotonic()
+    with claimed_outdir(outdir, key, resume) as (point, summary, stop):
+        if point is not None and point.complete:
+            return finished_run(summary, outdir, sinks)
+        if point is not None:
+            items = islice(items, point.items_done, None)
+        job = Job(config, settings, extractor, items, outdir, point, stop)
+        writer: Optional[JournaledWriter] = None
+        meter = Progress(None)
+        try:
+            with engine(job) as batches:
+                for sink in sinks:
+                    sink.open()
+                writer = JournaledWriter(outdir, resume=point, inputs_key=key)
+                meter = Progress(progress, start_count=summary.read)
+                done = writer.items_done
+                stop.check(summary)
+                for batch in batches:
+                    done += len(batch.outcomes)
+                    try:
+                        write_batch(batch.outcomes, summary, writer, sinks, on_dropped=batch.on_dropped)
+                        writer.commit(done, summary.counts())
+                    except OSError as exc:  # a full disk, say: what the journal holds stays good for --resume
+                        raise TariffwireError(Errors.E021.format(path=outdir, reason=exc.strerror or exc)) from exc
+                    meter.update(summary)
+                    if on_batch is not None:
+                        on_batch(summary)
+                    stop.check(summary)
+            summary.outputs = finish_outputs(outdir, sinks)
+            writer.commit(done, summary.counts(), complete=True)
+        finally:
+            if writer is not None:
+                writer.close()
+            for sink in sinks:
+                sink.close()
+            meter.close()
+    summary.seconds = time.monotonic() - started
+    return summary

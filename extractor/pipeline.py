@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Literal, Optional
 
-from pydantic import PositiveInt
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -25,7 +24,7 @@ from .nlp.officials import make_officials
 from .nlp.rates import make_rates
 from .nlp.sentences import make_sentences
 from .relations.component import make_roles
-from .registry import component_factory
+from .registry import PositiveInt, component_factory
 
 # The rule components in the order they run; each reads what the ones before it wrote.
 COMPONENTS = ("tariffwire_sentences", "tariffwire_countries", "tariffwire_dates", "tariffwire_officials",

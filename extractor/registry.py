@@ -1,4 +1,5 @@
-"""Versioned names that configs refer to (`@readers = "tariffwire.Ingest.v1"`, `factory = "tariffwire_countries_v1"`).
+"""Versioned names that configs refer to (`@readers = "tariffwire.Ingest.v1"`, `@sinks = "tariffwire.Sql.v1"`,
+`factory = "tariffwire_countries_v1"`).
 
 Built on confection's registry, as spaCy's is: a config block that names a function is resolved
 and validated against that function's type hints. The pipeline's components are spaCy factories
@@ -10,12 +11,41 @@ from typing import Any, Callable
 
 import catalogue
 import confection
+from pydantic_core import core_schema
 from spacy.language import Language
 
 
 class registry(confection.registry):
     readers = catalogue.create("tariffwire", "readers", entry_points=True)
     ner_backends = catalogue.create("tariffwire", "ner_backends", entry_points=True)
+    # Outputs besides the JSONL, named in [output.sinks.*] blocks (extractor/writers/sink.py).
+    sinks = catalogue.create("tariffwire", "sinks", entry_points=True)
+
+
+class _PositiveIntType(type):
+    """confection's errors name a type by its repr: `0 is not a whole number >= 1`, not `<class ...>`."""
+
+    def __repr__(cls) -> str:
+        return "a whole number >= 1"
+
+
+class PositiveInt(int, metaclass=_PositiveIntType):
+    """A whole number >= 1 (not a bool), as a setting's type: `batch_size: PositiveInt = 500`.
+
+    Checked wherever a config is: by confection when it resolves a registered function's block or a
+    component's settings, and by pydantic in a schema. (pydantic's own PositiveInt is
+    Annotated[int, Gt(0)], and confection's checker reads only the `int` of that: 0 would pass.)
+    """
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(cls.check)
+
+    @staticmethod
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"expected a whole number >= 1, not {value!r}")
+        return value
 
 
 def component_factory(name: str, version: int = 1, **meta: Any) -> Callable:

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from _fake_ner import FAKE_NER
 
-from extractor.api import Extractor, dataset_mapper
+from extractor.api import Extractor
 
 TARIFF = "Canada said on Monday it would put 25% tariffs on U.S. steel, Prime Minister Mark Carney said."
 QUIET = "The weather was mild and the harvest festival drew large crowds."
@@ -55,7 +55,7 @@ def test_api_dataset_map_adds_record_columns(ex):
     rows = [{"id": "q", "text": QUIET}, {"id": "t", "text": TARIFF}, {"id": "bad", "text": ""}]
     ds = datasets.Dataset.from_list(rows)
     # batch_size=1: the first batch has no event, no source; the columns' types must not be fixed as null
-    out = ds.map(dataset_mapper(ex), batched=True, batch_size=1, features=ex.map_features(ds.features))
+    out = ds.map(ex.map_batch, batched=True, batch_size=1, features=ex.map_features(ds.features))
     assert out.column_names[:2] == ["id", "text"] and "events" in out.column_names
     assert list(out["article_id"]) == ["q", "t", "bad"]  # a failed row keeps its id
     assert out[1]["events"][0]["targets"] == ["USA"] and out[0]["events"] == []

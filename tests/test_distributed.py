@@ -17,7 +17,7 @@ from extractor.cli import app
 from extractor.config import load_config
 from extractor.engines.dask import partition_size, run_dask
 from extractor.errors import TariffwireError
-from extractor.job import EXIT_SOME_FAILED
+from extractor.job import EXIT_SOME_FAILED, check_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 # 8 articles a batch; partitions of 20 round up to 24 (3 batches): 12 + 40 + 4 records make 3 partitions.
@@ -124,7 +124,7 @@ def test_interrupted_dask_run_resumes(runs, tmp_path, engine):
 @pytest.mark.parametrize("wanted,batch,expected", [(500, 64, 512), (512, 64, 512), (1, 64, 64), (20, 8, 24), (7, 1, 7)])
 def test_partition_size_is_whole_batches(wanted, batch, expected):
     config = load_config(None, {"run.partition_size": wanted, "run.batch_size": batch})
-    assert partition_size(config) == expected
+    assert partition_size(check_settings(config).run) == expected
 
 
 def test_dask_resume_over_other_inputs_is_refused_before_a_cluster_starts(tmp_path, monkeypatch):

@@ -138,13 +138,13 @@ def test_dask_without_n_starts_one_worker_per_core(monkeypatch):
     from extractor.job import check_settings
 
     config = load_config(None, {"run.engine": "dask"})
-    assert check_settings(config)["n_process"] is None
+    assert check_settings(config).run.n_process is None
     started = []
     monkeypatch.setattr(distributed, "start_local_cluster", lambda n: started.append(n) or "cluster")
     monkeypatch.setattr("distributed.Client", lambda cluster: "client")
-    distributed._connect(config, check_settings(config)["n_process"])
+    distributed._connect(config, check_settings(config).run.n_process)
     assert started == [distributed.default_workers()] and started[0] >= 1
-    assert check_settings(load_config(None, {"run.n_process": 3}))["n_process"] == 3
+    assert check_settings(load_config(None, {"run.n_process": 3})).run.n_process == 3
 
 
 def test_published_source_is_in_the_article_record(cli, tmp_path, jsonl):

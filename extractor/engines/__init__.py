@@ -1,7 +1,8 @@
 """Where the articles are processed: `local` (this process and its workers) or `dask` (a cluster).
 
-Both run the one batch job of extractor/job.py and give the same outputs to the byte;
-`run_extract` picks the engine that `[run] engine` names.
+Both are an `Engine` of extractor/job.py (a context manager that yields the processed batches)
+run by its one batch job, and give the same outputs to the byte; `run_extract` picks the engine
+that `[run] engine` names.
 """
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from typing import Callable, Optional, Sequence, TextIO
 from confection import Config
 
 from ..errors import Errors, TariffwireError
-from ..job import RunSummary, check_settings
-from .local import run_local
+from ..job import RunSummary, check_settings, run_job
+from .local import local_engine
 
 
 def run_extract(
@@ -27,13 +28,13 @@ def run_extract(
 ) -> RunSummary:
     """Run extraction over `inputs` into `outdir` on the engine of `[run] engine`. Fatal problems
     raise TariffwireError, and are found before any output of an earlier run in `outdir` is changed."""
-    if check_settings(config)["engine"] == "dask":
+    engine = local_engine
+    if check_settings(config).run.engine == "dask":
         try:
-            from .dask import run_dask
+            from .dask import dask_engine as engine
         except ImportError as exc:  # dask is an optional extra
             raise TariffwireError(Errors.E020.format(reason=f"run.engine='dask' is not available ({exc})")) from None
-        return run_dask(inputs, outdir, config, progress=progress, resume=resume, on_batch=on_batch)
-    return run_local(inputs, outdir, config, resume=resume, progress=progress, on_batch=on_batch)
+    return run_job(inputs, outdir, config, engine=engine, resume=resume, progress=progress, on_batch=on_batch)
 
 
 __all__ = ["run_extract"]

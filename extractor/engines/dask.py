@@ -26,41 +26,23 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
-import sys
 import threading
-import time
 import uuid
 from collections import deque
+from contextlib import contextmanager
+from functools import partial
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, Sequence, TextIO
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from confection import Config
 
 from ..api import Extractor, Outcome
-from ..consolidate import finish_run
 from ..errors import Errors, RunInterrupted, TariffwireError
 from ..ingest.article import Article
-from ..job import (
-    STAGING,
-    RunSummary,
-    StopRequest,
-    batched,
-    check_settings,
-    claimed_outdir,
-    finished_run,
-    inputs_key,
-    open_inputs,
-    write_batch,
-    write_tables,
-)
-from ..progress import Progress
-from ..writers.jsonl import JournaledWriter, ResumePoint
+from ..job import STAGING, Batch, Job, RunSettings, StopRequest, batched, run_job
 
 PLUGIN_NAME = "tariffwire-extractor"
-TABLES = ("articles", "events")
 
 
 # -- on the workers --------------------------------------------------------------------------------
@@ -132,13 +114,9 @@ def write_partition_tables(outcomes: Sequence[Outcome], dataset_dir: Path, part:
 
 # -- on the client ---------------------------------------------------------------------------------
 
-def partition_size(config: Config) -> int:
+def partition_size(run: RunSettings) -> int:
     """run.partition_size rounded up to whole run.batch_size batches (so batches match a local run's)."""
-    batch = max(1, int(config["run"]["batch_size"]))
-    wanted = config["run"].get("partition_size") or 500
-    if isinstance(wanted, bool) or not isinstance(wanted, int) or wanted < 1:
-        raise TariffwireError(Errors.E020.format(reason=f"run.partition_size={wanted!r}; expected a whole number >= 1"))
-    return -(-wanted // batch) * batch
+    return -(-run.partition_size // run.batch_size) * run.batch_size
 
 
 def _connect(config: Config, n_process: int):
@@ -193,82 +171,46 @@ _QUIET_CLUSTER = {
 }
 
 
-def run_dask(
-    inputs: Sequence[str],
-    outdir: str | Path,
-    config: Config,
-    *,
-    progress: Optional[TextIO] = sys.stderr,
-    resume: bool = False,
-    on_batch: Optional[Callable[[RunSummary], None]] = None,
-) -> RunSummary:
-    """Run extraction over `inputs` on a dask cluster; the outputs are those of a local run (module doc)."""
-    settings = check_settings(config)
-    size = partition_size(config)
-    outdir = Path(outdir)
-    _, items = open_inputs(inputs, outdir, config)  # before any cluster starts
-    key = inputs_key(inputs, config)
-    started = time.monotonic()
-    with claimed_outdir(outdir, key, resume) as (point, summary, stop):
-        if point is not None and point.complete:
-            return finished_run(summary, outdir, settings["format"], db=settings["db"])
-        summary = _run(items, outdir, config, settings, size, key, point, summary, stop,
-                       progress=progress, on_batch=on_batch)
-    summary.seconds = time.monotonic() - started
-    return summary
-
-
-def _run(items: Iterable, outdir: Path, config: Config, settings: dict, size: int, key: str,
-         point: Optional[ResumePoint], summary: RunSummary, stop: StopRequest, *,
-         progress: Optional[TextIO], on_batch: Optional[Callable[[RunSummary], None]]) -> RunSummary:
+@contextmanager
+def dask_engine(job: Job) -> Iterator[Iterator[Batch]]:
+    """The job's articles in partitions on a dask cluster (a new local one, or run.scheduler's),
+    each worker loading the model as it joins. With a partitioned sink (Parquet tables) and a fresh
+    run, the workers also write its part files; the sink publishes them at the end."""
+    run = job.settings.run
+    size = partition_size(run)
+    parted = [s for s in job.settings.sinks.values() if s.partitioned] if job.point is None else []
     # Workers may have another working directory: give them an absolute path. A resumed run has
-    # lost the parts of the interrupted one (remove_leftovers): it converts the JSONL at the end.
-    staging = outdir.resolve() / STAGING if settings["format"] == "parquet" and point is None else None
-    if point is not None:
-        items = islice(items, point.items_done, None)
-    meter = Progress(None)
-    db_sink = writer = None
+    # lost the parts of the interrupted one (remove_leftovers): its sinks convert the JSONL at the end.
+    staging = job.outdir.resolve() / STAGING if parted else None
+    client, cluster = _connect(job.config, run.n_process)
+    parts = 0
+    results: Optional[Iterator[PartitionResult]] = None
     try:
-        client, cluster = _connect(config, settings["n_process"])
-        try:
-            config_text = config.to_str()
-            client.register_plugin(ExtractorPlugin(config_text), name=PLUGIN_NAME)
-            if settings["db"]:
-                from ..writers.sql import open_sql_sink
+        config_text = job.config.to_str()
+        client.register_plugin(ExtractorPlugin(config_text), name=PLUGIN_NAME)
+        window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
+        results = _ordered_results(client, config_text, batched(job.items, size), window=window, stop=job.stop,
+                                   batch_size=run.batch_size, prefilter=run.prefilter,
+                                   dataset_dir=str(staging) if staging is not None else None)
 
-                db_sink = open_sql_sink(settings["db"])
-            writer = JournaledWriter(outdir, resume=point, inputs_key=key)
-            meter = Progress(progress, start_count=summary.read)
-            window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
-            done, parts = writer.items_done, 0
-            stop.check(summary)
-            for result in _ordered_results(client, config_text, batched(items, size), window=window, stop=stop,
-                                           batch_size=settings["batch_size"], prefilter=settings["prefilter"],
-                                           dataset_dir=str(staging) if staging is not None else None):
+        def batches() -> Iterator[Batch]:
+            nonlocal parts
+            for result in results:
                 parts += 1
-                _write_partition(result, summary, writer, db_sink, staging)
-                done += len(result.outcomes)
-                writer.commit(done, summary.counts())
-                meter.update(summary)
-                if on_batch is not None:
-                    on_batch(summary)
-                stop.check(summary)
-        finally:
-            _close(client, cluster)
-        summary.outputs = [str(outdir / "articles.jsonl"), str(outdir / "events.jsonl")]
-        if staging is not None:
-            summary.outputs += [str(p) for p in _publish_dataset(outdir, staging, parts)]
-        elif settings["format"] != "jsonl":
-            summary.outputs += write_tables(outdir, settings["format"])
-        summary.outputs += finish_run(outdir, settings["format"], settings["db"])
-        writer.commit(done, summary.counts(), complete=True)
+                yield Batch(result.outcomes, on_dropped=_part_rewriter(result, staging))
+
+        yield batches()
     finally:
-        if writer is not None:
-            writer.close()
-        if db_sink is not None:
-            db_sink.close()
-        meter.close()
-    return summary
+        if results is not None:
+            results.close()  # cancels the partitions still in flight
+        _close(client, cluster)
+    for sink in parted:
+        sink.use_parts(staging, parts)
+
+
+# run_dask(inputs, outdir, config, *, resume=False, progress=sys.stderr, on_batch=None): the job
+# (extractor/job.py: run_job) over `inputs` into `outdir`, on a dask cluster; the outputs are those of a local run (module doc).
+run_dask = partial(run_job, engine=dask_engine)
 
 
 def _close(client, cluster) -> None:
@@ -318,37 +260,9 @@ def _result(future, stop: StopRequest) -> PartitionResult:
             f"dask partition {future.key} failed on its worker: {type(exc).__name__}: {exc}".splitlines()[0]) from exc
 
 
-def _write_partition(result: PartitionResult, summary: RunSummary, writer: JournaledWriter, db_sink,
-                     staging: Optional[Path]) -> None:
-    """Append one partition's records through job.write_batch, as a local run appends a batch's."""
-    outcomes = result.outcomes
-
-    def rewrite_part() -> None:  # some articles were dropped on the client: drop them from the part too
-        if staging is not None:
-            write_partition_tables(outcomes, staging, result.part)
-
-    write_batch(outcomes, summary, writer, db_sink, on_dropped=rewrite_part)
-
-
-def _publish_dataset(outdir: Path, staging: Path, parts: int) -> list[Path]:
-    """Move the part directories to OUTDIR/{articles,events}.parquet, replacing what is there."""
-    from ..writers.tables import write_dataset_partition
-
-    published = []
-    for name in TABLES:
-        src, dst = staging / name, outdir / f"{name}.parquet"
-        found = len(list(src.glob("part-*.parquet"))) if src.is_dir() else 0
-        if found != parts:
-            raise TariffwireError(Errors.E021.format(path=outdir, reason=(
-                f"{found} of {parts} {name} part files arrived in {src}; with --format parquet the dask workers "
-                "write them, so OUTDIR must be shared storage that every worker sees at the same path")))
-        if parts == 0:  # no input: still leave a readable, empty dataset
-            write_dataset_partition([], src, name, 0)
-        if dst.is_dir():
-            shutil.rmtree(dst)
-        elif dst.exists():
-            dst.unlink()
-        src.rename(dst)
-        published.append(dst)
-    shutil.rmtree(staging, ignore_errors=True)
-    return published
+def _part_rewriter(result: PartitionResult, staging: Optional[Path]) -> Optional[Callable[[], None]]:
+    """What to do when the client drops articles of a partition its worker already wrote as a part
+    file (unserializable, refused by a sink): write the part again without them."""
+    if staging is None:
+        return None
+    return lambda: write_partition_tables(result.outcomes, staging, result.part)

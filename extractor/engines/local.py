@@ -2,7 +2,8 @@
 
 Streaming end to end: inputs are read lazily, at most a few batches are in flight, and records are
 appended as each batch completes, so memory does not grow with the archive. What a run does besides
-processing (settings, journal, errors.jsonl, summary) is extractor/job.py, shared with the dask engine.
+processing (settings, journal, sinks, errors.jsonl, summary, the end) is extractor/job.py's
+run_job, shared with the dask engine: this module only says where the batches are processed.
 """
 from __future__ import annotations
 
@@ -10,33 +11,18 @@ import multiprocessing
 import os
 import signal
 import sys
-import time
 from collections import deque
+from contextlib import contextmanager
+from functools import partial
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from itertools import islice
-from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, Sequence, TextIO
+from typing import Iterable, Iterator, Optional
 
 from confection import Config
 
 from ..api import Extractor, Outcome
-from ..consolidate import finish_run
 from ..errors import Errors, TariffwireError
-from ..job import (
-    RunSummary,
-    batched,
-    check_settings,
-    claimed_outdir,
-    finished_run,
-    inputs_key,
-    open_inputs,
-    preflight,
-    write_batch,
-    write_tables,
-)
-from ..progress import Progress
-from ..writers.jsonl import JournaledWriter
+from ..job import Batch, Job, batched, preflight, run_job
 
 
 # -- worker processes ------------------------------------------------------------------------------
@@ -154,63 +140,20 @@ def _worker_died(item) -> Outcome:
 
 
 
-def run_local(
-    inputs: Sequence[str],
-    outdir: str | Path,
-    config: Config,
-    *,
-    resume: bool = False,
-    progress: Optional[TextIO] = sys.stderr,
-    on_batch: Optional[Callable[[RunSummary], None]] = None,
-) -> RunSummary:
-    """Run extraction over `inputs` into `outdir` in this process and run.n_process - 1 workers.
-    Fatal problems raise TariffwireError, and are found before any output of an earlier run in
-    `outdir` is changed."""
-    outdir = Path(outdir)
-    settings = check_settings(config)
+@contextmanager
+def local_engine(job: Job) -> Iterator[Iterator[Batch]]:
+    """The job's batches processed here (run.n_process = 1) or in worker processes; the NER model
+    loads on entry, so that a missing model is one config error before any output is touched."""
+    preflight(job.extractor)
+    run = job.settings.run
+    stream = process_stream(job.extractor, job.items, batch_size=run.batch_size, n_process=run.n_process or 1,
+                            prefilter=run.prefilter)
+    try:
+        yield (Batch(outcomes) for outcomes in stream)
+    finally:
+        stream.close()  # the worker pool shuts down here, however the run ends
 
-    extractor, items = open_inputs(inputs, outdir, config)
-    key = inputs_key(inputs, config)
-    db_sink = writer = None
-    meter = Progress(None)
-    started = time.monotonic()
-    with claimed_outdir(outdir, key, resume) as (point, summary, stop):
-        try:
-            if point is not None and point.complete:
-                return finished_run(summary, outdir, settings["format"], db=settings["db"])
-            preflight(extractor)
-            if settings["db"]:
-                from ..writers.sql import open_sql_sink
 
-                db_sink = open_sql_sink(settings["db"])
-            writer = JournaledWriter(outdir, resume=point, inputs_key=key)
-            if point is not None:
-                items = islice(items, point.items_done, None)
-            meter = Progress(progress, start_count=summary.read)
-            done = writer.items_done
-            stop.check(summary)
-            for outcomes in process_stream(extractor, items, batch_size=settings["batch_size"],
-                                           n_process=settings["n_process"] or 1, prefilter=settings["prefilter"]):
-                done += len(outcomes)
-                try:
-                    write_batch(outcomes, summary, writer, db_sink)
-                    writer.commit(done, summary.counts())
-                except OSError as exc:  # a full disk, say: what the journal holds stays good for --resume
-                    raise TariffwireError(Errors.E021.format(path=outdir, reason=exc.strerror or exc)) from exc
-                meter.update(summary)
-                if on_batch is not None:
-                    on_batch(summary)
-                stop.check(summary)
-            summary.outputs = [str(outdir / "articles.jsonl"), str(outdir / "events.jsonl")]
-            if settings["format"] != "jsonl":
-                summary.outputs += write_tables(outdir, settings["format"])
-            summary.outputs += finish_run(outdir, settings["format"], settings["db"])
-            writer.commit(done, summary.counts(), complete=True)
-        finally:
-            if writer is not None:
-                writer.close()
-            if db_sink is not None:
-                db_sink.close()
-            meter.close()
-    summary.seconds = time.monotonic() - started
-    return summary
+# run_local(inputs, outdir, config, *, resume=False, progress=sys.stderr, on_batch=None): the job
+# (extractor/job.py: run_job) over `inputs` into `outdir`, in this process and run.n_process - 1 workers.
+run_local = partial(run_job, engine=local_engine)

@@ -17,10 +17,10 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Optional, Sequence, Union
+from typing import Any, Iterator, Literal, Mapping, Optional, Sequence, Union
 
 from ..errors import ArticleError, Errors, TariffwireError
-from ..registry import registry
+from ..registry import PositiveInt, registry
 from .article import Article, content_id
 from .formats import TEXT_FIELD, RawRecord, ReadOptions, describe, isolate
 from .kinds import READERS
@@ -30,7 +30,8 @@ from .wire import parse_wire
 
 FIELDS = ("id", "text", "headline", "published", "source", "url")
 DEFAULT_FIELDS = {name: name for name in FIELDS}
-HTML_EXTRACTORS = ("trafilatura", "builtin")
+# How an HTML page becomes text: trafilatura (the default) or the built-in tag stripper.
+HtmlExtractor = Literal["trafilatura", "builtin"]
 _OPTIONAL_TEXT_FIELDS = ("headline", "source", "url")
 
 _YEAR = re.compile(r"\d{4}")
@@ -284,18 +285,14 @@ def _missing(value: Any) -> bool:
 def make_ingestor(
     fields: dict[str, str] = DEFAULT_FIELDS,
     published_default: Optional[str] = None,
-    html_extractor: str = "trafilatura",
-    max_chars: int = 2_000_000,
+    html_extractor: HtmlExtractor = "trafilatura",
+    max_chars: PositiveInt = 2_000_000,
     encoding_errors: str = "replace",
 ) -> Ingestor:
     """Build the ingest stage. `fields` maps our names to the input's; unnamed fields keep ours."""
     unknown = sorted(set(fields) - set(FIELDS))
     if unknown:
         raise TariffwireError(Errors.E020.format(reason=f"ingest.fields: unknown field(s) {unknown}; expected some of {list(FIELDS)}"))
-    if html_extractor not in HTML_EXTRACTORS:
-        raise TariffwireError(Errors.E020.format(reason=f"ingest.html_extractor={html_extractor!r}; expected one of {list(HTML_EXTRACTORS)}"))
-    if max_chars < 1:
-        raise TariffwireError(Errors.E020.format(reason=f"ingest.max_chars={max_chars}; expected a positive number"))
     try:
         codecs.lookup_error(encoding_errors)
     except LookupError:

@@ -12,14 +12,13 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import filter_spans, minibatch, raise_error
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Literal, Optional
 
 from ..errors import Errors, TariffwireError
 from ..optional import require
-from ..registry import registry
+from ..registry import PositiveInt, component_factory, registry
 from .context import context_of
 from .ner import MAX_LENGTH, Entity
-from ..registry import component_factory
 
 # CoNLL-style types to OntoNotes. MISC is mostly nationalities in news ("Chinese"), the nearest being
 # NORP; types not listed pass through unchanged, a type mapped to null is dropped.
@@ -178,8 +177,8 @@ class HfNer:
 @registry.ner_backends("tariffwire.HfNer.v1")
 def make_hf_ner(
     model: Optional[str] = None,
-    device: str = "auto",
-    batch_size: int = 16,
+    device: Literal["auto", "cpu", "cuda"] = "auto",
+    batch_size: PositiveInt = 16,
     stride: int = 64,
     max_length: Optional[int] = None,
     label_map: dict[str, Optional[str]] = {},
@@ -190,7 +189,8 @@ def make_hf_ner(
 @component_factory("tariffwire_hf_ner", default_config={"device": "auto", "batch_size": 16, "stride": 64,
                                                        "max_length": None, "label_map": {}},
                   assigns=["doc.ents"])
-def make_hf_ner_component(nlp: Language, name: str, model: str, device: str, batch_size: int, stride: int,
+def make_hf_ner_component(nlp: Language, name: str, model: str, device: Literal["auto", "cpu", "cuda"],
+                          batch_size: PositiveInt, stride: int,
                           max_length: Optional[int], label_map: dict[str, Optional[str]]) -> "HfNerComponent":
     return HfNerComponent(HfNer(model, device=device, batch_size=batch_size, stride=stride, max_length=max_length,
                                 label_map=label_map))

