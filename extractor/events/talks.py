@@ -8,7 +8,6 @@ verb ("... and has invited Korea's minister for talks") inherits the subject of 
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -17,57 +16,36 @@ from spacy.language import Language
 from ..nlp.component import RuleComponent
 from ..nlp.context import ArticleContext
 from ..nlp.officials import Official
+from ..cues import cue_patterns
 from ..segment import split_clauses
 from . import weights
 from .relevance import relevant
 from ..registry import component_factory
 
-_STRONG_TRIGGER = re.compile(
-    r"\b(?:negotiat(?:e|es|ed|ing|ions?)|talks|consultations|trade dialogue|round of)\b", re.I
-)
-_WEAK_TRIGGER = re.compile(
-    r"\b(?:meet(?:s|ing|ings)?|met|discuss(?:ed|es|ing|ions?)?|spoke|spoken|speak(?:s|ing)?|call(?:ed)? with|"
-    r"(?:phone|video|telephone) calls?|calls? with|visit(?:s|ed|ing)?|summit|hosted|host|sat down|sit down|"
-    r"dialogue|engage(?:d|ment)?)\b",
-    re.I,
-)
-_TRADE_WORDS = re.compile(r"\b(?:trade|tariffs?|deal|negotiat\w*|imports?|exports?|economic|commerce|duties|levies)\b", re.I)
-_AGREEMENT_NOUN = re.compile(r"\b(?:deal|agreement|accord|pact|framework|truce|understanding)s?\b", re.I)
-_AGREED_TO = re.compile(r"\bagreed\s+(?:on\s+\w+\s+|late on \w+\s+)?to\s+(?:scrap|lift|remove|cut|lower|reduce|drop|end|slash|roll back|"
-                        r"eliminate|suspend|pause|hold off|delay|roll back|halve|exempt)", re.I)
+# The cue words live in data/cues/en/talks.json (extractor.cues): this module says how they combine.
+_CUES = cue_patterns("talks")
+_STRONG_TRIGGER = _CUES["strong_trigger"]
+_WEAK_TRIGGER = _CUES["weak_trigger"]
+_TRADE_WORDS = _CUES["trade_context"]
+_AGREEMENT_NOUN = _CUES["agreement_noun"]
+_AGREED_TO = _CUES["agreed_to"]
 # Agreeing to keep talking is a negotiation, not a deal.
-_AGREED_TO_TALK = re.compile(r"\bagreed\b[^.;]{0,90}?(?:\bto\s+(?:aim|work|seek|continue|start|begin|hold|resume|negotiate|pursue|"
-                             r"keep|intensify|step up|accelerate|launch|try|talk)|on (?:the )?terms of reference|to talks)", re.I)
-_NEGATED_TALKS = re.compile(r"\b(?:no point in|refus\w*|declin\w* to|won['’]t|will not|ruled out|broke (?:them |the talks )?off|"
-                            r"no plans to|not (?:to )?(?:negotiate|talk|meet))\b", re.I)
-_VENUE_ADJECTIVE = re.compile(r"\s+(?:meeting|meetings|talks|summit|round|negotiations|truce|agreement|framework|consensus|accord|"
-                              r"understanding|deal|pact|process)\b", re.I)
-_AT_PLACE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$", re.I)
-_BOTH_SIDES = re.compile(r"\b(?:both (?:countries|sides|governments|nations)|the two (?:countries|sides|governments|nations|leaders))\b", re.I)
-_PLURAL_PAIRS = re.compile(r"\b(?:deals|agreements|calls|meetings|separate|separately|respective|bilateral)\b", re.I)
-_AGREEMENT_VERB = re.compile(
-    r"\b(?:reached|struck|signed|sealed|clinched|finali[sz]ed|concluded|inked|secured|announced|agreed|unveiled|"
-    r"hammered out|nailed down|reach(?:ed)? agreement|have a deal|has a deal|got a deal)\b",
-    re.I,
-)
-_AGREEMENT_UNDER = re.compile(r"\b(?:under|as part of|per|in) (?:the|a|its|their|this|that) (?:\w+[\s-]){0,3}(?:deal|agreement|framework|accord|pact)\b", re.I)
-_NOT_REACHED = re.compile(
-    r"\b(?:hop(?:e|es|ed|ing)|seek(?:s|ing)?|sought|aim(?:s|ed|ing)?|try(?:ing)?|tried|would|could|might|may|if|whether|"
-    r"won['’]t|will not|no deal|not|yet to|fail(?:ed|s)?|without|push(?:es|ed|ing)? for|want(?:s|ed)?|rush|toward|"
-    r"pursu\w*|close to|near(?:ing)?|possible|potential|prospects?|unless|until|before|expect\w*|likely|to be|once)\b",
-    re.I,
-)
-_TO_VERB = re.compile(r"\bto (?:reach|strike|sign|seal|clinch|secure|finali[sz]e|conclude|get|make|negotiate)\b", re.I)
-_TOPIC = re.compile(
-    r"\b(?:to discuss|to talk about|about|over|regarding|concerning|aimed at|targeting|imposed on|levied on|on (?:tariffs|trade|the|its|their)|"
-    r"that would|which|who)\b",
-    re.I,
-)
-_REQUESTED = re.compile(r"\b(?:request(?:ed|s|ing)?|invit(?:e|ed|es|ing)|asked for|ask for|seek(?:s|ing)? talks|sought talks|"
-                        r"call(?:ed|s)? for talks|propos(?:e|ed|es) talks|offer(?:ed|s)? talks)\b", re.I)
-_FUTURE = re.compile(r"\b(?:will|set to|is to|are to|plans? to|planned|scheduled|due to|expected to|upcoming|next|going to|"
-                     r"to begin|to hold|to meet|to start|would meet|later this|tomorrow)\b", re.I)
-_VERB_START = re.compile(r"^\s*(?:has|have|had|will|would|is|are|was|were|also|then|later|\w+ed)\b", re.I)
+_AGREED_TO_TALK = _CUES["agreed_to_talk"]
+_NEGATED_TALKS = _CUES["negated"]
+_VENUE_ADJECTIVE = _CUES["venue_after"]
+_AT_PLACE = _CUES["at_place_before"]
+_BOTH_SIDES = _CUES["both_sides"]
+_PLURAL_PAIRS = _CUES["plural_pairs"]
+_AGREEMENT_VERB = _CUES["agreement_verb"]
+_NOT_REACHED = _CUES["not_reached_before"]
+_TO_VERB = _CUES["to_deal_verb"]
+_TOPIC = _CUES["topic"]
+_REQUESTED = _CUES["requested"]
+_FUTURE = _CUES["future"]
+_VERB_START = _CUES["verb_start"]
+_WITH = _CUES["with"]
+_SIGNED = _CUES["signed"]
+_WILL_SIGN = _CUES["will_sign"]
 
 
 @dataclass
@@ -129,7 +107,7 @@ class TalksFinder:
         # several partners on the other side of "with" -> bilateral records.
         if len(parties) < 3:
             return [parties]
-        with_at = re.search(r"\bwith\b", ctext)
+        with_at = _WITH.search(ctext)
         if not with_at:
             return [parties]
         pivot = clause[0] + with_at.start()
@@ -196,7 +174,7 @@ class TalksFinder:
         before_verb = ctext[:verb.start()]
         if _NOT_REACHED.search(before_verb[-40:]) or _TO_VERB.search(ctext) or _AGREED_TO_TALK.search(ctext):
             return None
-        status = "signed" if re.search(r"\bsign(?:ed|ing)\b", ctext, re.I) and not re.search(r"\b(?:will|to) sign\b", ctext, re.I) else "reached"
+        status = "signed" if _SIGNED.search(ctext) and not _WILL_SIGN.search(ctext) else "reached"
         return TalkEvent("agreement", status, parties, officials, clause, self._date(ctx, clause, sent),
                          weights.AGREEMENT_CONFIDENCE)
 
