@@ -8,6 +8,7 @@ verb ("... and has invited Korea's minister for talks") inherits the subject of 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -46,6 +47,22 @@ _VERB_START = _CUES["verb_start"]
 _WITH = _CUES["with"]
 _SIGNED = _CUES["signed"]
 _WILL_SIGN = _CUES["will_sign"]
+_WISH = _CUES["wish"]
+_NON_TRADE_TALKS = _CUES["non_trade_talks"]
+_GENERIC_COUNTERPART = _CUES["generic_counterpart"]
+_HOSTED_BY_BEFORE = _CUES["hosted_by_before"]
+_HOST_AFTER = _CUES["host_after"]
+_CITY_COUNTRY_BEFORE = _CUES["city_country_before"]
+_AGREEMENT_RESULT = _CUES["agreement_result"]
+_UNDER_AGREEMENT = _CUES["under_agreement"]
+_HYPOTHETICAL_DEAL = _CUES["hypothetical_deal"]
+_AGREED_PLAIN = _CUES["agreed_plain"]
+_HEADLINE_AGREE = _CUES["headline_agree"]
+_CONCLUDED_TALKS = _CUES["concluded_talks"]
+_SCHEDULED_BEFORE = _CUES["scheduled_before"]
+_WITH_PHRASE_END = _CUES["with_phrase_end"]
+# How far before a talk word a wish or hypothetical ("has long sought to ...") still governs it.
+WISH_WINDOW = 60
 
 
 @dataclass
@@ -64,6 +81,8 @@ class TalksFinder:
         text = ctx.text
         events: list[TalkEvent] = []
         partner, second = self._partners(ctx)
+        trade_parties = self._trade_parties(ctx, partner, second)
+        last_pair: Optional[list[str]] = None  # the sides of the last event: "the two leaders" are they
         for sent in ctx.sentences:
             if ctx.excluded(*sent):
                 continue
@@ -73,26 +92,31 @@ class TalksFinder:
             prev_subject: list[str] = []
             for clause in clauses:
                 ctext = text[clause[0]:clause[1]]
-                parties, officials, subject = self._parties(ctx, clause)
+                parties, officials, subject = self._parties(ctx, clause, {partner, second} - {None})
                 if _VERB_START.match(ctext):
                     # "... and has invited Korea's minister": the subject is the previous clause's.
                     parties = sorted(set(parties) | set(prev_subject))
                 elif subject:
                     prev_subject = subject
-                if len(parties) < 2 and _BOTH_SIDES.search(ctext) and partner and second:
-                    parties = sorted({partner, second})
-                if len(parties) == 1 and partner is not None and (_STRONG_TRIGGER.search(ctext) or _AGREEMENT_NOUN.search(ctext)
-                                                                   or _AGREED_TO.search(ctext)):
+                if len(parties) < 2 and _BOTH_SIDES.search(ctext):
+                    # "the two leaders discussed ...": the pair last reported, else the story's pair.
+                    pairs = [p for p in (last_pair, [partner, second] if partner and second else None) if p]
+                    fitting = [p for p in pairs if set(parties) <= set(p)]
+                    if fitting or pairs:
+                        parties = sorted(set((fitting or pairs)[0]))
+                if (len(parties) == 1 and partner is not None and not _GENERIC_COUNTERPART.search(ctext)
+                        and (_STRONG_TRIGGER.search(ctext) or _AGREEMENT_NOUN.search(ctext) or _AGREED_TO.search(ctext))):
                     # "Tokyo would keep negotiating": the other side is the one the story is about.
                     other = partner if partner != parties[0] else second
                     if other is not None:
                         parties = sorted({parties[0], other})
                 for group in self._distribute(ctx, clause, ctext, parties):
-                    event = self._agreement(ctx, clause, ctext, group, officials, sent)
-                    if event is None:
-                        event = self._negotiation(ctx, clause, ctext, group, officials, has_trade, sent)
-                    if event is not None:
-                        events.append(event)
+                    # A clause may report both: "agreed to hold off on tariffs after phone calls with ...".
+                    for event in (self._agreement(ctx, clause, ctext, group, officials, sent),
+                                  self._negotiation(ctx, clause, ctext, group, officials, has_trade, sent, trade_parties)):
+                        if event is not None:
+                            events.append(event)
+                            last_pair = event.parties
         return events
 
     @staticmethod
@@ -100,6 +124,15 @@ class TalksFinder:
         codes = [c.code for c in ctx.countries if c.counts] + [o.country for o in ctx.officials if o.country]
         ranked = sorted(set(codes), key=lambda c: (-codes.count(c), c))
         return (ranked[0] if ranked else None), (ranked[1] if len(ranked) > 1 else None)
+
+    @staticmethod
+    def _trade_parties(ctx: ArticleContext, partner, second) -> set[str]:
+        """The countries the trade story is about: its two main countries and the imposers and
+        targets of its tariffs."""
+        codes = {partner, second} - {None}
+        for t in ctx.tariffs:
+            codes.update(c for c in [getattr(t, "imposer", None), *getattr(t, "targets", [])] if c and c != "ALL")
+        return codes
 
     def _distribute(self, ctx: ArticleContext, clause, ctext: str, parties: list[str]) -> list[list[str]]:
         """"Britain and Vietnam have reached deals with Washington" is two bilateral deals."""
@@ -112,9 +145,15 @@ class TalksFinder:
             return [parties]
         pivot = clause[0] + with_at.start()
         left = {c.code for c in ctx.countries_in(clause[0], pivot)} | {o.country for o, _ in ctx.officials_in(clause[0], pivot) if o.country}
-        right = {c.code for c in ctx.countries_in(pivot, clause[1])} | {o.country for o, _ in ctx.officials_in(pivot, clause[1]) if o.country}
+        # The list after "with" ends at a comma before a lower-case word: ", with France accusing ...".
+        end = _WITH_PHRASE_END.search(ctx.text, pivot, clause[1])
+        right_end = end.start() if end else clause[1]
+        right = {c.code for c in ctx.countries_in(pivot, right_end)} | {o.country for o, _ in ctx.officials_in(pivot, right_end) if o.country}
         if len(left) == 1 and len(right - left) >= 2:
             hub, spokes = next(iter(left)), right - left
+        elif len(left) == 1 and len(right - left) == 1 and end is not None:
+            # "the deal struck with Washington, with France accusing ...": one pair, the rest is comment
+            return [sorted(left | right)]
         elif len(right) == 1 and len(left - right) >= 2 and _PLURAL_PAIRS.search(ctext):
             # "A and B sit down with C" is one meeting; "A and B reached deals with C" are two.
             hub, spokes = next(iter(right)), left - right
@@ -122,7 +161,9 @@ class TalksFinder:
             return [parties]
         return [sorted({hub, s}) for s in sorted(spokes)]
 
-    def _parties(self, ctx: ArticleContext, clause: tuple[int, int]) -> tuple[list[str], list[Official], list[str]]:
+    def _parties(self, ctx: ArticleContext, clause: tuple[int, int], story: set[str]) -> tuple[list[str], list[Official], list[str]]:
+        """The sides named in a clause; `story` (the article's two main countries) bounds which venue
+        may stand for a side: "held talks in Washington" in a U.S. story, not "talks in Stockholm"."""
         text = ctx.text
         topic = _TOPIC.search(text, clause[0], clause[1])
         spans = [clause]
@@ -136,9 +177,13 @@ class TalksFinder:
             for c in ctx.countries_in(*span, counting_only=False):
                 if _VENUE_ADJECTIVE.match(ctx.text, c.end):
                     continue  # "the Stockholm meeting", "the Geneva truce": a venue, not a side
-                if c.counts and not _AT_PLACE.search(ctx.text, max(0, c.start - 12), c.start):
+                if self._hosts(ctx.text, c):
+                    continue  # "hosted by Japan", "Switzerland, which hosted the talks": the host is no side
+                at_venue = (_AT_PLACE.search(ctx.text, max(0, c.start - 12), c.start)
+                            or _CITY_COUNTRY_BEFORE.search(ctx.text, max(0, c.start - 60), c.start))
+                if c.counts and not at_venue:
                     ordered.append((c.start, c.code))
-                elif c.kind in ("capital", "metonym") or c.counts:
+                elif (c.kind in ("capital", "metonym") or c.counts) and c.code in story:
                     venues.append((c.start, c.code))
             for off, (s, _) in ctx.officials_in(*span):
                 if off.country:
@@ -157,35 +202,61 @@ class TalksFinder:
                 return sorted(codes), officials, subject
         return [], [], []
 
+    @staticmethod
+    def _hosts(text: str, c) -> bool:
+        return bool(_HOSTED_BY_BEFORE.search(text, max(0, c.start - 40), c.start) or _HOST_AFTER.search(text[c.end:c.end + 60]))
+
     def _agreement(self, ctx, clause, ctext, parties, officials, sent) -> Optional[TalkEvent]:
-        agreed_to = _AGREED_TO.search(ctext)
-        if len(parties) < 2 or not (_AGREEMENT_NOUN.search(ctext) or agreed_to):
+        if len(parties) < 2 or _NON_TRADE_TALKS.search(ctext):
             return None
-        # "under the deal" only refers to a deal; the record needs a report that one was reached.
-        verb = agreed_to
+        verb = self._agreement_report(ctext)
         if verb is None:
-            # The verb must govern the deal: "reached a trade deal", "the agreement was signed".
-            for v in _AGREEMENT_VERB.finditer(ctext):
-                if any(abs(n.start() - v.end()) <= 40 or abs(v.start() - n.end()) <= 25 for n in _AGREEMENT_NOUN.finditer(ctext)):
-                    verb = v
-                    break
-        if not verb:
             return None
-        before_verb = ctext[:verb.start()]
-        if _NOT_REACHED.search(before_verb[-40:]) or _TO_VERB.search(ctext) or _AGREED_TO_TALK.search(ctext):
+        if _TO_VERB.search(ctext) or _AGREED_TO_TALK.search(ctext):
             return None
         status = "signed" if _SIGNED.search(ctext) and not _WILL_SIGN.search(ctext) else "reached"
         return TalkEvent("agreement", status, parties, officials, clause, self._date(ctx, clause, sent),
                          weights.AGREEMENT_CONFIDENCE)
 
-    def _negotiation(self, ctx, clause, ctext, parties, officials, has_trade, sent) -> Optional[TalkEvent]:
+    @staticmethod
+    def _agreement_report(ctext: str) -> Optional[re.Match]:
+        """The words that report a deal as reached, or None. A mere reference ("hopes for a deal")
+        is not one; a deal told by its result ("the agreement lowers tariffs", "under the deal
+        struck in May") is."""
+        def reached(m: Optional[re.Match]) -> bool:
+            return m is not None and not _NOT_REACHED.search(ctext[:m.start()][-40:])
+
+        agreed_to = _AGREED_TO.search(ctext)
+        if reached(agreed_to):
+            return agreed_to
+        # The verb must govern the deal: "reached a trade deal", "the agreement was signed".
+        for v in _AGREEMENT_VERB.finditer(ctext):
+            if any(abs(n.start() - v.end()) <= 40 or abs(v.start() - n.end()) <= 25 for n in _AGREEMENT_NOUN.finditer(ctext)):
+                return v if reached(v) else None
+        for told in (_UNDER_AGREEMENT.search(ctext), _AGREEMENT_RESULT.search(ctext)):
+            # "would face 20% under the deal" reports the deal; "under a proposed deal" does not.
+            if told and not _HYPOTHETICAL_DEAL.search(told.group()) and not _HYPOTHETICAL_DEAL.search(ctext[:told.start()][-15:]):
+                return told
+        for m in (_HEADLINE_AGREE.match(ctext), _CONCLUDED_TALKS.search(ctext), _AGREED_PLAIN.search(ctext)):
+            if reached(m):
+                return m
+        return None
+
+    def _negotiation(self, ctx, clause, ctext, parties, officials, has_trade, sent, trade_parties) -> Optional[TalkEvent]:
         if len(parties) < 2:
             return None
         strong = _STRONG_TRIGGER.search(ctext)
         weak = _WEAK_TRIGGER.search(ctext)
-        if not strong and not weak or _NEGATED_TALKS.search(ctext):
+        if not strong and not weak or _NEGATED_TALKS.search(ctext) or _NON_TRADE_TALKS.search(ctext):
             return None
-        if _REQUESTED.search(ctext):
+        requested = _REQUESTED.search(ctext)
+        if not requested and (ctx.text[sent[0]:sent[1]].rstrip().endswith("?") or not self._reported(ctext)):
+            return None  # a question, a wish, a demand or a hypothetical: no talks between the sides
+        if not strong and not has_trade and not set(parties) <= trade_parties:
+            # "Merkel spoke with Erdogan", "the emir visited Ankara": a meeting counts as trade
+            # talks in a trade sentence, or between countries the trade story is about.
+            return None
+        if requested:
             status = "requested"
         elif _FUTURE.search(ctext):
             status = "scheduled"
@@ -194,6 +265,17 @@ class TalksFinder:
         confidence = weights.NEGOTIATION_STRONG if strong else weights.NEGOTIATION_WEAK
         return TalkEvent("negotiation", status, parties, officials, clause, self._date(ctx, clause, sent),
                          confidence)
+
+    @staticmethod
+    def _reported(ctext: str) -> bool:
+        """Does some talk word of the clause report talks, not one side's wish, demand, stance or a
+        hypothetical ("has long sought to negotiate", "urged Washington to return to talks", "if talks fail")?"""
+        for trigger in (_STRONG_TRIGGER, _WEAK_TRIGGER):
+            for m in trigger.finditer(ctext):
+                if (not _WISH.search(ctext, max(0, m.start() - WISH_WINDOW), m.start())
+                        or _SCHEDULED_BEFORE.search(ctext, max(0, m.start() - 30), m.start())):
+                    return True
+        return False
 
     @staticmethod
     def _date(ctx: ArticleContext, clause, sent) -> Optional[int]:
