@@ -61,6 +61,11 @@ _HEADLINE_AGREE = _CUES["headline_agree"]
 _CONCLUDED_TALKS = _CUES["concluded_talks"]
 _SCHEDULED_BEFORE = _CUES["scheduled_before"]
 _WITH_PHRASE_END = _CUES["with_phrase_end"]
+_STANDING_AGREEMENT = _CUES["standing_agreement"]
+_MANNER_BEFORE = _CUES["manner_before"]
+_BETWEEN = _CUES["between"]
+_OWNED_DEAL_WITH = _CUES["owned_deal_with"]
+_COORDINATED_GAP = _CUES["coordinated_gap"]
 # How far before a talk word a wish or hypothetical ("has long sought to ...") still governs it.
 WISH_WINDOW = 60
 
@@ -136,6 +141,12 @@ class TalksFinder:
 
     def _distribute(self, ctx: ArticleContext, clause, ctext: str, parties: list[str]) -> list[list[str]]:
         """"Britain and Vietnam have reached deals with Washington" is two bilateral deals."""
+        between = self._between(ctx, clause, ctext)
+        if between:
+            return [between]
+        owned = self._owned_deals(ctx, clause, ctext)
+        if owned:
+            return owned
         # "talks with Japan and India", "Britain and Vietnam reached deals with Washington": one hub,
         # several partners on the other side of "with" -> bilateral records.
         if len(parties) < 3:
@@ -160,6 +171,41 @@ class TalksFinder:
         else:
             return [parties]
         return [sorted({hub, s}) for s in sorted(spokes)]
+
+    @staticmethod
+    def _sides_in(ctx: ArticleContext, start: int, end: int) -> list[str]:
+        codes = [c.code for c in ctx.countries_in(start, end)] + [o.country for o, _ in ctx.officials_in(start, end) if o.country]
+        return sorted(set(codes))
+
+    def _between(self, ctx: ArticleContext, clause, ctext: str) -> Optional[list[str]]:
+        """The sides named after "talks ... between": the others in the clause are not in those talks."""
+        m = _BETWEEN.search(ctext)
+        if not m:
+            return None
+        start = clause[0] + m.end()
+        end = _WITH_PHRASE_END.search(ctx.text, start, clause[1])
+        sides = self._sides_in(ctx, start, end.start() if end else clause[1])
+        return sides if len(sides) >= 2 else None
+
+    def _owned_deals(self, ctx: ArticleContext, clause, ctext: str) -> Optional[list[list[str]]]:
+        """"X obtained under its agreement with Y", "X and Z, which secured ... in agreements with Y":
+        each owner (the country named last before, with those coordinated with it) with Y."""
+        m = _OWNED_DEAL_WITH.search(ctext)
+        if not m:
+            return None
+        before = [c for c in ctx.countries_in(clause[0], clause[0] + m.start())]
+        if not before:
+            return None
+        owners = [before[-1]]
+        for c in reversed(before[:-1]):
+            if not _COORDINATED_GAP.search(ctx.text[c.end:owners[-1].start]):
+                break
+            owners.append(c)
+        start = clause[0] + m.end()
+        end = _WITH_PHRASE_END.search(ctx.text, start, clause[1])
+        partners = self._sides_in(ctx, start, end.start() if end else clause[1])
+        pairs = {tuple(sorted({o.code, p})) for o in owners for p in partners if o.code != p}
+        return [list(p) for p in sorted(pairs)] or None
 
     def _parties(self, ctx: ArticleContext, clause: tuple[int, int], story: set[str]) -> tuple[list[str], list[Official], list[str]]:
         """The sides named in a clause; `story` (the article's two main countries) bounds which venue
@@ -235,7 +281,9 @@ class TalksFinder:
                 return v if reached(v) else None
         for told in (_UNDER_AGREEMENT.search(ctext), _AGREEMENT_RESULT.search(ctext)):
             # "would face 20% under the deal" reports the deal; "under a proposed deal" does not.
-            if told and not _HYPOTHETICAL_DEAL.search(told.group()) and not _HYPOTHETICAL_DEAL.search(ctext[:told.start()][-15:]):
+            # A treaty in force ("under the free trade agreement") is no deal reached in the news.
+            if (told and not _HYPOTHETICAL_DEAL.search(told.group()) and not _HYPOTHETICAL_DEAL.search(ctext[:told.start()][-15:])
+                    and not _STANDING_AGREEMENT.search(ctext[told.start():told.end() + 2])):
                 return told
         for m in (_HEADLINE_AGREE.match(ctext), _CONCLUDED_TALKS.search(ctext), _AGREED_PLAIN.search(ctext)):
             if reached(m):
@@ -272,6 +320,8 @@ class TalksFinder:
         hypothetical ("has long sought to negotiate", "urged Washington to return to talks", "if talks fail")?"""
         for trigger in (_STRONG_TRIGGER, _WEAK_TRIGGER):
             for m in trigger.finditer(ctext):
+                if _MANNER_BEFORE.search(ctext, max(0, m.start() - 30), m.start()):
+                    continue  # "resolve differences through dialogue": a means, not talks held
                 if (not _WISH.search(ctext, max(0, m.start() - WISH_WINDOW), m.start())
                         or _SCHEDULED_BEFORE.search(ctext, max(0, m.start() - 30), m.start())):
                     return True
