@@ -66,6 +66,7 @@ _MANNER_BEFORE = _CUES["manner_before"]
 _BETWEEN = _CUES["between"]
 _OWNED_DEAL_WITH = _CUES["owned_deal_with"]
 _COORDINATED_GAP = _CUES["coordinated_gap"]
+_MUTUAL_AGREED = _CUES["mutual_agreed"]
 # How far before a talk word a wish or hypothetical ("has long sought to ...") still governs it.
 WISH_WINDOW = 60
 
@@ -285,9 +286,13 @@ class TalksFinder:
             if (told and not _HYPOTHETICAL_DEAL.search(told.group()) and not _HYPOTHETICAL_DEAL.search(ctext[:told.start()][-15:])
                     and not _STANDING_AGREEMENT.search(ctext[told.start():told.end() + 2])):
                 return told
-        for m in (_HEADLINE_AGREE.match(ctext), _CONCLUDED_TALKS.search(ctext), _AGREED_PLAIN.search(ctext)):
+        for m in (_HEADLINE_AGREE.match(ctext), _CONCLUDED_TALKS.search(ctext)):
             if reached(m):
                 return m
+        # A plain "agreed" is a deal only when both sides agreed: "Trump agreed to a pause" is one side's.
+        plain = _AGREED_PLAIN.search(ctext)
+        if reached(plain) and _MUTUAL_AGREED.search(ctext):
+            return plain
         return None
 
     def _negotiation(self, ctx, clause, ctext, parties, officials, has_trade, sent, trade_parties) -> Optional[TalkEvent]:

@@ -160,3 +160,51 @@ def test_agreements_told_by_result_or_in_government_register(text, expected):
 )
 def test_deals_not_reached_are_not_agreements(text):
     assert not any(kind == "agreement" for kind, _ in talks(text))
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # "between A and B": the others in the clause are not in the talks
+        ("Poland's visit followed a video call between Japan's trade minister and Brazil's foreign minister on tariffs.",
+         {("negotiation", ("BRA", "JPN"))}),
+        # "its agreement with X": the owner and X, not the country compared with them
+        ("Chile pays 30% while Peru obtained 10% under its agreement with the United States on tariffs.",
+         {("agreement", ("PER", "USA"))}),
+        # coordinated owners of "agreements with X"
+        ("Exporters in Norway and Iceland, which secured lower tariffs in agreements with Canada, gained.",
+         {("agreement", ("CAN", "ISL")), ("agreement", ("CAN", "NOR"))}),
+    ],
+)
+def test_the_sides_are_those_the_phrase_names(text, expected):
+    assert talks(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a treaty in force, referred to by what it does
+        "Mexican avocados enter Canada duty-free under the existing free trade agreement, Ottawa said.",
+        "Car parts from Peru and Chile stay exempt from tariffs under the Andean Trade Pact (ATP).",
+        # one side's concession is not a deal between both
+        "After a call with Mexico's president, Trump agreed that Mexican tomatoes would face lower tariffs.",
+    ],
+)
+def test_standing_agreements_and_one_sided_concessions_are_not_agreements(text):
+    assert not any(kind == "agreement" for kind, _ in talks(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Beijing urged the United States to resolve the tariff dispute with China through dialogue and consultation.",
+        "The ministry said Washington had engaged in unilateral tariff bullying against China for years.",
+    ],
+)
+def test_talks_named_as_a_means_or_engaged_in_are_not_negotiations(text):
+    assert not any(kind == "negotiation" for kind, _ in talks(text))
+
+
+def test_extended_truce_is_an_agreement_and_two_sides_that_agreed_make_one():
+    assert ("agreement", ("CHN", "USA")) in talks("China and the United States extended their tariff truce by 90 days.")
+    assert ("agreement", ("IND", "JPN")) in talks("India and Japan agreed on Friday that tariffs on steel will stay at 5%.")
