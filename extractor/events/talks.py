@@ -256,7 +256,9 @@ class TalksFinder:
     def _agreement(self, ctx, clause, ctext, parties, officials, sent) -> Optional[TalkEvent]:
         if len(parties) < 2 or _NON_TRADE_TALKS.search(ctext):
             return None
-        verb = self._agreement_report(ctext)
+        # A deal told only by its result among three or more countries is a regional treaty or a
+        # comparison ("as under the X-Y-Z agreement"), not the bilateral deal of the news.
+        verb = self._agreement_report(ctext, two_sides=len(parties) == 2)
         if verb is None:
             return None
         if _TO_VERB.search(ctext) or _AGREED_TO_TALK.search(ctext):
@@ -266,7 +268,7 @@ class TalksFinder:
                          weights.AGREEMENT_CONFIDENCE)
 
     @staticmethod
-    def _agreement_report(ctext: str) -> Optional[re.Match]:
+    def _agreement_report(ctext: str, two_sides: bool = True) -> Optional[re.Match]:
         """The words that report a deal as reached, or None. A mere reference ("hopes for a deal")
         is not one; a deal told by its result ("the agreement lowers tariffs", "under the deal
         struck in May") is."""
@@ -280,7 +282,7 @@ class TalksFinder:
         for v in _AGREEMENT_VERB.finditer(ctext):
             if any(abs(n.start() - v.end()) <= 40 or abs(v.start() - n.end()) <= 25 for n in _AGREEMENT_NOUN.finditer(ctext)):
                 return v if reached(v) else None
-        for told in (_UNDER_AGREEMENT.search(ctext), _AGREEMENT_RESULT.search(ctext)):
+        for told in (_UNDER_AGREEMENT.search(ctext), _AGREEMENT_RESULT.search(ctext)) if two_sides else ():
             # "would face 20% under the deal" reports the deal; "under a proposed deal" does not.
             # A treaty in force ("under the free trade agreement") is no deal reached in the news.
             if (told and not _HYPOTHETICAL_DEAL.search(told.group()) and not _HYPOTHETICAL_DEAL.search(ctext[:told.start()][-15:])

@@ -208,3 +208,13 @@ def test_talks_named_as_a_means_or_engaged_in_are_not_negotiations(text):
 def test_extended_truce_is_an_agreement_and_two_sides_that_agreed_make_one():
     assert ("agreement", ("CHN", "USA")) in talks("China and the United States extended their tariff truce by 90 days.")
     assert ("agreement", ("IND", "JPN")) in talks("India and Japan agreed on Friday that tariffs on steel will stay at 5%.")
+
+
+def test_a_deal_told_by_result_among_three_countries_is_no_bilateral_deal_but_two_sides_are():
+    regional = "Goods from Peru, Chile and Colombia pay no tariffs under the deal, Lima said."
+    assert not any(kind == "agreement" for kind, _ in talks(regional))
+    assert ("agreement", ("CHL", "PER")) in talks("Chilean copper pays 5% tariffs in Peru under the deal, Lima said.")
+
+
+def test_an_acronym_named_agreement_is_a_treaty_in_force():
+    assert not any(kind == "agreement" for kind, _ in talks("Canadian wheat enters Peru duty-free under the XYZFTA trade agreement, tariffs officials said."))
