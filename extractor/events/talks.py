@@ -5,6 +5,13 @@ distinct sides, taken from the clause's country mentions and the countries of th
 it. Text after a topic marker ("to discuss tariffs imposed on the EU") names the subject of the talks,
 not a side, and is left out when the clause has two sides without it. A clause that starts with a
 verb ("... and has invited Korea's minister for talks") inherits the subject of the clause before it.
+
+The talk word must report talks held, set or requested between the sides: one side's wish, demand or
+stance, a hypothetical, a question, talks named as a means ("through dialogue") or on another topic
+("peace talks") are not; a host or a venue outside the story is no side. A deal is reported by a verb
+that governs it ("reached a deal"), by both sides having agreed, by a headline or "the conclusion of
+negotiations", or by its result ("under the deal struck in May", "the agreement lowers tariffs"),
+but not when it is hoped for or a treaty in force. The cue words are data: data/cues/en/talks.json.
 """
 from __future__ import annotations
 
