@@ -5,6 +5,13 @@ distinct sides, taken from the clause's country mentions and the countries of th
 it. Text after a topic marker ("to discuss tariffs imposed on the EU") names the subject of the talks,
 not a side, and is left out when the clause has two sides without it. A clause that starts with a
 verb ("... and has invited Korea's minister for talks") inherits the subject of the clause before it.
+
+The talk word must report talks held, set or requested between the sides: one side's wish, demand or
+stance, a hypothetical, a question, talks named as a means ("through dialogue") or on another topic
+("peace talks") are not; a host or a venue outside the story is no side. A deal is reported by a verb
+that governs it ("reached a deal"), by both sides having agreed, by a headline or "the conclusion of
+negotiations", or by its result ("under the deal struck in May", "the agreement lowers tariffs"),
+but not when it is hoped for or a treaty in force. The cue words are data: data/cues/en/talks.json.
 """
 from __future__ import annotations
 
@@ -17,57 +24,58 @@ from spacy.language import Language
 from ..nlp.component import RuleComponent
 from ..nlp.context import ArticleContext
 from ..nlp.officials import Official
+from ..cues import cue_patterns
 from ..segment import split_clauses
 from . import weights
 from .relevance import relevant
 from ..registry import component_factory
 
-_STRONG_TRIGGER = re.compile(
-    r"\b(?:negotiat(?:e|es|ed|ing|ions?)|talks|consultations|trade dialogue|round of)\b", re.I
-)
-_WEAK_TRIGGER = re.compile(
-    r"\b(?:meet(?:s|ing|ings)?|met|discuss(?:ed|es|ing|ions?)?|spoke|spoken|speak(?:s|ing)?|call(?:ed)? with|"
-    r"(?:phone|video|telephone) calls?|calls? with|visit(?:s|ed|ing)?|summit|hosted|host|sat down|sit down|"
-    r"dialogue|engage(?:d|ment)?)\b",
-    re.I,
-)
-_TRADE_WORDS = re.compile(r"\b(?:trade|tariffs?|deal|negotiat\w*|imports?|exports?|economic|commerce|duties|levies)\b", re.I)
-_AGREEMENT_NOUN = re.compile(r"\b(?:deal|agreement|accord|pact|framework|truce|understanding)s?\b", re.I)
-_AGREED_TO = re.compile(r"\bagreed\s+(?:on\s+\w+\s+|late on \w+\s+)?to\s+(?:scrap|lift|remove|cut|lower|reduce|drop|end|slash|roll back|"
-                        r"eliminate|suspend|pause|hold off|delay|roll back|halve|exempt)", re.I)
+# The cue words live in data/cues/en/talks.json (extractor.cues): this module says how they combine.
+_CUES = cue_patterns("talks")
+_STRONG_TRIGGER = _CUES["strong_trigger"]
+_WEAK_TRIGGER = _CUES["weak_trigger"]
+_TRADE_WORDS = _CUES["trade_context"]
+_AGREEMENT_NOUN = _CUES["agreement_noun"]
+_AGREED_TO = _CUES["agreed_to"]
 # Agreeing to keep talking is a negotiation, not a deal.
-_AGREED_TO_TALK = re.compile(r"\bagreed\b[^.;]{0,90}?(?:\bto\s+(?:aim|work|seek|continue|start|begin|hold|resume|negotiate|pursue|"
-                             r"keep|intensify|step up|accelerate|launch|try|talk)|on (?:the )?terms of reference|to talks)", re.I)
-_NEGATED_TALKS = re.compile(r"\b(?:no point in|refus\w*|declin\w* to|won['’]t|will not|ruled out|broke (?:them |the talks )?off|"
-                            r"no plans to|not (?:to )?(?:negotiate|talk|meet))\b", re.I)
-_VENUE_ADJECTIVE = re.compile(r"\s+(?:meeting|meetings|talks|summit|round|negotiations|truce|agreement|framework|consensus|accord|"
-                              r"understanding|deal|pact|process)\b", re.I)
-_AT_PLACE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$", re.I)
-_BOTH_SIDES = re.compile(r"\b(?:both (?:countries|sides|governments|nations)|the two (?:countries|sides|governments|nations|leaders))\b", re.I)
-_PLURAL_PAIRS = re.compile(r"\b(?:deals|agreements|calls|meetings|separate|separately|respective|bilateral)\b", re.I)
-_AGREEMENT_VERB = re.compile(
-    r"\b(?:reached|struck|signed|sealed|clinched|finali[sz]ed|concluded|inked|secured|announced|agreed|unveiled|"
-    r"hammered out|nailed down|reach(?:ed)? agreement|have a deal|has a deal|got a deal)\b",
-    re.I,
-)
-_AGREEMENT_UNDER = re.compile(r"\b(?:under|as part of|per|in) (?:the|a|its|their|this|that) (?:\w+[\s-]){0,3}(?:deal|agreement|framework|accord|pact)\b", re.I)
-_NOT_REACHED = re.compile(
-    r"\b(?:hop(?:e|es|ed|ing)|seek(?:s|ing)?|sought|aim(?:s|ed|ing)?|try(?:ing)?|tried|would|could|might|may|if|whether|"
-    r"won['’]t|will not|no deal|not|yet to|fail(?:ed|s)?|without|push(?:es|ed|ing)? for|want(?:s|ed)?|rush|toward|"
-    r"pursu\w*|close to|near(?:ing)?|possible|potential|prospects?|unless|until|before|expect\w*|likely|to be|once)\b",
-    re.I,
-)
-_TO_VERB = re.compile(r"\bto (?:reach|strike|sign|seal|clinch|secure|finali[sz]e|conclude|get|make|negotiate)\b", re.I)
-_TOPIC = re.compile(
-    r"\b(?:to discuss|to talk about|about|over|regarding|concerning|aimed at|targeting|imposed on|levied on|on (?:tariffs|trade|the|its|their)|"
-    r"that would|which|who)\b",
-    re.I,
-)
-_REQUESTED = re.compile(r"\b(?:request(?:ed|s|ing)?|invit(?:e|ed|es|ing)|asked for|ask for|seek(?:s|ing)? talks|sought talks|"
-                        r"call(?:ed|s)? for talks|propos(?:e|ed|es) talks|offer(?:ed|s)? talks)\b", re.I)
-_FUTURE = re.compile(r"\b(?:will|set to|is to|are to|plans? to|planned|scheduled|due to|expected to|upcoming|next|going to|"
-                     r"to begin|to hold|to meet|to start|would meet|later this|tomorrow)\b", re.I)
-_VERB_START = re.compile(r"^\s*(?:has|have|had|will|would|is|are|was|were|also|then|later|\w+ed)\b", re.I)
+_AGREED_TO_TALK = _CUES["agreed_to_talk"]
+_NEGATED_TALKS = _CUES["negated"]
+_VENUE_ADJECTIVE = _CUES["venue_after"]
+_AT_PLACE = _CUES["at_place_before"]
+_BOTH_SIDES = _CUES["both_sides"]
+_PLURAL_PAIRS = _CUES["plural_pairs"]
+_AGREEMENT_VERB = _CUES["agreement_verb"]
+_NOT_REACHED = _CUES["not_reached_before"]
+_TO_VERB = _CUES["to_deal_verb"]
+_TOPIC = _CUES["topic"]
+_REQUESTED = _CUES["requested"]
+_FUTURE = _CUES["future"]
+_VERB_START = _CUES["verb_start"]
+_WITH = _CUES["with"]
+_SIGNED = _CUES["signed"]
+_WILL_SIGN = _CUES["will_sign"]
+_WISH = _CUES["wish"]
+_NON_TRADE_TALKS = _CUES["non_trade_talks"]
+_GENERIC_COUNTERPART = _CUES["generic_counterpart"]
+_HOSTED_BY_BEFORE = _CUES["hosted_by_before"]
+_HOST_AFTER = _CUES["host_after"]
+_CITY_COUNTRY_BEFORE = _CUES["city_country_before"]
+_AGREEMENT_RESULT = _CUES["agreement_result"]
+_UNDER_AGREEMENT = _CUES["under_agreement"]
+_HYPOTHETICAL_DEAL = _CUES["hypothetical_deal"]
+_AGREED_PLAIN = _CUES["agreed_plain"]
+_HEADLINE_AGREE = _CUES["headline_agree"]
+_CONCLUDED_TALKS = _CUES["concluded_talks"]
+_SCHEDULED_BEFORE = _CUES["scheduled_before"]
+_WITH_PHRASE_END = _CUES["with_phrase_end"]
+_STANDING_AGREEMENT = _CUES["standing_agreement"]
+_MANNER_BEFORE = _CUES["manner_before"]
+_BETWEEN = _CUES["between"]
+_OWNED_DEAL_WITH = _CUES["owned_deal_with"]
+_COORDINATED_GAP = _CUES["coordinated_gap"]
+_MUTUAL_AGREED = _CUES["mutual_agreed"]
+# How far before a talk word a wish or hypothetical ("has long sought to ...") still governs it.
+WISH_WINDOW = 60
 
 
 @dataclass
@@ -86,6 +94,8 @@ class TalksFinder:
         text = ctx.text
         events: list[TalkEvent] = []
         partner, second = self._partners(ctx)
+        trade_parties = self._trade_parties(ctx, partner, second)
+        last_pair: Optional[list[str]] = None  # the sides of the last event: "the two leaders" are they
         for sent in ctx.sentences:
             if ctx.excluded(*sent):
                 continue
@@ -95,26 +105,31 @@ class TalksFinder:
             prev_subject: list[str] = []
             for clause in clauses:
                 ctext = text[clause[0]:clause[1]]
-                parties, officials, subject = self._parties(ctx, clause)
+                parties, officials, subject = self._parties(ctx, clause, {partner, second} - {None})
                 if _VERB_START.match(ctext):
                     # "... and has invited Korea's minister": the subject is the previous clause's.
                     parties = sorted(set(parties) | set(prev_subject))
                 elif subject:
                     prev_subject = subject
-                if len(parties) < 2 and _BOTH_SIDES.search(ctext) and partner and second:
-                    parties = sorted({partner, second})
-                if len(parties) == 1 and partner is not None and (_STRONG_TRIGGER.search(ctext) or _AGREEMENT_NOUN.search(ctext)
-                                                                   or _AGREED_TO.search(ctext)):
+                if len(parties) < 2 and _BOTH_SIDES.search(ctext):
+                    # "the two leaders discussed ...": the pair last reported, else the story's pair.
+                    pairs = [p for p in (last_pair, [partner, second] if partner and second else None) if p]
+                    fitting = [p for p in pairs if set(parties) <= set(p)]
+                    if fitting or pairs:
+                        parties = sorted(set((fitting or pairs)[0]))
+                if (len(parties) == 1 and partner is not None and not _GENERIC_COUNTERPART.search(ctext)
+                        and (_STRONG_TRIGGER.search(ctext) or _AGREEMENT_NOUN.search(ctext) or _AGREED_TO.search(ctext))):
                     # "Tokyo would keep negotiating": the other side is the one the story is about.
                     other = partner if partner != parties[0] else second
                     if other is not None:
                         parties = sorted({parties[0], other})
                 for group in self._distribute(ctx, clause, ctext, parties):
-                    event = self._agreement(ctx, clause, ctext, group, officials, sent)
-                    if event is None:
-                        event = self._negotiation(ctx, clause, ctext, group, officials, has_trade, sent)
-                    if event is not None:
-                        events.append(event)
+                    # A clause may report both: "agreed to hold off on tariffs after phone calls with ...".
+                    for event in (self._agreement(ctx, clause, ctext, group, officials, sent),
+                                  self._negotiation(ctx, clause, ctext, group, officials, has_trade, sent, trade_parties)):
+                        if event is not None:
+                            events.append(event)
+                            last_pair = event.parties
         return events
 
     @staticmethod
@@ -123,20 +138,41 @@ class TalksFinder:
         ranked = sorted(set(codes), key=lambda c: (-codes.count(c), c))
         return (ranked[0] if ranked else None), (ranked[1] if len(ranked) > 1 else None)
 
+    @staticmethod
+    def _trade_parties(ctx: ArticleContext, partner, second) -> set[str]:
+        """The countries the trade story is about: its two main countries and the imposers and
+        targets of its tariffs."""
+        codes = {partner, second} - {None}
+        for t in ctx.tariffs:
+            codes.update(c for c in [getattr(t, "imposer", None), *getattr(t, "targets", [])] if c and c != "ALL")
+        return codes
+
     def _distribute(self, ctx: ArticleContext, clause, ctext: str, parties: list[str]) -> list[list[str]]:
         """"Britain and Vietnam have reached deals with Washington" is two bilateral deals."""
+        between = self._between(ctx, clause, ctext)
+        if between:
+            return [between]
+        owned = self._owned_deals(ctx, clause, ctext)
+        if owned:
+            return owned
         # "talks with Japan and India", "Britain and Vietnam reached deals with Washington": one hub,
         # several partners on the other side of "with" -> bilateral records.
         if len(parties) < 3:
             return [parties]
-        with_at = re.search(r"\bwith\b", ctext)
+        with_at = _WITH.search(ctext)
         if not with_at:
             return [parties]
         pivot = clause[0] + with_at.start()
         left = {c.code for c in ctx.countries_in(clause[0], pivot)} | {o.country for o, _ in ctx.officials_in(clause[0], pivot) if o.country}
-        right = {c.code for c in ctx.countries_in(pivot, clause[1])} | {o.country for o, _ in ctx.officials_in(pivot, clause[1]) if o.country}
+        # The list after "with" ends at a comma before a lower-case word: ", with France accusing ...".
+        end = _WITH_PHRASE_END.search(ctx.text, pivot, clause[1])
+        right_end = end.start() if end else clause[1]
+        right = {c.code for c in ctx.countries_in(pivot, right_end)} | {o.country for o, _ in ctx.officials_in(pivot, right_end) if o.country}
         if len(left) == 1 and len(right - left) >= 2:
             hub, spokes = next(iter(left)), right - left
+        elif len(left) == 1 and len(right - left) == 1 and end is not None:
+            # "the deal struck with Washington, with France accusing ...": one pair, the rest is comment
+            return [sorted(left | right)]
         elif len(right) == 1 and len(left - right) >= 2 and _PLURAL_PAIRS.search(ctext):
             # "A and B sit down with C" is one meeting; "A and B reached deals with C" are two.
             hub, spokes = next(iter(right)), left - right
@@ -144,7 +180,44 @@ class TalksFinder:
             return [parties]
         return [sorted({hub, s}) for s in sorted(spokes)]
 
-    def _parties(self, ctx: ArticleContext, clause: tuple[int, int]) -> tuple[list[str], list[Official], list[str]]:
+    @staticmethod
+    def _sides_in(ctx: ArticleContext, start: int, end: int) -> list[str]:
+        codes = [c.code for c in ctx.countries_in(start, end)] + [o.country for o, _ in ctx.officials_in(start, end) if o.country]
+        return sorted(set(codes))
+
+    def _between(self, ctx: ArticleContext, clause, ctext: str) -> Optional[list[str]]:
+        """The sides named after "talks ... between": the others in the clause are not in those talks."""
+        m = _BETWEEN.search(ctext)
+        if not m:
+            return None
+        start = clause[0] + m.end()
+        end = _WITH_PHRASE_END.search(ctx.text, start, clause[1])
+        sides = self._sides_in(ctx, start, end.start() if end else clause[1])
+        return sides if len(sides) >= 2 else None
+
+    def _owned_deals(self, ctx: ArticleContext, clause, ctext: str) -> Optional[list[list[str]]]:
+        """"X obtained under its agreement with Y", "X and Z, which secured ... in agreements with Y":
+        each owner (the country named last before, with those coordinated with it) with Y."""
+        m = _OWNED_DEAL_WITH.search(ctext)
+        if not m:
+            return None
+        before = [c for c in ctx.countries_in(clause[0], clause[0] + m.start())]
+        if not before:
+            return None
+        owners = [before[-1]]
+        for c in reversed(before[:-1]):
+            if not _COORDINATED_GAP.search(ctx.text[c.end:owners[-1].start]):
+                break
+            owners.append(c)
+        start = clause[0] + m.end()
+        end = _WITH_PHRASE_END.search(ctx.text, start, clause[1])
+        partners = self._sides_in(ctx, start, end.start() if end else clause[1])
+        pairs = {tuple(sorted({o.code, p})) for o in owners for p in partners if o.code != p}
+        return [list(p) for p in sorted(pairs)] or None
+
+    def _parties(self, ctx: ArticleContext, clause: tuple[int, int], story: set[str]) -> tuple[list[str], list[Official], list[str]]:
+        """The sides named in a clause; `story` (the article's two main countries) bounds which venue
+        may stand for a side: "held talks in Washington" in a U.S. story, not "talks in Stockholm"."""
         text = ctx.text
         topic = _TOPIC.search(text, clause[0], clause[1])
         spans = [clause]
@@ -158,9 +231,13 @@ class TalksFinder:
             for c in ctx.countries_in(*span, counting_only=False):
                 if _VENUE_ADJECTIVE.match(ctx.text, c.end):
                     continue  # "the Stockholm meeting", "the Geneva truce": a venue, not a side
-                if c.counts and not _AT_PLACE.search(ctx.text, max(0, c.start - 12), c.start):
+                if self._hosts(ctx.text, c):
+                    continue  # "hosted by Japan", "Switzerland, which hosted the talks": the host is no side
+                at_venue = (_AT_PLACE.search(ctx.text, max(0, c.start - 12), c.start)
+                            or _CITY_COUNTRY_BEFORE.search(ctx.text, max(0, c.start - 60), c.start))
+                if c.counts and not at_venue:
                     ordered.append((c.start, c.code))
-                elif c.kind in ("capital", "metonym") or c.counts:
+                elif (c.kind in ("capital", "metonym") or c.counts) and c.code in story:
                     venues.append((c.start, c.code))
             for off, (s, _) in ctx.officials_in(*span):
                 if off.country:
@@ -179,35 +256,69 @@ class TalksFinder:
                 return sorted(codes), officials, subject
         return [], [], []
 
+    @staticmethod
+    def _hosts(text: str, c) -> bool:
+        return bool(_HOSTED_BY_BEFORE.search(text, max(0, c.start - 40), c.start) or _HOST_AFTER.search(text[c.end:c.end + 60]))
+
     def _agreement(self, ctx, clause, ctext, parties, officials, sent) -> Optional[TalkEvent]:
-        agreed_to = _AGREED_TO.search(ctext)
-        if len(parties) < 2 or not (_AGREEMENT_NOUN.search(ctext) or agreed_to):
+        if len(parties) < 2 or _NON_TRADE_TALKS.search(ctext):
             return None
-        # "under the deal" only refers to a deal; the record needs a report that one was reached.
-        verb = agreed_to
+        # A deal told only by its result among three or more countries is a regional treaty or a
+        # comparison ("as under the X-Y-Z agreement"), not the bilateral deal of the news.
+        verb = self._agreement_report(ctext, two_sides=len(parties) == 2)
         if verb is None:
-            # The verb must govern the deal: "reached a trade deal", "the agreement was signed".
-            for v in _AGREEMENT_VERB.finditer(ctext):
-                if any(abs(n.start() - v.end()) <= 40 or abs(v.start() - n.end()) <= 25 for n in _AGREEMENT_NOUN.finditer(ctext)):
-                    verb = v
-                    break
-        if not verb:
             return None
-        before_verb = ctext[:verb.start()]
-        if _NOT_REACHED.search(before_verb[-40:]) or _TO_VERB.search(ctext) or _AGREED_TO_TALK.search(ctext):
+        if _TO_VERB.search(ctext) or _AGREED_TO_TALK.search(ctext):
             return None
-        status = "signed" if re.search(r"\bsign(?:ed|ing)\b", ctext, re.I) and not re.search(r"\b(?:will|to) sign\b", ctext, re.I) else "reached"
+        status = "signed" if _SIGNED.search(ctext) and not _WILL_SIGN.search(ctext) else "reached"
         return TalkEvent("agreement", status, parties, officials, clause, self._date(ctx, clause, sent),
                          weights.AGREEMENT_CONFIDENCE)
 
-    def _negotiation(self, ctx, clause, ctext, parties, officials, has_trade, sent) -> Optional[TalkEvent]:
+    @staticmethod
+    def _agreement_report(ctext: str, two_sides: bool = True) -> Optional[re.Match]:
+        """The words that report a deal as reached, or None. A mere reference ("hopes for a deal")
+        is not one; a deal told by its result ("the agreement lowers tariffs", "under the deal
+        struck in May") is."""
+        def reached(m: Optional[re.Match]) -> bool:
+            return m is not None and not _NOT_REACHED.search(ctext[:m.start()][-40:])
+
+        agreed_to = _AGREED_TO.search(ctext)
+        if reached(agreed_to):
+            return agreed_to
+        # The verb must govern the deal: "reached a trade deal", "the agreement was signed".
+        for v in _AGREEMENT_VERB.finditer(ctext):
+            if any(abs(n.start() - v.end()) <= 40 or abs(v.start() - n.end()) <= 25 for n in _AGREEMENT_NOUN.finditer(ctext)):
+                return v if reached(v) else None
+        for told in (_UNDER_AGREEMENT.search(ctext), _AGREEMENT_RESULT.search(ctext)) if two_sides else ():
+            # "would face 20% under the deal" reports the deal; "under a proposed deal" does not.
+            # A treaty in force ("under the free trade agreement") is no deal reached in the news.
+            if (told and not _HYPOTHETICAL_DEAL.search(told.group()) and not _HYPOTHETICAL_DEAL.search(ctext[:told.start()][-15:])
+                    and not _STANDING_AGREEMENT.search(ctext[told.start():told.end() + 2])):
+                return told
+        for m in (_HEADLINE_AGREE.match(ctext), _CONCLUDED_TALKS.search(ctext)):
+            if reached(m):
+                return m
+        # A plain "agreed" is a deal only when both sides agreed: "Trump agreed to a pause" is one side's.
+        plain = _AGREED_PLAIN.search(ctext)
+        if reached(plain) and _MUTUAL_AGREED.search(ctext):
+            return plain
+        return None
+
+    def _negotiation(self, ctx, clause, ctext, parties, officials, has_trade, sent, trade_parties) -> Optional[TalkEvent]:
         if len(parties) < 2:
             return None
         strong = _STRONG_TRIGGER.search(ctext)
         weak = _WEAK_TRIGGER.search(ctext)
-        if not strong and not weak or _NEGATED_TALKS.search(ctext):
+        if not strong and not weak or _NEGATED_TALKS.search(ctext) or _NON_TRADE_TALKS.search(ctext):
             return None
-        if _REQUESTED.search(ctext):
+        requested = _REQUESTED.search(ctext)
+        if not requested and (ctx.text[sent[0]:sent[1]].rstrip().endswith("?") or not self._reported(ctext)):
+            return None  # a question, a wish, a demand or a hypothetical: no talks between the sides
+        if not strong and not has_trade and not set(parties) <= trade_parties:
+            # "Merkel spoke with Erdogan", "the emir visited Ankara": a meeting counts as trade
+            # talks in a trade sentence, or between countries the trade story is about.
+            return None
+        if requested:
             status = "requested"
         elif _FUTURE.search(ctext):
             status = "scheduled"
@@ -216,6 +327,19 @@ class TalksFinder:
         confidence = weights.NEGOTIATION_STRONG if strong else weights.NEGOTIATION_WEAK
         return TalkEvent("negotiation", status, parties, officials, clause, self._date(ctx, clause, sent),
                          confidence)
+
+    @staticmethod
+    def _reported(ctext: str) -> bool:
+        """Does some talk word of the clause report talks, not one side's wish, demand, stance or a
+        hypothetical ("has long sought to negotiate", "urged Washington to return to talks", "if talks fail")?"""
+        for trigger in (_STRONG_TRIGGER, _WEAK_TRIGGER):
+            for m in trigger.finditer(ctext):
+                if _MANNER_BEFORE.search(ctext, max(0, m.start() - 30), m.start()):
+                    continue  # "resolve differences through dialogue": a means, not talks held
+                if (not _WISH.search(ctext, max(0, m.start() - WISH_WINDOW), m.start())
+                        or _SCHEDULED_BEFORE.search(ctext, max(0, m.start() - 30), m.start())):
+                    return True
+        return False
 
     @staticmethod
     def _date(ctx: ArticleContext, clause, sent) -> Optional[int]:

@@ -58,3 +58,163 @@ from tests.pipeline_support import ALL_COMPONENTS, hand_doc  # noqa: E402
 def test_talks_component_writes_talk_mentions(text, expected):
     doc = hand_doc(text, ALL_COMPONENTS, published="2025-04-16")
     assert [(t.type, t.status, t.parties) for t in doc._.tw_talks] == expected
+
+
+# -- talks reported vs. talks only mentioned (issue 13) ---------------------------------------------------
+# Sentences written for these tests; each rule has cases that fire and cases that must not.
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # one side's wish or long-standing aim
+        "Peru has long sought to negotiate lower duties on its copper exports to South Korea, so far without success.",
+        "Ghana has sought a negotiated settlement with Nigeria over the import levies since March.",
+        # a demand or stance in a statement
+        "The ministry urged Japan to return to trade consultations with Thailand on an equal footing.",
+        "Chile said it was ready to negotiate with Argentina on the new tariffs whenever Buenos Aires wished.",
+        # a hypothetical or a question
+        "If trade talks between Egypt and Turkey fail, Cairo will raise its duties on Turkish steel.",
+        "Will Norway and Iceland hold consultations on the fish tariffs?",
+        # talks on something else than trade
+        "Kenya and Ethiopia held peace talks in Nairobi on Monday as tariffs on tea rose.",
+        # "round of" tariffs is no round of talks
+        "Morocco answered Spain's latest round of tariffs with duties on Spanish olive oil.",
+    ],
+)
+def test_talks_that_are_only_mentioned_are_not_negotiations(text):
+    assert not any(kind == "negotiation" for kind, _ in talks(text))
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a request for talks is reported even with a wish word before it
+        ("Vietnam has requested consultations with Australia over the new import tariffs.",
+         {("negotiation", ("AUS", "VNM"))}),
+        # a meeting in a trade sentence is trade talks
+        ("Brazil's trade minister met his Argentine counterpart in Brasilia on Monday to discuss tariffs.",
+         {("negotiation", ("ARG", "BRA"))}),
+    ],
+)
+def test_talks_requested_or_held_still_fire(text, expected):
+    assert talks(text) == expected
+
+
+def test_meeting_outside_the_trade_story_without_trade_words_is_not_trade_talks():
+    text = ("Turkey raised tariffs on U.S. cars to 120% on Wednesday after Washington doubled its duties on Turkish steel. "
+            "The United States said Turkey's tariffs were unjustified. "
+            "Qatar's emir met Turkey's president on a visit to Ankara and pledged investment.")
+    assert ("negotiation", ("QAT", "TUR")) not in talks(text)
+
+
+def test_an_unnamed_plural_counterpart_does_not_make_the_story_partner_a_side():
+    text = ("China raised its tariffs on U.S. goods to 84% on Wednesday, answering the U.S. duties. "
+            "A White House spokeswoman said dozens of governments had called to negotiate with the United States.")
+    assert ("negotiation", ("CHN", "USA")) not in talks(text)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Peru and Chile held trade talks in Lima, which hosted the meeting of ministers, on tariffs on fruit.",
+         {("negotiation", ("CHL", "PER"))}),
+        ("Indian and Australian trade ministers held tariff talks hosted by Singapore on Friday.",
+         {("negotiation", ("AUS", "IND"))}),
+        ("Trade ministers of Kenya and Uganda met in Arusha, Tanzania, to discuss sugar tariffs.",
+         {("negotiation", ("KEN", "UGA"))}),
+    ],
+)
+def test_a_host_or_venue_country_is_not_a_side(text, expected):
+    assert talks(text) == expected
+
+
+# -- agreements told otherwise than "reached a deal" ------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # told by its result
+        ("The new Mexico-Brazil agreement lowers tariffs on cars to 5% from 20%.", ("agreement", ("BRA", "MEX"))),
+        ("Jordan will charge a 10% tariff on Egyptian cement under the deal, officials in Amman said.", ("agreement", ("EGY", "JOR"))),
+        # "agreed to" / "agreed that" the two sides
+        ("Thailand and Malaysia agreed on Tuesday to refrain from new tariffs on rubber.", ("agreement", ("MYS", "THA"))),
+        ("Peru and Ecuador have agreed that tariffs on shrimp will fall to zero from June.", ("agreement", ("ECU", "PER"))),
+        # headline present tense and the conclusion of negotiations (government register)
+        ("Norway and Iceland Conclude Tariff Negotiations", ("agreement", ("ISL", "NOR"))),
+        ("The Minister welcomed the conclusion of negotiations between the Government of Canada and Chile on tariffs.",
+         ("agreement", ("CAN", "CHL"))),
+    ],
+)
+def test_agreements_told_by_result_or_in_government_register(text, expected):
+    assert expected in talks(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Under a proposed deal with Egypt, Jordan would cut its tariffs on cement to 10%.",
+        "Thailand and Malaysia agreed to continue negotiations on rubber tariffs next month.",
+        "Negotiators from Peru and Ecuador concluded a fifth round of talks on shrimp tariffs without a deal.",
+        "Chile hopes to conclude negotiations with Canada on tariffs by August.",
+    ],
+)
+def test_deals_not_reached_are_not_agreements(text):
+    assert not any(kind == "agreement" for kind, _ in talks(text))
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # "between A and B": the others in the clause are not in the talks
+        ("Poland's visit followed a video call between Japan's trade minister and Brazil's foreign minister on tariffs.",
+         {("negotiation", ("BRA", "JPN"))}),
+        # "its agreement with X": the owner and X, not the country compared with them
+        ("Chile pays 30% while Peru obtained 10% under its agreement with the United States on tariffs.",
+         {("agreement", ("PER", "USA"))}),
+        # coordinated owners of "agreements with X"
+        ("Exporters in Norway and Iceland, which secured lower tariffs in agreements with Canada, gained.",
+         {("agreement", ("CAN", "ISL")), ("agreement", ("CAN", "NOR"))}),
+    ],
+)
+def test_the_sides_are_those_the_phrase_names(text, expected):
+    assert talks(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a treaty in force, referred to by what it does
+        "Mexican avocados enter Canada duty-free under the existing free trade agreement, Ottawa said.",
+        "Car parts from Peru and Chile stay exempt from tariffs under the Andean Trade Pact (ATP).",
+        # one side's concession is not a deal between both
+        "After a call with Mexico's president, Trump agreed that Mexican tomatoes would face lower tariffs.",
+    ],
+)
+def test_standing_agreements_and_one_sided_concessions_are_not_agreements(text):
+    assert not any(kind == "agreement" for kind, _ in talks(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Beijing urged the United States to resolve the tariff dispute with China through dialogue and consultation.",
+        "The ministry said Washington had engaged in unilateral tariff bullying against China for years.",
+    ],
+)
+def test_talks_named_as_a_means_or_engaged_in_are_not_negotiations(text):
+    assert not any(kind == "negotiation" for kind, _ in talks(text))
+
+
+def test_extended_truce_is_an_agreement_and_two_sides_that_agreed_make_one():
+    assert ("agreement", ("CHN", "USA")) in talks("China and the United States extended their tariff truce by 90 days.")
+    assert ("agreement", ("IND", "JPN")) in talks("India and Japan agreed on Friday that tariffs on steel will stay at 5%.")
+
+
+def test_a_deal_told_by_result_among_three_countries_is_no_bilateral_deal_but_two_sides_are():
+    regional = "Goods from Peru, Chile and Colombia pay no tariffs under the deal, Lima said."
+    assert not any(kind == "agreement" for kind, _ in talks(regional))
+    assert ("agreement", ("CHL", "PER")) in talks("Chilean copper pays 5% tariffs in Peru under the deal, Lima said.")
+
+
+def test_an_acronym_named_agreement_is_a_treaty_in_force():
+    assert not any(kind == "agreement" for kind, _ in talks("Canadian wheat enters Peru duty-free under the XYZFTA trade agreement, tariffs officials said."))
