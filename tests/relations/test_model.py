@@ -151,3 +151,19 @@ def test_model_rules_only_contexts_leave_out_the_configured_role_classifier(tmp_
     assert stub.seen == []
     list(learned.contexts([article]))
     assert stub.seen
+
+
+@pytest.mark.slow
+def test_model_train_tariff_task_with_rule_role_feature(tiny_base, corpus, tmp_path):
+    from extractor.relations.train import train_relations
+
+    articles, gold = corpus
+    out = tmp_path / "relations"
+    meta = train_relations(Extractor.from_config(), [str(gold)], [str(articles)], str(tiny_base), str(out), epochs=1,
+                           val_fraction=0.34, seed=3, rule_role_feature=True, tasks=("tariff",))
+    assert meta["rule_role_feature"] is True
+    assert meta["min_confidence"]["official"] is None  # not learned: the rules keep it
+    assert set(meta["validation"]) == {"tariff"}
+    roles = make_roles(None, "tariffwire_roles", str(out), 12)
+    assert roles.classifier.rule_role_feature
+    assert roles.classifier.decide(["A [R]25%[/R] tariff on [C]Chinese[/C] goods."], "official", ["serves"]) == [None]
