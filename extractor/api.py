@@ -26,7 +26,7 @@ from .nlp.component import RuleComponent
 from .nlp import hf_ner  # noqa: F401  (registers tariffwire.HfNer.v1; torch loads only when it runs)
 from .nlp.context import ArticleContext, context_of
 from .nlp.ner import NerBackend
-from .pipeline import LEARNED_ROLES, Tariffwire
+from .pipeline import LEARNED_FACTORIES, Tariffwire
 from .records import ArticleRecord, EventRecord
 from .registry import registry
 
@@ -243,8 +243,8 @@ class Extractor:
                 yield i, article, doc, ("nlp", escaped or RuntimeError("the pipeline dropped the article"), len(docs))
 
     def contexts(self, items: Iterable[Article], *, rules_only: bool = False) -> Iterator[ArticleContext]:
-        """Each article's context after the whole pipeline (no prefilter); rules_only: without a role classifier."""
-        disabled = [n for n in self.nlp.component_names if rules_only and self.nlp.get_pipe_meta(n).factory == LEARNED_ROLES]
+        """Each article's context after the whole pipeline (no prefilter); rules_only: without the learned components."""
+        disabled = [n for n in self.nlp.component_names if rules_only and self.nlp.get_pipe_meta(n).factory in LEARNED_FACTORIES]
         with self.nlp.select_pipes(disable=disabled):
             for article in items:
                 outcome: list[Outcome] = [Outcome(article.id, article.origin)]

@@ -395,6 +395,10 @@ def train_relations_command(
     max_length: int = typer.Option(128, "--max-length", help="Max tokens per marked sentence."),
     min_confidence: Optional[float] = typer.Option(
         None, "--min-confidence", help="Below this probability extraction keeps the rule decision (default: calibrated per task on the held-out articles)."),
+    rule_role_feature: bool = typer.Option(
+        False, "--rule-role-feature/--no-rule-role-feature", help="Give the model the rules' role of each pair as a leading token."),
+    task: Optional[List[str]] = typer.Option(
+        None, "--task", help="Learn only this task (tariff, official; repeatable); the rules keep the others. Default: both."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks for fatal errors."),
@@ -414,7 +418,8 @@ def train_relations_command(
         metadata = train_relations(
             Extractor.from_config(config), [str(g) for g in gold], [str(c) for c in corpus], str(base), str(out),
             epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, val_fraction=val_fraction,
-            seed=seed, max_length=max_length, min_confidence=min_confidence, device=device,
+            seed=seed, max_length=max_length, min_confidence=min_confidence, rule_role_feature=rule_role_feature,
+            tasks=tuple(task) if task else ("tariff", "official"), device=device,
             log=(lambda msg: None) if quiet else (lambda msg: typer.echo(msg, err=True)),
         )
     except (TariffwireError, OSError, ValueError) as exc:

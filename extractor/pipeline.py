@@ -31,6 +31,9 @@ COMPONENTS = ("tariffwire_sentences", "tariffwire_countries", "tariffwire_dates"
               "tariffwire_rates", "tariffwire_tariffs", "tariffwire_talks", "tariffwire_events")
 # The role classifier, where it is used, runs right before the tariffs component.
 LEARNED_ROLES = "tariffwire_roles"
+# The learned components, under the names configs give their factories: contexts(rules_only=True)
+# leaves them out (the learned models are trained on what the rules alone propose).
+LEARNED_FACTORIES = frozenset(f"{name}{suffix}" for name in (LEARNED_ROLES,) for suffix in ("", "_v1"))
 
 
 @component_factory(

@@ -10,7 +10,6 @@ decisions with the model (relations/model.py), where the model is confident enou
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 from spacy.language import Language
 
@@ -19,16 +18,17 @@ from ..events.tariffs import DEFAULT_CUE_WINDOW, TariffFinder
 from ..nlp.component import RuleComponent
 from ..nlp.context import ArticleContext
 from .data import official_candidates, tariff_candidates, tariff_rates
-from .model import RoleClassifier
+from .model import load_classifier
 from ..registry import component_factory
 
 
 @component_factory("tariffwire_roles", default_config={"cue_window": DEFAULT_CUE_WINDOW})
 def make_roles(nlp: Language, name: str, model: str, cue_window: int) -> "LearnedRoles":
-    """model: a directory written by `tariffwire train relations`; cue_window: as the tariffs
-    component's (which percentages are tariff rates decides which pairs the model sees)."""
-    return LearnedRoles(RoleClassifier.load(str(Path(model).resolve())), TariffFinder(cue_window=cue_window),
-                        settings={"relations_model": model})
+    """model: a directory written by `tariffwire train relations`, or several (joined by commas, or
+    the subdirectories of one directory): an ensemble that averages their probabilities;
+    cue_window: as the tariffs component's (which percentages are tariff rates decides which pairs
+    the model sees)."""
+    return LearnedRoles(load_classifier(model), TariffFinder(cue_window=cue_window), settings={"relations_model": model})
 
 
 class LearnedRoles(RuleComponent):
@@ -44,8 +44,9 @@ class LearnedRoles(RuleComponent):
         self._place_officials(ctx)
         pairs = [(pct, roles, tariff_candidates(ctx, pct, sent, roles))
                  for pct, sent, roles in tariff_rates(ctx, self.rules)]
-        texts = [c.text for _, _, found in pairs for _, c in found]
-        decisions = dict(zip(texts, self.classifier.decide(texts, "tariff")))
+        candidates = [c for _, _, found in pairs for _, c in found]
+        decided_labels = self.classifier.decide([c.text for c in candidates], "tariff", [c.rule_role for c in candidates])
+        decisions = dict(zip([c.text for c in candidates], decided_labels))
         for pct, roles, found in pairs:
             decided = list(roles)
             for i, c in found:
@@ -59,7 +60,8 @@ class LearnedRoles(RuleComponent):
         record and the events are built from."""
         pairs = [(official, c) for official in ctx.officials for c in official_candidates(ctx, official)]
         serves: dict[int, set] = {id(official): set() for official in ctx.officials}
-        for (official, c), label in zip(pairs, self.classifier.decide([c.text for _, c in pairs], "official")):
+        labels = self.classifier.decide([c.text for _, c in pairs], "official", [c.rule_role for _, c in pairs])
+        for (official, c), label in zip(pairs, labels):
             if label == "serves":
                 serves[id(official)].add(c.code)
         for official in ctx.officials:

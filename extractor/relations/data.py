@@ -20,6 +20,10 @@ from ..normalize.rates import PercentMatch
 LABELS = ("none", "imposer", "target", "serves")
 TASK_LABELS = {"tariff": ("none", "imposer", "target"), "official": ("none", "serves")}
 MARKERS = ("[R]", "[/R]", "[C]", "[/C]", "[P]", "[/P]")
+# The rules' own decision for the pair, given to the model as a leading token (models trained with
+# rule_role_feature): the model then learns where the rules err rather than the roles from scratch.
+RULE_ROLE_TOKENS = {role: f"[RULE_{role.upper()}]" for role in ("none", "imposer", "target", "list_target", "serves")}
+RULE_ROLE_OTHER = "[RULE_OTHER]"
 # Longer sentences are cut to a window around the pair, so that truncation never drops a marker.
 MAX_CHARS = 400
 # An official's country is judged in the first few sentences that name them.
@@ -54,6 +58,11 @@ def mark(text: str, sent: Span, spans: Sequence[tuple[int, int, str, str]]) -> s
         cursor = e
     pieces.append(text[cursor:s1])
     return " ".join("".join(pieces).split())
+
+
+def with_rule_role(text: str, rule_role: str) -> str:
+    """The marked text with the rules' role for the pair in front: "[RULE_TARGET] A [R]25%[/R] ..."."""
+    return f"{RULE_ROLE_TOKENS.get(rule_role, RULE_ROLE_OTHER)} {text}"
 
 
 def tariff_candidates(ctx: ArticleContext, pct: PercentMatch, sent: Span, roles: Sequence[Role]) -> list[tuple[int, Candidate]]:

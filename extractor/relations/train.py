@@ -14,7 +14,7 @@ from typing import Callable, Optional, Sequence
 
 from ..errors import TariffwireError
 from ..optional import require
-from .data import LABELS, MARKERS, TASK_LABELS, build_dataset, split_by_article
+from .data import LABELS, MARKERS, RULE_ROLE_OTHER, RULE_ROLE_TOKENS, TASK_LABELS, build_dataset, split_by_article, with_rule_role
 from .model import FORMAT_VERSION, METADATA, pick_device, predict_labels, task_mask
 
 
@@ -66,6 +66,39 @@ def calibrate(gold: Sequence[int], pred: Sequence[tuple[int, float]], tasks: Seq
     return out
 
 
+def fit(model, tokenizer, train, mask: Optional[Callable], *, epochs: int, batch_size: int, learning_rate: float,
+        seed: int, max_length: int, device: str, log: Callable[[str], None]) -> None:
+    """Fine-tune `model` in place on the `text`/`label` rows of the dataset `train`: AdamW, linear
+    warm-up and decay, batches in a seeded order. `mask(rows)`: an additive (batch, labels) logit
+    mask, or None."""
+    torch = require("torch", "hf")
+    transformers = require("transformers", "hf")
+
+    encoded = train.map(lambda b: tokenizer(b["text"], truncation=True, max_length=max_length), batched=True)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01)
+    steps = epochs * ((len(encoded) + batch_size - 1) // batch_size)
+    schedule = transformers.get_linear_schedule_with_warmup(optimizer, int(0.1 * steps), steps)
+    order = torch.Generator().manual_seed(seed)
+    for epoch in range(epochs):
+        model.train()
+        total = 0.0
+        for batch_idx in torch.randperm(len(encoded), generator=order).split(batch_size):
+            rows = encoded.select(batch_idx.tolist())
+            enc = tokenizer.pad({"input_ids": rows["input_ids"], "attention_mask": rows["attention_mask"]},
+                                return_tensors="pt").to(device)
+            logits = model(**enc).logits
+            if mask is not None:
+                logits = logits + mask(rows).to(device)
+            loss = torch.nn.functional.cross_entropy(logits, torch.tensor(rows["label"], device=device))
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            schedule.step()
+            optimizer.zero_grad()
+            total += loss.item() * len(rows)
+        log(f"epoch {epoch + 1}/{epochs}: loss {total / len(encoded):.4f}")
+
+
 def train_relations(
     extractor,
     gold: Sequence[str],
@@ -80,13 +113,20 @@ def train_relations(
     seed: int = 13,
     max_length: int = 128,
     min_confidence: Optional[float] = None,
+    rule_role_feature: bool = False,
+    tasks: Sequence[str] = tuple(TASK_LABELS),
     device: str = "auto",
+    dataset=None,
     log: Callable[[str], None] = lambda msg: None,
 ) -> dict:
     """Build the pairs with `extractor` (an api.Extractor: its pipeline's rules propose them), fine-tune
     `base`, score the held-out articles, save to `out`; returns the metadata.
 
     `min_confidence` None: calibrated per task on the held-out articles (0.5 without any).
+    `rule_role_feature`: each pair's text starts with a token for the rules' role (data.with_rule_role).
+    `tasks`: the tasks to learn; the model never decides the others (their min_confidence is None).
+    `dataset`: the pairs, as build_dataset returned them for these gold and corpus paths (several
+    seeds on one corpus then run the pipeline once).
     """
     import numpy as np
 
@@ -104,9 +144,17 @@ def train_relations(
     started = time.monotonic()
 
     # Candidates come from the rule pipeline exactly as `extract` runs it (the rules decide the roles).
-    dataset = build_dataset(extractor, gold, corpus)
+    if dataset is None:
+        dataset = build_dataset(extractor, gold, corpus)
     if len(dataset) == 0:
         raise TariffwireError("No labelled pairs: do the --gold ids match the --corpus article ids?")
+    unknown = set(tasks) - set(TASK_LABELS)
+    if unknown or not tasks:
+        raise TariffwireError(f"--task must be among {sorted(TASK_LABELS)}, not {sorted(unknown) or 'none'}")
+    if set(tasks) != set(TASK_LABELS):
+        dataset = dataset.filter(lambda r: r["task"] in tasks)
+    if rule_role_feature:
+        dataset = dataset.map(lambda r: {"text": with_rule_role(r["text"], r["rule_role"])})
     train, val = split_by_article(dataset, val_fraction, seed)
     log(f"pairs: {len(train)} train ({len(set(train['article_id']))} articles), {len(val)} validation "
         f"({len(set(val['article_id']))} articles) on {device}")
@@ -114,42 +162,24 @@ def train_relations(
     tokenizer = transformers.AutoTokenizer.from_pretrained(base)
     if not tokenizer.is_fast:
         raise TariffwireError(f"--base {base!r} has no fast tokenizer (tokenizer.json)")
-    tokenizer.add_tokens(list(MARKERS), special_tokens=True)
+    tokenizer.add_tokens(list(MARKERS) + ([*RULE_ROLE_TOKENS.values(), RULE_ROLE_OTHER] if rule_role_feature else []),
+                         special_tokens=True)
     model = transformers.AutoModelForSequenceClassification.from_pretrained(
         base, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)), label2id={l: i for i, l in enumerate(LABELS)},
     )
     model.resize_token_embeddings(len(tokenizer))
     model.to(device)
 
-    encoded = train.map(lambda b: tokenizer(b["text"], truncation=True, max_length=max_length), batched=True)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01)
-    steps = epochs * ((len(encoded) + batch_size - 1) // batch_size)
-    schedule = transformers.get_linear_schedule_with_warmup(optimizer, int(0.1 * steps), steps)
-    order = torch.Generator().manual_seed(seed)
-    for epoch in range(epochs):
-        model.train()
-        total = 0.0
-        for batch_idx in torch.randperm(len(encoded), generator=order).split(batch_size):
-            rows = encoded.select(batch_idx.tolist())
-            enc = tokenizer.pad({"input_ids": rows["input_ids"], "attention_mask": rows["attention_mask"]},
-                                return_tensors="pt").to(device)
-            logits = model(**enc).logits + task_mask(rows["task"]).to(device)
-            loss = torch.nn.functional.cross_entropy(logits, torch.tensor(rows["label"], device=device))
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            schedule.step()
-            optimizer.zero_grad()
-            total += loss.item() * len(rows)
-        log(f"epoch {epoch + 1}/{epochs}: loss {total / len(encoded):.4f}")
+    fit(model, tokenizer, train, lambda rows: task_mask(rows["task"]), epochs=epochs, batch_size=batch_size,
+        learning_rate=learning_rate, seed=seed, max_length=max_length, device=device, log=log)
 
     validation: dict = {}
-    thresholds = {task: 0.5 if min_confidence is None else min_confidence for task in TASK_LABELS}
+    thresholds = {task: (0.5 if min_confidence is None else min_confidence) if task in tasks else None for task in TASK_LABELS}
     if len(val):
         pred = predict_labels(model, tokenizer, val["text"], val["task"], max_length=max_length, device=device)
         validation = _scores(val["label"], [p for p, _ in pred], val["task"], val["rule_role"])
         for task, (threshold, accuracy) in calibrate(val["label"], pred, val["task"], val["rule_role"]).items():
-            if min_confidence is None:
+            if min_confidence is None and task in tasks:
                 thresholds[task] = threshold
             validation[task]["calibrated"] = {"min_confidence": threshold, "accuracy": accuracy}
     log(f"min_confidence: {thresholds}")
@@ -163,10 +193,12 @@ def train_relations(
         "task_labels": {k: list(v) for k, v in TASK_LABELS.items()},
         "markers": list(MARKERS),
         "max_length": max_length,
+        "rule_role_feature": rule_role_feature,
         "min_confidence": thresholds,
         "base": str(base),
         "settings": {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
-                     "val_fraction": val_fraction, "seed": seed, "device": device},
+                     "val_fraction": val_fraction, "seed": seed, "device": device,
+                     "rule_role_feature": rule_role_feature, "tasks": list(tasks)},
         "gold": [str(g) for g in gold],
         "corpus": [str(c) for c in corpus],
         "train_articles": sorted(set(train["article_id"])),

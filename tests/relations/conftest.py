@@ -57,6 +57,30 @@ def tiny_bert(directory, head=None, **head_kwargs):
     return directory
 
 
+def relations_model(directory, seed, *, tariff=0.0, official=None, rule_role_feature=False):
+    """An untrained relations model directory as `tariffwire train relations` writes it."""
+    import torch
+    from transformers import AutoTokenizer, BertForSequenceClassification
+
+    from extractor.relations.data import LABELS, MARKERS, RULE_ROLE_OTHER, RULE_ROLE_TOKENS
+    from extractor.relations.model import METADATA
+
+    tiny_bert(directory, BertForSequenceClassification, num_labels=len(LABELS))
+    tokenizer = AutoTokenizer.from_pretrained(directory)
+    tokenizer.add_tokens(list(MARKERS) + [*RULE_ROLE_TOKENS.values(), RULE_ROLE_OTHER], special_tokens=True)
+    torch.manual_seed(seed)
+    model = BertForSequenceClassification.from_pretrained(directory)
+    model.resize_token_embeddings(len(tokenizer))
+    # A different random head per "seed", so that the members disagree.
+    torch.nn.init.normal_(model.classifier.weight, std=2.0)
+    model.save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
+    meta = {"labels": list(LABELS), "max_length": 64, "rule_role_feature": rule_role_feature,
+            "min_confidence": {"tariff": tariff, "official": official}}
+    (directory / METADATA).write_text(json.dumps(meta), encoding="utf-8")
+    return directory
+
+
 @pytest.fixture(scope="session")
 def tiny_base(tmp_path_factory):
     return tiny_bert(tmp_path_factory.mktemp("tiny-bert"))

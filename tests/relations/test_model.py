@@ -21,7 +21,7 @@ class StubClassifier:
         self.answers = {"tariff": tariff, "official": official}
         self.seen = []
 
-    def decide(self, texts, task):
+    def decide(self, texts, task, rule_roles=None):
         self.seen.extend(texts)
         answer = self.answers[task]
         return [answer(t) if callable(answer) else answer for t in texts]
@@ -136,3 +136,34 @@ def test_model_learned_classifier_loads_once(tiny_base, corpus, tmp_path):
     assert second.rules.cue_window == 8
     decided = first.classifier.decide(["A [R]25%[/R] tariff on [C]Chinese[/C] goods."], "tariff")
     assert decided[0] in (None, "none", "imposer", "target")
+
+
+def test_model_rules_only_contexts_leave_out_the_configured_role_classifier(tmp_path):
+    # Configs name the factory with its version ("tariffwire_roles_v1"); training pairs must still
+    # come from the rules alone, or a model would be trained on its own decisions.
+    from tests.relations.conftest import ARTICLES, relations_model
+
+    learned = Extractor.from_config(LEARNED_CONFIG, {"paths.relations_model": str(relations_model(tmp_path / "m", 1))})
+    (roles,) = [learned.nlp.get_pipe(n) for n in learned.nlp.pipe_names if isinstance(learned.nlp.get_pipe(n), LearnedRoles)]
+    roles.classifier = stub = StubClassifier()
+    article = learned.to_article(ARTICLES[0])
+    list(learned.contexts([article], rules_only=True))
+    assert stub.seen == []
+    list(learned.contexts([article]))
+    assert stub.seen
+
+
+@pytest.mark.slow
+def test_model_train_tariff_task_with_rule_role_feature(tiny_base, corpus, tmp_path):
+    from extractor.relations.train import train_relations
+
+    articles, gold = corpus
+    out = tmp_path / "relations"
+    meta = train_relations(Extractor.from_config(), [str(gold)], [str(articles)], str(tiny_base), str(out), epochs=1,
+                           val_fraction=0.34, seed=3, rule_role_feature=True, tasks=("tariff",))
+    assert meta["rule_role_feature"] is True
+    assert meta["min_confidence"]["official"] is None  # not learned: the rules keep it
+    assert set(meta["validation"]) == {"tariff"}
+    roles = make_roles(None, "tariffwire_roles", str(out), 12)
+    assert roles.classifier.rule_role_feature
+    assert roles.classifier.decide(["A [R]25%[/R] tariff on [C]Chinese[/C] goods."], "official", ["serves"]) == [None]
