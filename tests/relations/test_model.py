@@ -75,11 +75,13 @@ def test_model_learned_roles_override_rule_roles(extractor):
 @pytest.mark.parametrize(
     "answer,expected",
     [
-        # The rules read "... on U.S. steel, Finance Minister Bill Morneau said" as a U.S. official.
-        (None, "USA"),
-        (lambda text: "serves" if "[C]Canada[/C]" in text else "none", "CAN"),
+        # The rules read "Canada will put ... on U.S. steel, Finance Minister Bill Morneau said" as a
+        # Canadian official (the sentence's first country); a model that says the U.S. one serves
+        # overrides them, which shows the model's answer is used (here against the right reading).
+        (None, "CAN"),
+        (lambda text: "serves" if "[C]U.S.[/C]" in text else "none", "USA"),
         # Two countries "serve": no clear answer, the rule country stays.
-        ("serves", "USA"),
+        ("serves", "CAN"),
     ],
 )
 def test_model_learned_roles_places_officials(extractor, answer, expected):
