@@ -101,12 +101,12 @@ def extract_input(manifest: list[dict], verified: dict[str, dict]) -> list[dict]
     return rows
 
 
-def run_extract(rows: list[dict], run_dir: Path) -> Path:
+def run_extract(rows: list[dict], run_dir: Path, extract_args: Sequence[str] = ()) -> Path:
     run_dir.mkdir(parents=True, exist_ok=True)
     source, out = run_dir / "input.jsonl", run_dir / "out"
     source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
-    proc = subprocess.run([sys.executable, "-m", "extractor.cli", "extract", str(source), "-o", str(out), "-q"],
+    proc = subprocess.run([sys.executable, "-m", "extractor.cli", "extract", str(source), "-o", str(out), "-q", *extract_args],
                           capture_output=True, text=True, cwd=REPO, env=env)
     if proc.returncode not in (0, 1):  # 1: some records failed, each in errors.jsonl; still scoreable
         raise SystemExit(f"tariffwire extract failed (exit {proc.returncode}): {proc.stderr.strip()[-2000:]}")
@@ -134,7 +134,11 @@ def main(argv=None) -> int:
     parser.add_argument("--strict", action="store_true", help="refuse to score unless every text is present and verified")
     parser.add_argument("--details", action="store_true", help="list every miss and false hit (gold facts, no text)")
     parser.add_argument("--json", type=Path, help="also write the scores as JSON to this path")
+    parser.add_argument("extract_args", nargs=argparse.REMAINDER,
+                        help="after --: options for `tariffwire extract`, e.g. -- -c configs/learned-roles.cfg "
+                             "--paths.relations_model=models/roles-ensemble")
     args = parser.parse_args(argv)
+    extract_args = [a for a in args.extract_args if a != "--"]
 
     if not args.texts.is_dir():
         raise SystemExit(f"no texts folder at {args.texts}: the real articles are not in git; re-collect them "
@@ -151,7 +155,7 @@ def main(argv=None) -> int:
 
     from extractor.evaluate import format_details, load_gold
 
-    out = run_extract(extract_input(manifest, check.verified), args.texts / RUN_DIR_NAME)
+    out = run_extract(extract_input(manifest, check.verified), args.texts / RUN_DIR_NAME, extract_args)
     gold = [g for g in load_gold([args.gold]) if g["id"] in check.verified]
     reports = scores_by_register(gold, manifest, out)
     for name, report in reports.items():
