@@ -129,15 +129,21 @@ def _compact_batch(batch) -> "pa.Table":  # noqa: F821 - pyarrow is imported laz
     The evidence text is read here and dropped."""
     import pyarrow as pa
 
-    rows = []
-    for event in batch.to_pylist():
+    columns = batch.to_pydict()  # column lists: cheaper than a dict a row
+    names = list(columns)
+    out: dict[str, list] = {c: [] for c in _COMPACT_COLUMNS}
+    appenders = [(c, out[c].append) for c in _COMPACT_COLUMNS]
+    for values in zip(*columns.values()):
+        event = dict(zip(names, values))
         if not all(isinstance(event.get(k), str) for k in ("event_id", "article_id", "type", "status")):
             continue  # a malformed line (DuckDB reads it as NULLs) fails alone; the events writer never writes one
         try:
-            rows.append(_compact(event_row(event, event.get("published"))))
+            compact = _compact(event_row(event, event.get("published")))
         except (KeyError, TypeError, ValueError):
             continue
-    return pa.Table.from_pylist(rows, schema=_compact_schema())
+        for column, append in appenders:
+            append(compact[column])
+    return pa.Table.from_pydict(out, schema=_compact_schema())
 
 
 def _batches(con, outdirs: Sequence[Path]) -> Iterator:
