@@ -61,7 +61,8 @@ def asof(measures: Iterable[dict], day: str, *, imposer: Optional[str] = None, t
         if point is not None:
             found.append((m, point))
     if target:
-        found = [(m, p) for m, p in found if not _replaced(m, found)]
+        confident = [(m, p) for m, p in found if p.get("confidence", 1.0) >= min_confidence]
+        found = [(m, p) for m, p in found if not _replaced(m, found, confident)]
     # Weak points still replace an every-country duty above (a country's own version exists), but
     # are not reported themselves.
     found = [(m, p) for m, p in found if p.get("confidence", 1.0) >= min_confidence]
@@ -79,12 +80,22 @@ def _compatible(a: dict, b: dict) -> bool:
     return bool(same_scope) and (None in names or names[0] == names[1]) and a.get("imposer") == b.get("imposer")
 
 
-def _replaced(measure: dict, found: list[tuple[dict, dict]]) -> bool:
-    """A duty on every country gives way, for one country, to that country's own version of it
-    (an exemption, a country rate, a deal) in force the same day."""
-    if measure.get("targets") != ["ALL"]:
-        return False
-    return any(other.get("targets") != ["ALL"] and _compatible(measure, other) for other, _ in found)
+def _narrower(other: dict, measure: dict) -> bool:
+    """Does `other` name fewer partners than `measure` (every country counting as the most)?"""
+    mine, theirs = measure.get("targets") or [], other.get("targets") or []
+    if mine == ["ALL"]:
+        return bool(theirs) and theirs != ["ALL"]
+    return bool(theirs) and theirs != ["ALL"] and set(theirs) < set(mine)
+
+
+def _replaced(measure: dict, found: list[tuple[dict, dict]], confident: list[tuple[dict, dict]]) -> bool:
+    """A duty on several countries gives way, for one country, to that country's own version of it
+    (an exemption, a country rate, a deal) in force the same day: a duty on every country to a
+    measure on fewer partners, a duty on a list of partners to one on fewer of them."""
+    if measure.get("targets") == ["ALL"]:
+        return any(_narrower(other, measure) and _compatible(measure, other) for other, _ in found)
+    # A list of partners gives way only to a country version attested well enough to answer.
+    return any(_narrower(other, measure) and _compatible(measure, other) for other, _ in confident)
 
 
 def format_asof(rows: list[dict], day: str) -> str:

@@ -299,7 +299,12 @@ def split_eras(rows: Sequence[EventRow]) -> list[tuple[str, list[EventRow]]]:
     return [("" if i == 0 else (era[0].day or ""), era) for i, era in enumerate(eras)]
 
 
-def link_talks(rows: Sequence[EventRow]) -> Measure:
-    """Negotiation and agreement events of one set of parties: one talks track."""
-    rows = sorted(rows, key=lambda r: r.event_id)
-    return Measure("talks", None, (), (), rows[0].parties, None, list(rows)).rebuild()
+def link_talks(rows: Sequence[EventRow]) -> list[Measure]:
+    """Negotiation and agreement events of one set of parties: one talks track per era (parties
+    out of the news together for over a year, then talking again, open a new track, as a pair's
+    tariffs open a new measure)."""
+    tracks = []
+    for era, era_rows in split_eras(rows):
+        era_rows = sorted(era_rows, key=lambda r: r.event_id)
+        tracks.append(Measure("talks", None, (), (), era_rows[0].parties, None, era_rows, era=era).rebuild())
+    return tracks

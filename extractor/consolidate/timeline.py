@@ -76,6 +76,11 @@ def _ordinal(day: Optional[str]) -> int:
         return 10 ** 7
 
 
+def _day_before(day: str) -> Optional[str]:
+    ordinal = _ordinal(day)
+    return _date.fromordinal(ordinal - 1).isoformat() if ordinal < 10 ** 7 else None
+
+
 def days_apart(a: str, b: str) -> int:
     return abs(_ordinal(a) - _ordinal(b))
 
@@ -194,9 +199,14 @@ def _demote_from_rates(obs: list[Observation]) -> list[Observation]:
         if len({round(o.rate, 2) for o in group}) < 2:
             continue
         keep = _CHANGES[status](o.rate for o in group)
+        # The rate a change started from applied until the change: the day before it (the
+        # publication day would put the old rate after the new one).
+        change_day = min((o.date for o in group if _same_rate(o.rate, keep) and o.date), key=_ordinal, default=None)
+        before = _day_before(change_day) if change_day else None
         for o in group:
             if not _same_rate(o.rate, keep):
-                demoted[o.row.event_id] = Observation(o.row, o.row.published, "reported", o.cls, o.rate, restatement=True)
+                day = before if before and o.row.published and before < o.row.published else o.row.published
+                demoted[o.row.event_id] = Observation(o.row, day, "reported", o.cls, o.rate, restatement=True)
     return [demoted.get(o.row.event_id, o) for o in obs]
 
 
@@ -264,7 +274,29 @@ def build_steps(rows: Iterable[EventRow]) -> list[Step]:
         else:
             fresh.append(step)
     steps.extend(fresh)
-    return _drop_late_threats(_merge_repeats(steps))
+    return _pause_rates(_drop_late_threats(_merge_repeats(steps)))
+
+
+def _applies(step: Step) -> bool:
+    """Did this step put its rate in force (not a threat, not an announcement dated by its announcing)?"""
+    return step.cls == FORCE and bool(step.date) and not (step.status in _FUTURE_STATUSES and step.basis != "effective")
+
+
+def _pause_rates(steps: list[Step]) -> list[Step]:
+    """A pause suspends a rise; the point carries the rate that applies during the pause. Articles
+    give the rate that is paused ("the 34% duty is suspended"): when it is above the rate in force
+    before the pause, the point takes that rate, and 0 when nothing was in force yet (a measure
+    paused before it took effect). A paused rate at or below the one in force is what applies."""
+    ordered = sorted(steps, key=step_order)
+    for i, step in enumerate(ordered):
+        if step.cls != FORCE or step.status != "paused" or step.rate is None:
+            continue
+        prior = [s for s in ordered[:i] if _applies(s) and s.rate is not None and s.status != "paused"
+                 and _ordinal(s.date) < _ordinal(step.date)]
+        in_force = prior[-1].rate if prior else 0.0
+        if step.rate > in_force + RATE_TOLERANCE:
+            step.rate = in_force
+    return ordered
 
 
 def _drop_late_threats(steps: list[Step]) -> list[Step]:

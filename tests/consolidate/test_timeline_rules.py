@@ -1,0 +1,101 @@
+"""Timeline and as-of rules: the rate a change started from, pauses, talks eras, partner lists.
+Every sentence here is written for these tests."""
+from extractor.consolidate import consolidate_events
+from extractor.consolidate.asof import asof
+
+from .support import event
+
+
+def _tariffs(measures):
+    return [m for m in measures if m.type == "tariff"]
+
+
+def test_rate_a_rise_started_from_is_dated_before_the_rise():
+    published = {"k1": "2026-06-02", "k2": "2026-06-20"}
+    events = [
+        event("k1", "Ruritania doubled its levy on Freedonian steel to 40% from 20% on Monday.", 40.0,
+              status="raised", imposer="USA", targets=["TUR"], products=["steel"], date="2026-06-01", confidence=0.95),
+        event("k1", "Ruritania doubled its levy on Freedonian steel to 40% from 20% on Monday.", 20.0,
+              status="raised", imposer="USA", targets=["TUR"], products=["steel"], date="2026-06-01", confidence=0.95),
+        event("k2", "The 40% steel levy took effect on June 1.", 40.0, imposer="USA", targets=["TUR"],
+              products=["steel"], date="2026-06-01", confidence=0.95),
+    ]
+    measures, _ = consolidate_events(events, published)
+    (m,) = _tariffs(measures)
+    points = [(p.date, p.rate) for p in m.timeline]
+    assert points == [("2026-05-31", 20.0), ("2026-06-01", 40.0)]
+    # The old rate no longer answers after the rise (before the fix it was dated the article's day, after the rise).
+    assert [r["rate"] for r in asof([m.model_dump()], "2026-06-10", target="TUR", min_confidence=0)] == [40.0]
+
+
+def test_pause_reports_the_rate_in_force_not_the_paused_one():
+    published = {"p1": "2026-03-01", "p2": "2026-04-02", "p3": "2026-04-03"}
+    events = [
+        event("p1", "A 10% duty on all Freedonian goods applies from March 1.", 10.0, date="2026-03-01", confidence=0.95),
+        event("p2", "The duty rises to 30% on April 2.", 30.0, status="announced", date="2026-04-09", confidence=0.95),
+        event("p3", "The 30% rate is suspended for 90 days.", 30.0, status="paused", date="2026-04-03", confidence=0.95),
+    ]
+    measures, _ = consolidate_events(events, published)
+    (m,) = _tariffs(measures)
+    paused = [p for p in m.timeline if p.status == "paused"]
+    assert [(p.date, p.rate) for p in paused] == [("2026-04-03", 10.0)]
+
+
+def test_pause_before_anything_applies_is_zero_and_a_lower_paused_rate_stays():
+    published = {"q1": "2026-05-01", "q2": "2026-05-02"}
+    first = [
+        event("q1", "Freedonia will put a 25% counter-tariff on Ruritanian beef from May 10.", 25.0, status="announced",
+              imposer="EU", targets=["USA"], products=["beef"], date="2026-05-10", confidence=0.95),
+        event("q2", "Freedonia suspended its 25% counter-tariff on beef.", 25.0, status="paused",
+              imposer="EU", targets=["USA"], products=["beef"], date="2026-05-02", confidence=0.95),
+    ]
+    measures, _ = consolidate_events(first, published)
+    (m,) = _tariffs(measures)
+    assert [(p.status, p.rate) for p in m.timeline if p.status == "paused"] == [("paused", 0.0)]
+    # A pause that leaves a lower rate in force: the text's rate is what applies, untouched.
+    published2 = {"r1": "2026-05-01", "r2": "2026-06-01"}
+    second = [
+        event("r1", "A 30% duty on Freedonian cheese applies from May 1.", 30.0, imposer="EU", targets=["USA"],
+              products=["cheese"], date="2026-05-01", confidence=0.95),
+        event("r2", "The cheese duty stays suspended at 10% until autumn.", 10.0, status="paused", imposer="EU",
+              targets=["USA"], products=["cheese"], date="2026-06-01", confidence=0.95),
+    ]
+    measures, _ = consolidate_events(second, published2)
+    (m,) = _tariffs(measures)
+    assert [(p.status, p.rate) for p in m.timeline] == [("in_effect", 30.0), ("paused", 10.0)]
+
+
+def test_talks_silent_for_a_year_open_a_new_track():
+    published = {"t1": "2024-02-01", "t2": "2024-02-20", "t3": "2025-09-01"}
+    events = [
+        event("t1", "Negotiators from both sides met in Geneva.", None, type="negotiation", status="held",
+              parties=["EU", "USA"], targets=()),
+        event("t2", "The two sides met again in Brussels.", None, type="negotiation", status="held",
+              parties=["EU", "USA"], targets=()),
+        event("t3", "Trade talks between the two resumed on Monday.", None, type="negotiation", status="held",
+              parties=["EU", "USA"], targets=()),
+    ]
+    measures, _ = consolidate_events(events, published)
+    talks = [m for m in measures if m.type == "talks"]
+    assert sorted(len(m.timeline) for m in talks) == [1, 2]
+    assert len({m.measure_id for m in talks}) == 2
+    # Talks within a year stay one track.
+    measures, _ = consolidate_events(events[:2], published)
+    assert len([m for m in measures if m.type == "talks"]) == 1
+
+
+def _measure(mid, targets, rate, confidence=0.95, products=("steel",)):
+    return {"measure_id": mid, "type": "tariff", "imposer": "USA", "targets": list(targets), "products": list(products),
+            "name": None, "timeline": [{"date": "2026-01-10", "date_basis": "effective", "status": "in_effect",
+                                        "rate": rate, "confidence": confidence}]}
+
+
+def test_asof_country_version_replaces_a_partner_list():
+    listed = _measure("m-list", ["CAN", "MEX", "KOR"], 25.0)
+    own = _measure("m-can", ["CAN"], 0.0 + 10.0)
+    assert [r["rate"] for r in asof([listed, own], "2026-02-01", target="CAN")] == [10.0]
+    # Not for a partner the narrower measure does not name.
+    assert [r["rate"] for r in asof([listed, own], "2026-02-01", target="MEX")] == [25.0]
+    # A weak country version does not silence a partner list (it answers nothing itself).
+    weak = _measure("m-can", ["CAN"], 10.0, confidence=0.5)
+    assert [r["rate"] for r in asof([listed, weak], "2026-02-01", target="CAN")] == [25.0]
