@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from importlib import resources
 from typing import Iterable, NamedTuple, Optional, Sequence
@@ -137,16 +138,35 @@ def rate_spans(text: str, rate: Optional[float]) -> list[tuple[int, int]]:
     return [span for span, value in rate_mentions(text) if abs(value - rate) <= RATE_TOLERANCE]
 
 
-# Clause ends: a semicolon, a contrast ("while", "whereas", ", but"; not "no choice but to"), ", and"
-# before a capitalized subject (", and Canada will drop ..."), a sentence end (not "U.S. goods").
-_CLAUSE_BREAK = re.compile(
-    r";|,?\s+(?:while|whereas)\s+|,\s+(?:but|and then)\s+|,\s+and\s+(?=[A-Z])|(?<![A-Z])\.\s+(?=[A-Z])")
+@lru_cache(maxsize=4096)
+def _clauses(text: str) -> tuple[tuple[int, int], ...]:
+    """The evidence's clauses, as the extractor's event rules see them (extractor/segment.py:
+    sentences, then their clauses): one segmentation for the whole pipeline. Not the finer rate
+    clauses (split_rate_clauses): a name often sits in a relative or participle phrase after the
+    rate (", using a national security provision"), which those cut off."""
+    from ..segment import split_clauses, split_sentences
+
+    spans: list[tuple[int, int]] = []
+    for sentence in split_sentences(text) or [(0, len(text))]:
+        spans.extend(split_clauses(text, sentence))
+    return tuple(spans)
+
+
+def _clause_index(text: str, pos: int) -> int:
+    """The index of the clause holding `pos` (a position between clauses belongs to the next one)."""
+    clauses = _clauses(text)
+    i = bisect_right(clauses, (pos, len(text) + 1)) - 1
+    return max(i, 0)
 
 
 def _clause_bounds(text: str, start: int) -> tuple[int, int]:
-    lo = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
-    nxt = _CLAUSE_BREAK.search(text, start)
-    return lo, nxt.start() if nxt else len(text)
+    clauses = _clauses(text)
+    return clauses[_clause_index(text, start)] if clauses else (0, len(text))
+
+
+def _crosses_clause(text: str, lo: int, hi: int) -> bool:
+    """Does the stretch lo..hi of the text run over a clause break?"""
+    return hi > lo and _clause_index(text, lo) != _clause_index(text, hi)
 
 
 @lru_cache(maxsize=1024)
@@ -211,7 +231,7 @@ def measure_name(text: str, rate: Optional[float], imposer: Optional[str] = None
     limit = _max_name_distance()
     best: Optional[tuple[int, str]] = None
     for name, cue in found:
-        reachable = [(_gap(cue, r), r) for r in mentions if not _CLAUSE_BREAK.search(text, *_between(cue, r))]
+        reachable = [(_gap(cue, r), r) for r in mentions if not _crosses_clause(text, *_between(cue, r))]
         if not reachable:
             continue
         distance, owner = min(reachable)
@@ -310,9 +330,9 @@ def scope_of_rate(text: str, rate: Optional[float], products: Sequence[str]) -> 
         hits = [m.span() for m in pattern.finditer(text)] if pattern else []
         for start, end in hits:
             before = [(start - e, span) for span, _ in mentions if (e := span[1]) <= start
-                      and not _CLAUSE_BREAK.search(text, e, start)]
+                      and not _crosses_clause(text, e, start)]
             after = [(s - end, span) for span, _ in mentions if (s := span[0]) >= end
-                     and not _CLAUSE_BREAK.search(text, end, s)]
+                     and not _crosses_clause(text, end, s)]
             owner = min(before)[1] if before else min(after)[1] if after else None
             if owner in own:
                 kept.append(product)
