@@ -274,7 +274,29 @@ def build_steps(rows: Iterable[EventRow]) -> list[Step]:
         else:
             fresh.append(step)
     steps.extend(fresh)
-    return _pause_rates(_drop_late_threats(_merge_repeats(steps)))
+    return _pause_rates(_merge_repeated_threats(_drop_late_threats(_merge_repeats(steps))))
+
+
+def _merge_repeated_threats(steps: list[Step]) -> list[Step]:
+    """A threat repeated at the same rate, with nothing put in force in between, is the same
+    threat retold: it joins the first one (its day is the day the threat was first made)."""
+    out: list[Step] = []
+    open_threats: dict[float, Step] = {}
+    for step in sorted(steps, key=step_order):
+        if step.cls == FORCE:
+            if step.status not in _FUTURE_STATUSES:
+                open_threats.clear()  # something took effect: a later threat is a new one
+            out.append(step)
+            continue
+        key = None if step.rate is None else round(step.rate, 2)
+        first = open_threats.get(key)
+        if first is not None:
+            first.support.extend(step.support)
+            first.dissent.extend(step.dissent)
+            continue
+        open_threats[key] = step
+        out.append(step)
+    return sorted(out, key=step_order)
 
 
 def _applies(step: Step) -> bool:

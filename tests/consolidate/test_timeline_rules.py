@@ -99,3 +99,26 @@ def test_asof_country_version_replaces_a_partner_list():
     # A weak country version does not silence a partner list (it answers nothing itself).
     weak = _measure("m-can", ["CAN"], 10.0, confidence=0.5)
     assert [r["rate"] for r in asof([listed, weak], "2026-02-01", target="CAN")] == [25.0]
+
+
+def test_a_threat_repeated_is_one_point_until_something_takes_effect():
+    published = {"w1": "2026-02-01", "w2": "2026-03-15", "w3": "2026-05-01", "w4": "2026-06-01"}
+    events = [
+        event("w1", "The president threatened on Sunday a 60% tariff on Freedonian gadgets.", 60.0, status="threatened",
+              products=["gadgets"], date="2026-02-01", confidence=0.9),
+        event("w2", "He repeated on Friday his threat of a 60% gadget tariff.", 60.0, status="threatened",
+              products=["gadgets"], date="2026-03-13", confidence=0.9),
+    ]
+    measures, _ = consolidate_events(events, published)
+    (m,) = _tariffs(measures)
+    assert [(p.date, p.status, len(p.article_ids)) for p in m.timeline] == [("2026-02-01", "threatened", 2)]
+    # Once a rate took effect, a new threat at the old threatened rate is a new point.
+    events += [
+        event("w3", "A 20% gadget tariff took effect on May 1.", 20.0, products=["gadgets"], date="2026-05-01", confidence=0.9),
+        event("w4", "He threatened on Monday to raise the gadget tariff to 60%.", 60.0, status="threatened",
+              products=["gadgets"], date="2026-06-01", confidence=0.9),
+    ]
+    measures, _ = consolidate_events(events, published)
+    (m,) = _tariffs(measures)
+    assert [(p.date, p.status) for p in m.timeline] == [("2026-02-01", "threatened"), ("2026-05-01", "in_effect"),
+                                                         ("2026-06-01", "threatened")]
