@@ -209,7 +209,9 @@ def _eligible(home: Measure, candidates: Iterable[tuple[Measure, RateIndex]], ac
     (steel alone -> steel and aluminum), and, in the same group, narrower ones better supported
     than `home` (a sentence that ran two scopes together: steel, aluminum and cars -> steel and
     aluminum, when that measure is the better attested)."""
-    support = len(home.articles())
+    # Events that name no partner at all (targets []) have no measure of their own to stand for:
+    # any every-country measure of their scope may take them, however few its articles.
+    support = 1 if across_targets and not home.targets else len(home.articles())
     out = [(m, index) for m, index in candidates
            if _broader(home, m, across_targets=across_targets) and index.support >= support]
     if not across_targets:
@@ -219,12 +221,16 @@ def _eligible(home: Measure, candidates: Iterable[tuple[Measure, RateIndex]], ac
 
 
 def _fold_target(row: EventRow, candidates: Iterable[tuple[Measure, RateIndex]]) -> Optional[Measure]:
-    """The broader, better-supported measure that states this row's rate within a year, if any."""
+    """The broader, better-supported measure that states this row's rate within a year, if any.
+    A row naming no partner (a sector duty reported without "on all countries") reports the
+    every-country measure of its goods in the news within a year, whatever its rate (a new step)."""
     best = None
     for m, index in candidates:
         if row.name and m.name and row.name != m.name:
             continue
         distance = index.rate_distance(row)
+        if distance is None and not row.targets and row.products and m.targets == ("ALL",):
+            distance = index.activity_distance(row)
         if distance is None or distance > ERA_GAP_DAYS:
             continue
         key = (-index.support, m.measure_id)

@@ -122,3 +122,31 @@ def test_a_threat_repeated_is_one_point_until_something_takes_effect():
     (m,) = _tariffs(measures)
     assert [(p.date, p.status) for p in m.timeline] == [("2026-02-01", "threatened"), ("2026-05-01", "in_effect"),
                                                          ("2026-06-01", "threatened")]
+
+
+def test_a_sector_duty_reported_without_partner_joins_the_every_country_measure():
+    published = {"s1": "2026-02-10", "s2": "2026-03-12", "s3": "2026-06-05", "s4": "2026-06-06"}
+    events = [
+        event("s1", "A 25% duty on all imported widgets takes effect on March 12.", 25.0, targets=["ALL"],
+              products=["widgets"], date="2026-03-12", confidence=0.9),
+        event("s2", "The 25% widget duty on every country is now in force.", 25.0, targets=["ALL"], products=["widgets"],
+              confidence=0.9),
+        # The partner is not named: the every-country widget duty's new step, not a measure of its own.
+        event("s3", "The widget duty doubled to 50% on Wednesday.", 50.0, status="raised", targets=[],
+              products=["widgets"], date="2026-06-04", confidence=0.9),
+        # A partner-less event about other goods stays apart.
+        event("s4", "A 10% levy on gizmos applies.", 10.0, targets=[], products=["gizmos"], confidence=0.9),
+    ]
+    measures, _ = consolidate_events(events, published)
+    by_scope = {tuple(m.products): m for m in _tariffs(measures)}
+    assert set(by_scope) == {("widgets",), ("gizmos",)}
+    assert by_scope[("widgets",)].targets == ["ALL"]
+    assert [(p.date, p.rate) for p in by_scope[("widgets",)].timeline] == [("2026-03-12", 25.0), ("2026-06-04", 50.0)]
+
+
+def test_scoring_reads_a_list_of_measure_links_as_its_first_key():
+    from extractor.consolidate.scoring import _gold_items
+
+    article = {"tariffs": [{"rate": 25.0, "imposer": "USA", "targets": ["CAN", "MEX"], "measure": ["m-can", "m-mex"]}],
+               "events": []}
+    assert [i["measure"] for i in _gold_items(article)] == ["m-can"]
