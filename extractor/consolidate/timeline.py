@@ -53,12 +53,20 @@ class Step:
         first = min((o.row.published or "9999") for o in self.support)
         return (len(self.articles()), round(sum(o.row.confidence for o in self.support), 6), _neg_day(first))
 
+    _status_memo: tuple = field(default=(-1, ""), repr=False, compare=False)
+
     @property
     def status(self) -> str:
+        # Support only grows (append/extend) and observations never change, so the status counted
+        # for a support of this length still holds: steps are asked it often while sorting.
+        if self._status_memo[0] == len(self.support):
+            return self._status_memo[1]
         counts = Counter("in_effect" if o.restatement else o.row.status for o in self.support)
         top = max(counts.values())
         best = [s for s in counts if counts[s] == top]
-        return min(best, key=lambda s: (_STATUS_PRIORITY.index(s) if s in _STATUS_PRIORITY else len(_STATUS_PRIORITY), s))
+        status = min(best, key=lambda s: (_STATUS_PRIORITY.index(s) if s in _STATUS_PRIORITY else len(_STATUS_PRIORITY), s))
+        self._status_memo = (len(self.support), status)
+        return status
 
 
 def _neg_day(day: str) -> int:
