@@ -66,12 +66,37 @@ def asof(measures: Iterable[dict], day: str, *, imposer: Optional[str] = None, t
     # Weak points still replace an every-country duty above (a country's own version exists), but
     # are not reported themselves.
     found = [(m, p) for m, p in found if p.get("confidence", 1.0) >= min_confidence]
+    found = _without_retellings(found)
     out = []
     for m, point in found:
         rate = 0.0 if point["status"] == "lifted" or point["rate"] is None else float(point["rate"])
         out.append({"measure_id": m["measure_id"], "imposer": m.get("imposer"), "targets": m.get("targets", []),
                     "products": m.get("products", []), "rate": rate, "status": point["status"], "since": point["date"]})
     return sorted(out, key=lambda d: (d["imposer"] or "", d["targets"], d["products"], d["measure_id"]))
+
+
+def _rate(point: dict) -> float:
+    return 0.0 if point["status"] == "lifted" or point["rate"] is None else round(float(point["rate"]), 2)
+
+
+def _without_retellings(found: list[tuple[dict, dict]]) -> list[tuple[dict, dict]]:
+    """Two answers that are one measure told twice: an unnamed measure giving the same rate as a
+    compatible measure (same imposer, overlapping goods, no other name) with a name or more
+    articles, on the same partners. Consolidation left them apart (no article linked them); the
+    day's answer counts the duty once. Measures with different names stay (20% + 125%)."""
+    def rank(item: tuple[dict, dict]) -> tuple:
+        m, _ = item
+        return (0 if m.get("name") else 1, -(m.get("n_articles") or 0), m["measure_id"])
+
+    kept: list[tuple[dict, dict]] = []
+    for m, point in sorted(found, key=rank):
+        rate = _rate(point)
+        twin = rate > 0 and not m.get("name") and any(
+            _rate(p) == rate and (k.get("targets") or []) == (m.get("targets") or []) and _compatible(k, m)
+            for k, p in kept)
+        if not twin:
+            kept.append((m, point))
+    return kept
 
 
 def _compatible(a: dict, b: dict) -> bool:

@@ -150,3 +150,15 @@ def test_scoring_reads_a_list_of_measure_links_as_its_first_key():
     article = {"tariffs": [{"rate": 25.0, "imposer": "USA", "targets": ["CAN", "MEX"], "measure": ["m-can", "m-mex"]}],
                "events": []}
     assert [i["measure"] for i in _gold_items(article)] == ["m-can"]
+
+
+def test_asof_counts_a_duty_told_twice_once_but_keeps_two_named_ones():
+    named = dict(_measure("m-named", ["CHN"], 20.0, products=()), name="fentanyl", n_articles=5)
+    unnamed = dict(_measure("m-unnamed", ["CHN"], 20.0, products=()), n_articles=2)
+    other = dict(_measure("m-other", ["CHN"], 20.0, products=()), name="reciprocal", n_articles=3)
+    assert [r["measure_id"] for r in asof([named, unnamed], "2026-02-01", target="CHN")] == ["m-named"]
+    # Two names: two measures, even at one rate.
+    assert sorted(r["measure_id"] for r in asof([named, other], "2026-02-01", target="CHN")) == ["m-named", "m-other"]
+    # An unnamed measure at another rate is another duty.
+    different = dict(_measure("m-unnamed", ["CHN"], 10.0, products=()), n_articles=2)
+    assert sorted(r["rate"] for r in asof([named, different], "2026-02-01", target="CHN")) == [10.0, 20.0]
