@@ -105,9 +105,10 @@ def _max_name_distance() -> int:
 
 
 @lru_cache(maxsize=1)
-def _total_patterns() -> tuple[int, re.Pattern, re.Pattern]:
+def _total_patterns() -> tuple[int, re.Pattern, re.Pattern, re.Pattern]:
     cues = cue_data()["total_cues"]
-    return int(cues["window"]), re.compile(_phrase_regex(cues["before"]), re.I), re.compile(_phrase_regex(cues["after"]), re.I)
+    return (int(cues["window"]), re.compile(_phrase_regex(cues["before"]), re.I), re.compile(_phrase_regex(cues["after"]), re.I),
+            re.compile(_phrase_regex(cues.get("parts_after") or ["\x00"]), re.I))
 
 
 def normalize_product(product: str) -> str:
@@ -253,7 +254,7 @@ def _total_words() -> tuple[str, ...]:
     them needs no cue regex at all."""
     cues = cue_data()["total_cues"]
     words = set()
-    for cue in cues["before"] + cues["after"]:
+    for cue in cues["before"] + cues["after"] + cues.get("parts_after", []):
         plain = cue.lower().split("*")[0]
         words.update({plain, plain.replace(" ", "-"), plain.replace("-", " ")})
     return tuple(sorted(w for w in words if not any(o != w and o in w for o in words)))
@@ -264,9 +265,13 @@ def total_cue(text: str, rate: Optional[float]) -> bool:
     low = text.lower()
     if not any(word in low for word in _total_words()):
         return False
-    window, before, after = _total_patterns()
+    window, before, after, parts = _total_patterns()
     mentions = [span for span, _ in rate_mentions(text)]
     for start, end in rate_spans(text, rate):
+        # "the 30% rate comprises a 20% duty and ...": the words after the rate list its parts.
+        m = parts.search(text, end, end + window)
+        if m and not any(end <= s and e <= m.start() for s, e in mentions):
+            return True
         head_start = max(0, start - window)
         for m in before.finditer(text, head_start, start):
             if not any(m.end() <= s and e <= start for s, e in mentions):

@@ -162,3 +162,30 @@ def test_asof_counts_a_duty_told_twice_once_but_keeps_two_named_ones():
     # An unnamed measure at another rate is another duty.
     different = dict(_measure("m-unnamed", ["CHN"], 10.0, products=()), n_articles=2)
     assert sorted(r["rate"] for r in asof([named, different], "2026-02-01", target="CHN")) == [10.0, 20.0]
+
+
+def test_a_rate_followed_by_its_parts_is_a_total():
+    from extractor.consolidate.keys import total_cue
+
+    assert total_cue("The 30% rate comprises a 20% duty and a 10% fee.", 30.0)
+    assert total_cue("Gadgets pay 45%, made up of the 25% levy and a 20% surcharge.", 45.0)
+    assert not total_cue("The 30% rate comprises a 20% duty and a 10% fee.", 20.0)
+    assert not total_cue("Gadgets pay 45% since May, and widgets 20%.", 45.0)
+
+
+def test_a_step_dated_as_taking_effect_is_not_a_coincidental_sum():
+    published = {"c1": "2026-01-05", "c2": "2026-01-05", "c3": "2026-03-02", "c4": "2026-03-20"}
+    events = [
+        event("c1", "A 15% fentanyl duty on Freedonian goods took effect on January 5.", 15.0, date="2026-01-05",
+              confidence=0.9),
+        event("c2", "A separate 5% reciprocal duty on Freedonian goods took effect on January 5.", 5.0,
+              date="2026-01-05", confidence=0.9),
+        # A rise of an unnamed duty to 20% on a given day: not 15% + 5%.
+        event("c3", "A third duty on Freedonian goods rose to 20% on March 2.", 20.0, status="raised", date="2026-03-02",
+              confidence=0.9),
+        event("c4", "That third duty has been 20% since March 2.", 20.0, date="2026-03-02", confidence=0.9),
+    ]
+    measures, links = consolidate_events(events, published)
+    assert not [link for link in links if link.role == "total"]
+    unnamed = [m for m in _tariffs(measures) if m.name is None]
+    assert [(p.date, p.rate) for p in unnamed[0].timeline] == [("2026-03-02", 20.0)]
