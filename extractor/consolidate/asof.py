@@ -61,10 +61,12 @@ def asof(measures: Iterable[dict], day: str, *, imposer: Optional[str] = None, t
         if point is not None:
             found.append((m, point))
     if target:
-        found = [(m, p) for m, p in found if not _replaced(m, found)]
+        confident = [(m, p) for m, p in found if p.get("confidence", 1.0) >= min_confidence]
+        found = [(m, p) for m, p in found if not _replaced(m, found, confident)]
     # Weak points still replace an every-country duty above (a country's own version exists), but
     # are not reported themselves.
     found = [(m, p) for m, p in found if p.get("confidence", 1.0) >= min_confidence]
+    found = _without_retellings(found)
     out = []
     for m, point in found:
         rate = 0.0 if point["status"] == "lifted" or point["rate"] is None else float(point["rate"])
@@ -73,18 +75,52 @@ def asof(measures: Iterable[dict], day: str, *, imposer: Optional[str] = None, t
     return sorted(out, key=lambda d: (d["imposer"] or "", d["targets"], d["products"], d["measure_id"]))
 
 
+def _rate(point: dict) -> float:
+    return 0.0 if point["status"] == "lifted" or point["rate"] is None else round(float(point["rate"]), 2)
+
+
+def _without_retellings(found: list[tuple[dict, dict]]) -> list[tuple[dict, dict]]:
+    """Two answers that are one measure told twice: an unnamed measure giving the same rate as a
+    compatible measure (same imposer, overlapping goods, no other name) with a name or more
+    articles, on the same partners. Consolidation left them apart (no article linked them); the
+    day's answer counts the duty once. Measures with different names stay (20% + 125%)."""
+    def rank(item: tuple[dict, dict]) -> tuple:
+        m, _ = item
+        return (0 if m.get("name") else 1, -(m.get("n_articles") or 0), m["measure_id"])
+
+    kept: list[tuple[dict, dict]] = []
+    for m, point in sorted(found, key=rank):
+        rate = _rate(point)
+        twin = rate > 0 and not m.get("name") and any(
+            _rate(p) == rate and (k.get("targets") or []) == (m.get("targets") or []) and _compatible(k, m)
+            for k, p in kept)
+        if not twin:
+            kept.append((m, point))
+    return kept
+
+
 def _compatible(a: dict, b: dict) -> bool:
     same_scope = set(a.get("products") or []) & set(b.get("products") or []) or not (a.get("products") or b.get("products"))
     names = (a.get("name"), b.get("name"))
     return bool(same_scope) and (None in names or names[0] == names[1]) and a.get("imposer") == b.get("imposer")
 
 
-def _replaced(measure: dict, found: list[tuple[dict, dict]]) -> bool:
-    """A duty on every country gives way, for one country, to that country's own version of it
-    (an exemption, a country rate, a deal) in force the same day."""
-    if measure.get("targets") != ["ALL"]:
-        return False
-    return any(other.get("targets") != ["ALL"] and _compatible(measure, other) for other, _ in found)
+def _narrower(other: dict, measure: dict) -> bool:
+    """Does `other` name fewer partners than `measure` (every country counting as the most)?"""
+    mine, theirs = measure.get("targets") or [], other.get("targets") or []
+    if mine == ["ALL"]:
+        return bool(theirs) and theirs != ["ALL"]
+    return bool(theirs) and theirs != ["ALL"] and set(theirs) < set(mine)
+
+
+def _replaced(measure: dict, found: list[tuple[dict, dict]], confident: list[tuple[dict, dict]]) -> bool:
+    """A duty on several countries gives way, for one country, to that country's own version of it
+    (an exemption, a country rate, a deal) in force the same day: a duty on every country to a
+    measure on fewer partners, a duty on a list of partners to one on fewer of them."""
+    if measure.get("targets") == ["ALL"]:
+        return any(_narrower(other, measure) and _compatible(measure, other) for other, _ in found)
+    # A list of partners gives way only to a country version attested well enough to answer.
+    return any(_narrower(other, measure) and _compatible(measure, other) for other, _ in confident)
 
 
 def format_asof(rows: list[dict], day: str) -> str:

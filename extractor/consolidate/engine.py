@@ -52,7 +52,7 @@ def consolidate_groups(groups: Iterable[tuple[tuple, list[EventRow]]]) -> Iterat
             yield close_imposer()
             imposer, context, gained = group_imposer, [], {}
         if kind == 1:
-            yield _emit([link_talks(rows)])
+            yield _emit(link_talks(rows))
             continue
         result = link_group(rows, context if specific else ())
         for measure_id, extra in result.folded.items():

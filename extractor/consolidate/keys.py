@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, NamedTuple, Optional, Sequence
 
 TALKS_TYPES = ("negotiation", "agreement")
 # Statuses that never put a rate in force (threats stay points of their own; a ruled-out tariff is no step).
@@ -22,9 +22,10 @@ RATE_TOLERANCE = 0.01
 _RATE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b|pct\b)", re.I)
 
 
-@dataclass(frozen=True)
-class EventRow:
-    """The few fields of an event (and its article's publication day) that consolidation uses."""
+class EventRow(NamedTuple):
+    """The few fields of an event (and its article's publication day) that consolidation uses.
+    A named tuple: millions are made, and a tuple is built several times faster than a frozen
+    dataclass."""
 
     event_id: str
     article_id: str
@@ -104,9 +105,10 @@ def _max_name_distance() -> int:
 
 
 @lru_cache(maxsize=1)
-def _total_patterns() -> tuple[int, re.Pattern, re.Pattern]:
+def _total_patterns() -> tuple[int, re.Pattern, re.Pattern, re.Pattern]:
     cues = cue_data()["total_cues"]
-    return int(cues["window"]), re.compile(_phrase_regex(cues["before"]), re.I), re.compile(_phrase_regex(cues["after"]), re.I)
+    return (int(cues["window"]), re.compile(_phrase_regex(cues["before"]), re.I), re.compile(_phrase_regex(cues["after"]), re.I),
+            re.compile(_phrase_regex(cues.get("parts_after") or ["\x00"]), re.I))
 
 
 def normalize_product(product: str) -> str:
@@ -137,16 +139,35 @@ def rate_spans(text: str, rate: Optional[float]) -> list[tuple[int, int]]:
     return [span for span, value in rate_mentions(text) if abs(value - rate) <= RATE_TOLERANCE]
 
 
-# Clause ends: a semicolon, a contrast ("while", "whereas", ", but"; not "no choice but to"), ", and"
-# before a capitalized subject (", and Canada will drop ..."), a sentence end (not "U.S. goods").
-_CLAUSE_BREAK = re.compile(
-    r";|,?\s+(?:while|whereas)\s+|,\s+(?:but|and then)\s+|,\s+and\s+(?=[A-Z])|(?<![A-Z])\.\s+(?=[A-Z])")
+@lru_cache(maxsize=4096)
+def _clauses(text: str) -> tuple[tuple[int, int], ...]:
+    """The evidence's clauses, as the extractor's event rules see them (extractor/segment.py:
+    sentences, then their clauses): one segmentation for the whole pipeline. Not the finer rate
+    clauses (split_rate_clauses): a name often sits in a relative or participle phrase after the
+    rate (", using a national security provision"), which those cut off."""
+    from ..segment import split_clauses, split_sentences
+
+    spans: list[tuple[int, int]] = []
+    for sentence in split_sentences(text) or [(0, len(text))]:
+        spans.extend(split_clauses(text, sentence))
+    return tuple(spans)
+
+
+def _clause_index(text: str, pos: int) -> int:
+    """The index of the clause holding `pos` (a position between clauses belongs to the next one)."""
+    clauses = _clauses(text)
+    i = bisect_right(clauses, (pos, len(text) + 1)) - 1
+    return max(i, 0)
 
 
 def _clause_bounds(text: str, start: int) -> tuple[int, int]:
-    lo = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
-    nxt = _CLAUSE_BREAK.search(text, start)
-    return lo, nxt.start() if nxt else len(text)
+    clauses = _clauses(text)
+    return clauses[_clause_index(text, start)] if clauses else (0, len(text))
+
+
+def _crosses_clause(text: str, lo: int, hi: int) -> bool:
+    """Does the stretch lo..hi of the text run over a clause break?"""
+    return hi > lo and _clause_index(text, lo) != _clause_index(text, hi)
 
 
 @lru_cache(maxsize=1024)
@@ -211,7 +232,7 @@ def measure_name(text: str, rate: Optional[float], imposer: Optional[str] = None
     limit = _max_name_distance()
     best: Optional[tuple[int, str]] = None
     for name, cue in found:
-        reachable = [(_gap(cue, r), r) for r in mentions if not _CLAUSE_BREAK.search(text, *_between(cue, r))]
+        reachable = [(_gap(cue, r), r) for r in mentions if not _crosses_clause(text, *_between(cue, r))]
         if not reachable:
             continue
         distance, owner = min(reachable)
@@ -233,7 +254,7 @@ def _total_words() -> tuple[str, ...]:
     them needs no cue regex at all."""
     cues = cue_data()["total_cues"]
     words = set()
-    for cue in cues["before"] + cues["after"]:
+    for cue in cues["before"] + cues["after"] + cues.get("parts_after", []):
         plain = cue.lower().split("*")[0]
         words.update({plain, plain.replace(" ", "-"), plain.replace("-", " ")})
     return tuple(sorted(w for w in words if not any(o != w and o in w for o in words)))
@@ -244,9 +265,13 @@ def total_cue(text: str, rate: Optional[float]) -> bool:
     low = text.lower()
     if not any(word in low for word in _total_words()):
         return False
-    window, before, after = _total_patterns()
+    window, before, after, parts = _total_patterns()
     mentions = [span for span, _ in rate_mentions(text)]
     for start, end in rate_spans(text, rate):
+        # "the 30% rate comprises a 20% duty and ...": the words after the rate list its parts.
+        m = parts.search(text, end, end + window)
+        if m and not any(end <= s and e <= m.start() for s, e in mentions):
+            return True
         head_start = max(0, start - window)
         for m in before.finditer(text, head_start, start):
             if not any(m.end() <= s and e <= start for s, e in mentions):
@@ -310,9 +335,9 @@ def scope_of_rate(text: str, rate: Optional[float], products: Sequence[str]) -> 
         hits = [m.span() for m in pattern.finditer(text)] if pattern else []
         for start, end in hits:
             before = [(start - e, span) for span, _ in mentions if (e := span[1]) <= start
-                      and not _CLAUSE_BREAK.search(text, e, start)]
+                      and not _crosses_clause(text, e, start)]
             after = [(s - end, span) for span, _ in mentions if (s := span[0]) >= end
-                     and not _CLAUSE_BREAK.search(text, end, s)]
+                     and not _crosses_clause(text, end, s)]
             owner = min(before)[1] if before else min(after)[1] if after else None
             if owner in own:
                 kept.append(product)
@@ -338,12 +363,18 @@ def event_row(event: dict, published: Optional[str]) -> EventRow:
         text, evidence_start = event.get("evidence_text") or "", event.get("evidence_start")
     rate = event.get("rate")
     rate = float(rate) if rate is not None else None
-    if date_value and None not in (date_start, date_end, evidence_start) and event["type"] == "tariff":
-        span = (int(date_start) - int(evidence_start), int(date_end) - int(evidence_start))
-        if not date_belongs_to_rate(text, rate, span):
-            date_value = None
-    previous = event.get("previous_rate")
     is_tariff = event["type"] == "tariff"
+    date_span = None
+    if date_value and None not in (date_start, date_end, evidence_start) and is_tariff:
+        date_span = (int(date_start) - int(evidence_start), int(date_end) - int(evidence_start))
+    products = _as_list(event.get("products"))
+    if is_tariff:
+        date_ok, scope, name, total = _evidence_facts(text, rate, event.get("imposer"), tuple(products), date_span)
+        if not date_ok:
+            date_value = None
+    else:
+        scope, name, total = (), None, False
+    previous = event.get("previous_rate")
     return EventRow(
         event_id=event["event_id"],
         article_id=event["article_id"],
@@ -354,14 +385,27 @@ def event_row(event: dict, published: Optional[str]) -> EventRow:
         previous_rate=float(previous) if previous is not None else None,
         imposer=event.get("imposer") or "",
         targets=targets_key(_as_list(event.get("targets"))),
-        products=products_key(scope_of_rate(text, rate, _as_list(event.get("products"))) if is_tariff
-                              else _as_list(event.get("products"))),
+        products=scope if is_tariff else tuple(products),
         parties=tuple(sorted(set(_as_list(event.get("parties"))))),
         date=_day(date_value),
         confidence=float(event.get("confidence") or 0.0),
-        name=measure_name(text, rate, event.get("imposer")) if is_tariff else None,
-        total_cue=bool(is_tariff and total_cue(text, rate)),
+        name=name,
+        total_cue=total,
     )
+
+
+# Wire archives retell the same sentence many times (syndicated copies, boilerplate background
+# paragraphs, one sentence giving several events): what the evidence says about a rate is read once
+# per distinct (text, rate, imposer, products, date offsets). Bounded, so memory stays flat.
+@lru_cache(maxsize=1 << 15)
+def _evidence_facts(text: str, rate: Optional[float], imposer: Optional[str], products: tuple[str, ...],
+                    date_span: Optional[tuple[int, int]]) -> tuple[bool, tuple[str, ...], Optional[str], bool]:
+    """(the event's date belongs to its rate, the product scope its rate covers, the measure name,
+    the rate is a total) for one tariff event's evidence."""
+    return (date_belongs_to_rate(text, rate, date_span),
+            products_key(scope_of_rate(text, rate, list(products))),
+            measure_name(text, rate, imposer),
+            bool(total_cue(text, rate)))
 
 
 def _as_list(value) -> list[str]:

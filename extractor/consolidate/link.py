@@ -209,7 +209,9 @@ def _eligible(home: Measure, candidates: Iterable[tuple[Measure, RateIndex]], ac
     (steel alone -> steel and aluminum), and, in the same group, narrower ones better supported
     than `home` (a sentence that ran two scopes together: steel, aluminum and cars -> steel and
     aluminum, when that measure is the better attested)."""
-    support = len(home.articles())
+    # Events that name no partner at all (targets []) have no measure of their own to stand for:
+    # any every-country measure of their scope may take them, however few its articles.
+    support = 1 if across_targets and not home.targets else len(home.articles())
     out = [(m, index) for m, index in candidates
            if _broader(home, m, across_targets=across_targets) and index.support >= support]
     if not across_targets:
@@ -219,12 +221,16 @@ def _eligible(home: Measure, candidates: Iterable[tuple[Measure, RateIndex]], ac
 
 
 def _fold_target(row: EventRow, candidates: Iterable[tuple[Measure, RateIndex]]) -> Optional[Measure]:
-    """The broader, better-supported measure that states this row's rate within a year, if any."""
+    """The broader, better-supported measure that states this row's rate within a year, if any.
+    A row naming no partner (a sector duty reported without "on all countries") reports the
+    every-country measure of its goods in the news within a year, whatever its rate (a new step)."""
     best = None
     for m, index in candidates:
         if row.name and m.name and row.name != m.name:
             continue
         distance = index.rate_distance(row)
+        if distance is None and not row.targets and row.products and m.targets == ("ALL",):
+            distance = index.activity_distance(row)
         if distance is None or distance > ERA_GAP_DAYS:
             continue
         key = (-index.support, m.measure_id)
@@ -299,7 +305,12 @@ def split_eras(rows: Sequence[EventRow]) -> list[tuple[str, list[EventRow]]]:
     return [("" if i == 0 else (era[0].day or ""), era) for i, era in enumerate(eras)]
 
 
-def link_talks(rows: Sequence[EventRow]) -> Measure:
-    """Negotiation and agreement events of one set of parties: one talks track."""
-    rows = sorted(rows, key=lambda r: r.event_id)
-    return Measure("talks", None, (), (), rows[0].parties, None, list(rows)).rebuild()
+def link_talks(rows: Sequence[EventRow]) -> list[Measure]:
+    """Negotiation and agreement events of one set of parties: one talks track per era (parties
+    out of the news together for over a year, then talking again, open a new track, as a pair's
+    tariffs open a new measure)."""
+    tracks = []
+    for era, era_rows in split_eras(rows):
+        era_rows = sorted(era_rows, key=lambda r: r.event_id)
+        tracks.append(Measure("talks", None, (), (), era_rows[0].parties, None, era_rows, era=era).rebuild())
+    return tracks

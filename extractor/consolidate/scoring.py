@@ -119,13 +119,23 @@ def _targets_ok(pred: Sequence[str], gold: Sequence[str]) -> bool:
     return bool(set(pred) & set(gold))
 
 
+def _measure_link(entry: dict) -> Optional[str]:
+    """The gold measure a mention links to. A list ("25% on Canada and Mexico": one stated rate,
+    two measures) is the same as `measure` + `also_measures` (corpora/storylines/README.md): its
+    first key is the mention's cluster."""
+    link = entry.get("measure")
+    if isinstance(link, list):
+        return link[0] if link else None
+    return link
+
+
 def _gold_items(article: dict) -> list[dict]:
     items = []
     for t in article.get("tariffs", []):
         items.append({"kind": "tariff", "rate": float(t["rate"]), "imposer": t.get("imposer"), "targets": t.get("targets") or [],
-                      "measure": t.get("measure"), "total": bool(t.get("total")), "misremembered": bool(t.get("misremembered"))})
+                      "measure": _measure_link(t), "total": bool(t.get("total")), "misremembered": bool(t.get("misremembered"))})
     for e in article.get("events", []):
-        items.append({"kind": e["type"], "parties": sorted(set(e.get("parties") or [])), "measure": e.get("measure"),
+        items.append({"kind": e["type"], "parties": sorted(set(e.get("parties") or [])), "measure": _measure_link(e),
                       "total": False, "misremembered": False})
     return items
 

@@ -129,15 +129,21 @@ def _compact_batch(batch) -> "pa.Table":  # noqa: F821 - pyarrow is imported laz
     The evidence text is read here and dropped."""
     import pyarrow as pa
 
-    rows = []
-    for event in batch.to_pylist():
+    columns = batch.to_pydict()  # column lists: cheaper than a dict a row
+    names = list(columns)
+    out: dict[str, list] = {c: [] for c in _COMPACT_COLUMNS}
+    appenders = [(c, out[c].append) for c in _COMPACT_COLUMNS]
+    for values in zip(*columns.values()):
+        event = dict(zip(names, values))
         if not all(isinstance(event.get(k), str) for k in ("event_id", "article_id", "type", "status")):
             continue  # a malformed line (DuckDB reads it as NULLs) fails alone; the events writer never writes one
         try:
-            rows.append(_compact(event_row(event, event.get("published"))))
+            compact = _compact(event_row(event, event.get("published")))
         except (KeyError, TypeError, ValueError):
             continue
-    return pa.Table.from_pylist(rows, schema=_compact_schema())
+        for column, append in appenders:
+            append(compact[column])
+    return pa.Table.from_pydict(out, schema=_compact_schema())
 
 
 def _batches(con, outdirs: Sequence[Path]) -> Iterator:
@@ -187,20 +193,16 @@ def iter_groups(con, compact: Path) -> Iterator[tuple[tuple, list[EventRow]]]:
 
     for batch in reader:
         c = batch.to_pydict()  # column lists: much cheaper than a dict a row
-        for i in range(batch.num_rows):
-            k = (c["g_kind"][i], c["g_imposer"][i], c["g_specific"][i], c["g_key"][i])
+        built = map(EventRow._make, zip(
+            c["event_id"], c["article_id"], c["published"], c["type"], c["status"], c["rate"], c["previous_rate"],
+            [v or "" for v in c["imposer"]], map(split, c["targets"]), map(split, c["products"]), map(split, c["parties"]),
+            c["date"], c["confidence"], c["name"], [bool(v) for v in c["total_cue"]]))
+        for k, row in zip(zip(c["g_kind"], c["g_imposer"], c["g_specific"], c["g_key"]), built):
             if k != key and rows:
                 yield key, rows
                 rows = []
             key = k
-            rows.append(EventRow(
-                event_id=c["event_id"][i], article_id=c["article_id"][i], published=c["published"][i],
-                type=c["type"][i], status=c["status"][i], rate=c["rate"][i], previous_rate=c["previous_rate"][i],
-                imposer=c["imposer"][i] or "", targets=split(c["targets"][i]), products=split(c["products"][i]),
-                parties=split(c["parties"][i]), date=c["date"][i], confidence=c["confidence"][i], name=c["name"][i],
-                total_cue=bool(c["total_cue"][i])))
-        if len(split_cache) > 100_000:
-            split_cache.clear()
+            rows.append(row)
     if rows:
         yield key, rows
 

@@ -53,12 +53,20 @@ class Step:
         first = min((o.row.published or "9999") for o in self.support)
         return (len(self.articles()), round(sum(o.row.confidence for o in self.support), 6), _neg_day(first))
 
+    _status_memo: tuple = field(default=(-1, ""), repr=False, compare=False)
+
     @property
     def status(self) -> str:
+        # Support only grows (append/extend) and observations never change, so the status counted
+        # for a support of this length still holds: steps are asked it often while sorting.
+        if self._status_memo[0] == len(self.support):
+            return self._status_memo[1]
         counts = Counter("in_effect" if o.restatement else o.row.status for o in self.support)
         top = max(counts.values())
         best = [s for s in counts if counts[s] == top]
-        return min(best, key=lambda s: (_STATUS_PRIORITY.index(s) if s in _STATUS_PRIORITY else len(_STATUS_PRIORITY), s))
+        status = min(best, key=lambda s: (_STATUS_PRIORITY.index(s) if s in _STATUS_PRIORITY else len(_STATUS_PRIORITY), s))
+        self._status_memo = (len(self.support), status)
+        return status
 
 
 def _neg_day(day: str) -> int:
@@ -74,6 +82,11 @@ def _ordinal(day: Optional[str]) -> int:
             (day + "-01-01")[:10] if len(day) == 4 else (day + "-01")[:10]).toordinal()
     except ValueError:
         return 10 ** 7
+
+
+def _day_before(day: str) -> Optional[str]:
+    ordinal = _ordinal(day)
+    return _date.fromordinal(ordinal - 1).isoformat() if ordinal < 10 ** 7 else None
 
 
 def days_apart(a: str, b: str) -> int:
@@ -194,9 +207,14 @@ def _demote_from_rates(obs: list[Observation]) -> list[Observation]:
         if len({round(o.rate, 2) for o in group}) < 2:
             continue
         keep = _CHANGES[status](o.rate for o in group)
+        # The rate a change started from applied until the change: the day before it (the
+        # publication day would put the old rate after the new one).
+        change_day = min((o.date for o in group if _same_rate(o.rate, keep) and o.date), key=_ordinal, default=None)
+        before = _day_before(change_day) if change_day else None
         for o in group:
             if not _same_rate(o.rate, keep):
-                demoted[o.row.event_id] = Observation(o.row, o.row.published, "reported", o.cls, o.rate, restatement=True)
+                day = before if before and o.row.published and before < o.row.published else o.row.published
+                demoted[o.row.event_id] = Observation(o.row, day, "reported", o.cls, o.rate, restatement=True)
     return [demoted.get(o.row.event_id, o) for o in obs]
 
 
@@ -264,7 +282,51 @@ def build_steps(rows: Iterable[EventRow]) -> list[Step]:
         else:
             fresh.append(step)
     steps.extend(fresh)
-    return _drop_late_threats(_merge_repeats(steps))
+    return _pause_rates(_merge_repeated_threats(_drop_late_threats(_merge_repeats(steps))))
+
+
+def _merge_repeated_threats(steps: list[Step]) -> list[Step]:
+    """A threat repeated at the same rate, with nothing put in force in between, is the same
+    threat retold: it joins the first one (its day is the day the threat was first made)."""
+    out: list[Step] = []
+    open_threats: dict[float, Step] = {}
+    for step in sorted(steps, key=step_order):
+        if step.cls == FORCE:
+            if step.status not in _FUTURE_STATUSES:
+                open_threats.clear()  # something took effect: a later threat is a new one
+            out.append(step)
+            continue
+        key = None if step.rate is None else round(step.rate, 2)
+        first = open_threats.get(key)
+        if first is not None:
+            first.support.extend(step.support)
+            first.dissent.extend(step.dissent)
+            continue
+        open_threats[key] = step
+        out.append(step)
+    return sorted(out, key=step_order)
+
+
+def _applies(step: Step) -> bool:
+    """Did this step put its rate in force (not a threat, not an announcement dated by its announcing)?"""
+    return step.cls == FORCE and bool(step.date) and not (step.status in _FUTURE_STATUSES and step.basis != "effective")
+
+
+def _pause_rates(steps: list[Step]) -> list[Step]:
+    """A pause suspends a rise; the point carries the rate that applies during the pause. Articles
+    give the rate that is paused ("the 34% duty is suspended"): when it is above the rate in force
+    before the pause, the point takes that rate, and 0 when nothing was in force yet (a measure
+    paused before it took effect). A paused rate at or below the one in force is what applies."""
+    ordered = sorted(steps, key=step_order)
+    for i, step in enumerate(ordered):
+        if step.cls != FORCE or step.status != "paused" or step.rate is None:
+            continue
+        prior = [s for s in ordered[:i] if _applies(s) and s.rate is not None and s.status != "paused"
+                 and _ordinal(s.date) < _ordinal(step.date)]
+        in_force = prior[-1].rate if prior else 0.0
+        if step.rate > in_force + RATE_TOLERANCE:
+            step.rate = in_force
+    return ordered
 
 
 def _drop_late_threats(steps: list[Step]) -> list[Step]:

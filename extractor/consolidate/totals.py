@@ -54,12 +54,14 @@ def _parts(measures: Sequence["Measure"], m: "Measure", day: str, exclude: Step 
 
 
 def sum_totals(measures: Sequence["Measure"]) -> set[str]:
-    """Event ids of unnamed in-force values (steps, or dissent from a step) equal to the sum of
-    two or more rates in force that day."""
+    """Event ids of unnamed in-force values (steps not dated as taking effect, or dissent from a
+    step) equal to the sum of two or more rates in force that day."""
     found: set[str] = set()
     for m in measures:
         for step in m.steps:
-            if step.rate and not any(o.row.name for o in step.support):
+            # A step the articles date as taking effect is a change of this measure, not a sum
+            # that happens to match (10% + 10% = a 20% rise); a dated total has a cue (keys.py).
+            if step.rate and step.basis != "effective" and not any(o.row.name for o in step.support):
                 if sums_to(step.rate, _parts(measures, m, step.date, step)):
                     found.update(o.row.event_id for o in step.support)
             for o in step.dissent:

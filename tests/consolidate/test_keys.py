@@ -89,3 +89,16 @@ def test_keys_measure_name_reads_the_clause(text, rate, imposer, name):
 def test_keys_date_belongs_to_the_nearest_rate(text, rate, date_text, belongs):
     start = text.index(date_text)
     assert date_belongs_to_rate(text, rate, (start, start + len(date_text))) is belongs
+
+
+def test_name_clauses_come_from_the_shared_segmentation():
+    from extractor.consolidate.keys import _clauses, measure_name
+
+    # A sentence end bounds a cue; an abbreviation ("U.S.") does not end the sentence.
+    text = "The U.S. duty of 25% on widgets stays. Officials separately discussed fentanyl controls."
+    assert measure_name(text, 25.0, "USA") is None
+    assert len(_clauses(text)) == 2
+    # A participle phrase after the rate stays in its clause: the cue there names the rate.
+    assert measure_name("The 25% duty on widgets, imposed on national security grounds, stays.", 25.0, "USA") == "section 232"
+    # A contrast clause belongs to another rate.
+    assert measure_name("Widgets pay 25%, while gadgets pay 10% under the fentanyl order.", 25.0, "USA") is None
