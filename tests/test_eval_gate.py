@@ -14,15 +14,19 @@ from tests.pipeline_support import CORPORA, extractor
 
 pytestmark = pytest.mark.slow
 
-# Measured on corpora/dev/test with the default config; the pins sit just below the measurement.
+# Measured on the whole held-out split corpora/dev/test (batches t, u and v: 44 articles, wire,
+# agency and government register) with the default config on 2 December 2026: officials 0.921,
+# countries 0.992, tariffs 0.816, tariff rates 0.979, dates 0.977, events 0.738. The pins sit just
+# below the measurement.
 PINS = {
-    "officials": 0.92,
-    "countries": 0.97,
-    "tariffs": 0.76,
-    "tariff_rates": 0.97,
-    "dates": 0.94,
-    "events": 0.64,
+    "officials": 0.90,
+    "countries": 0.98,
+    "tariffs": 0.80,
+    "tariff_rates": 0.96,
+    "dates": 0.96,
+    "events": 0.72,
 }
+TEST_GOLD = [CORPORA / "dev" / "gold" / f"test-{batch}.gold.jsonl" for batch in ("t", "u", "v")]
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +37,7 @@ def report():
         assert outcome.error is None, outcome.error
         articles[outcome.article_id] = outcome.record.model_dump(mode="json")
         events[outcome.article_id] = [e.model_dump(mode="json") for e in outcome.events]
-    return evaluate(load_gold([CORPORA / "dev" / "gold" / "test-t.gold.jsonl"]), articles, events)
+    return evaluate(load_gold(TEST_GOLD), articles, events)
 
 
 @pytest.mark.parametrize("field", sorted(PINS))
@@ -44,7 +48,7 @@ def test_eval_gate_f1_at_least_pinned(report, field):
 
 def test_eval_gate_every_test_article_has_a_prediction(report):
     assert not report.missing_predictions
-    assert report.articles >= 20
+    assert report.articles >= 40  # the held-out split the issue asks for: at least 40 articles
 
 
 def test_eval_gate_higher_confidence_means_higher_precision():
