@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Iterable, Optional, Sequence
+from typing import Collection, Iterable, Optional, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -169,6 +169,62 @@ def home_country_of(dateline: Sequence[str]) -> Optional[str]:
     return codes.pop() if len(codes) == 1 and None not in codes and "EU" not in codes else None
 
 
+_HEADER_LINES = 3
+_HEADER_CHARS = 500
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+# A dateline that opens a line below a document's title ("Hanoi, July 3 -", "OTTAWA, ON, March 4, 2025 /"):
+# the place, an optional region, an optional date, then a dash or slash.
+_LINE_DATELINE = re.compile(
+    r"\s*([A-Z][^\W\d_]+(?:[ .'’\-][A-Z]?[^\W\d_]+){0,3})(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)??"
+    r"(?:,?\s+" + _MONTH + r"\s+\d{1,2}(?:,\s*\d{4})?)?\s*(?:\([^)]{1,30}\))?\s*[-–—/]\s")
+
+
+@functools.lru_cache(maxsize=1)
+def _issuer_regexes() -> tuple[list[tuple[re.Pattern, str]], re.Pattern]:
+    data = _office_data()
+    fixed = [(re.compile(i["pattern"]), i["country"]) for i in data["issuers"]]
+    heads = "|".join(re.escape(h) for h in sorted(data["issuer_heads"], key=len, reverse=True))
+    return fixed, re.compile(r"\b(?:" + heads + r")\b")
+
+
+def issuer_country(text: str) -> Optional[str]:
+    """The country of the government that issues a document, from its header (its first lines):
+    a dateline below the title, a body of one government ("The White House"), or a government body
+    with its country ("the Government of Canada", "Ministry of Commerce of the People's Republic of
+    China", "Canada's Department of Finance"). Press releases and fact sheets leave their own
+    government's titles bare ("the Minister of International Trade"); None where the header names
+    no issuer. The earliest piece of evidence wins: a release names its issuer before its subject."""
+    lines = [ln for ln in text[:_HEADER_CHARS].split("\n") if ln.strip()][:_HEADER_LINES]
+    found: list[tuple[int, int, str]] = []  # (line, position, country)
+    fixed, heads = _issuer_regexes()
+    for n, line in enumerate(lines):
+        m = _LINE_DATELINE.match(line)
+        if m and n > 0:  # a first-line "Place - ..." is the article's own dateline, parsed at ingest
+            code = country_norm.country_code(m.group(1)) or country_norm.region_country(m.group(1))
+            if code and code != "EU":
+                found.append((n, m.start(1), code))
+        for pattern, code in fixed:
+            for fm in pattern.finditer(line):
+                found.append((n, fm.start(), code))
+        for hm in heads.finditer(line):
+            after = re.match(r"(?:\s+of(?:\s+the)?)?\s+", line[hm.end():])
+            if after:
+                rest = _countries_in(line[hm.end() + after.end():hm.end() + after.end() + 40])
+                if rest and rest[0].start == 0:
+                    found.append((n, hm.start(), rest[0].code))
+                    continue
+            before = _countries_in(line[max(0, hm.start() - 40):hm.start()])
+            if before and re.fullmatch(r"(?:['’]s)?\s+", line[max(0, hm.start() - 40) + before[-1].end:hm.start()]):
+                found.append((n, hm.start(), before[-1].code))
+    found = [f for f in found if f[2] != "EU"]
+    if not found:
+        return None
+    first_line = min(found)[0]
+    codes = {code for n, _, code in found if n == first_line}
+    # "The Government of X and the Government of Y": a joint document has no one issuer.
+    return codes.pop() if len(codes) == 1 else None
+
+
 def _fold(name: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)).lower()
 
@@ -181,13 +237,23 @@ def _holder_index() -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
     for h in _holders():
         by_name.setdefault(_fold(h["name"]), []).append(h)
         if h["surname_match"]:
-            by_surname.setdefault(_fold(h["name"].split()[-1]), []).append(h)
+            # Chinese, Korean and Vietnamese names put the family name first ("Xi Jinping"): the
+            # file says which word is the family name where it is not the last.
+            by_surname.setdefault(_fold(h.get("family_name") or h["name"].split()[-1]), []).append(h)
     return by_name, by_surname
+
+
+def _without_initials(name: str) -> str:
+    """"Donald J. Trump" -> "Donald Trump": a middle initial is a form of the same name."""
+    toks = name.split()
+    kept = [t for i, t in enumerate(toks) if not (0 < i < len(toks) - 1 and re.fullmatch(r"[A-Z]\.?", t))]
+    return " ".join(kept)
 
 
 def _holder_for(name: str, ref_date: Optional[dt.date], *, surname_only: bool) -> Optional[dict]:
     by_name, by_surname = _holder_index()
-    matches = (by_surname if surname_only else by_name).get(_fold(name), [])
+    index = by_surname if surname_only else by_name
+    matches = index.get(_fold(name)) or index.get(_fold(_without_initials(name)), [])
     if not matches:
         return None
     if ref_date is not None:
@@ -295,6 +361,58 @@ def _name_before(text: str, pos: int, floor: int) -> Optional[Span]:
     return picked[0][1], picked[-1][2]
 
 
+class _HeadlineCase:
+    """Lines written in headline case (titles, headlines, subheads: most words capitalised), and the
+    words the rest of the text capitalises where no sentence starts. In such a line "President Trump
+    Increases Duties" reads as a longer name; a name's word there must be one the body text also
+    capitalises mid-sentence (or a known office holder's name), else it is no part of the name."""
+
+    MIN_WORDS = 4
+    MIN_CAPITALISED = 0.6
+
+    def __init__(self, text: str):
+        self.text = text
+        self.lines: list[Span] = []  # headline-case lines
+        self.body_words: set[str] = set()
+        body_chars = 0
+        pos = 0
+        for line in text.split("\n"):
+            start, end = pos, pos + len(line)
+            pos = end + 1
+            words = re.findall(r"[^\W\d_][\w'’.\-]*", line)
+            if len(words) >= self.MIN_WORDS and sum(w[0].isupper() for w in words) >= self.MIN_CAPITALISED * len(words):
+                self.lines.append((start, end))
+                continue
+            body_chars += len(line)
+            for m in re.finditer(r"(?<![\w'’\-])[A-Z][\w'’\-]*", line):
+                if not re.search(r"(?:^|[.!?:;\"“”]|[-–—]\s)\s*$", line[:m.start()]):
+                    self.body_words.add(strip_possessive(m.group()))
+        # A text that is all headline has no body to check against: leave its names alone.
+        self.checkable = bool(self.lines) and body_chars >= 200
+
+    def in_headline(self, span: Span) -> bool:
+        return self.checkable and any(s <= span[0] and span[1] <= e for s, e in self.lines)
+
+    def trim(self, span: Span, ref_date: Optional[dt.date]) -> Optional[Span]:
+        """The name without the trailing words the body does not support; None if none is left."""
+        if not self.in_headline(span):
+            return span
+        toks = _tokens(self.text, span[0], span[1])
+        while toks:
+            name = normalise_name(self.text[toks[0][1]:toks[-1][2]])
+            last = strip_possessive(toks[-1][0])
+            if (last in self.body_words or last in NAME_PARTICLES or len(last.rstrip(".")) == 1
+                    or _holder_for(name, ref_date, surname_only=" " not in name)):
+                break
+            toks.pop()
+        while toks and (toks[-1][0] in NAME_PARTICLES or toks[-1][0] == "."):
+            toks.pop()
+        if not toks or not any(strip_possessive(t[0]) in self.body_words for t in toks) and not _holder_for(
+                normalise_name(self.text[toks[0][1]:toks[-1][2]]), ref_date, surname_only=len(toks) == 1):
+            return None
+        return toks[0][1], toks[-1][2]
+
+
 @functools.lru_cache(maxsize=4096)
 def _countries_in(fragment: str) -> tuple:
     """find_countries on a short fragment (title modifiers repeat a lot across an archive)."""
@@ -316,9 +434,12 @@ class OfficialsFinder:
         ref_date: Optional[dt.date],
         exclude: Sequence[Span] = (),
         home_country: Optional[str] = None,
+        model_persons: Optional[Collection[Span]] = None,
     ) -> list[Official]:
         """home_country: the country of the article's dateline, where it names one place (see
-        home_country_of); the fallback for an office the sentence does not place before it."""
+        home_country_of); the fallback for an office the sentence does not place before it.
+        model_persons: the spans the NER labelled PERSON (None: take every span in person_spans as
+        one); a one-word span of another label is a name only next to a title, never in apposition."""
         def excluded(s: int, e: int) -> bool:
             return any(s < xe and e > xs for xs, xe in exclude)
 
@@ -328,9 +449,14 @@ class OfficialsFinder:
         pending_possessive: list[tuple[str, str, str]] = []  # (name, title, owner surname)
         nearby: dict[str, Optional[str]] = {}  # the weakest evidence: a state named in the same sentence
 
+        headline = _HeadlineCase(text)
+
         def add(name_span: Span, title: str, country: Optional[str], source: str) -> None:
-            name = normalise_name(text[name_span[0]:name_span[1]])
-            if not name or excluded(*name_span):
+            trimmed = headline.trim(name_span, ref_date)
+            if trimmed is None:
+                return
+            name = normalise_name(text[trimmed[0]:trimmed[1]])
+            if not name or excluded(*trimmed):
                 return
             entry = found.get(name)
             if entry is None or (entry["country"] is None and country is not None):
@@ -376,12 +502,14 @@ class OfficialsFinder:
                     name_span = self._comma_name(text, title_end, sent_end)
                 # Or preceded by a name and comma: "Ryosei Akazawa, Japan's chief negotiator".
                 if name_span is None:
-                    name_span = self._apposed_name(text, mod_start, sent_start, person_spans)
+                    name_span = self._apposed_name(text, mod_start, sent_start, person_spans, model_persons)
                     # "NAME, director of a private institute": the body the title heads decides.
                     appos = re.split(r"[,;.)]", text[tm.start():sent_end])[0]
                     if name_span is not None and not _APPOSITION_VERB.search(appos) and _private_body_regex().search(appos):
                         rejected.add(normalise_name(text[name_span[0]:name_span[1]]))
                         continue
+                if name_span is not None:
+                    name_span = headline.trim(name_span, ref_date)
                 if name_span is None:
                     continue
                 if self._company_modifier(mod):
@@ -488,7 +616,8 @@ class OfficialsFinder:
         return None
 
     @staticmethod
-    def _apposed_name(text: str, mod_start: int, floor: int, person_spans: Sequence[Span]) -> Optional[Span]:
+    def _apposed_name(text: str, mod_start: int, floor: int, person_spans: Sequence[Span],
+                      model_persons: Optional[Collection[Span]] = None) -> Optional[Span]:
         # "NAME, Japan's chief negotiator" / "NAME, the U.S. Trade Representative"
         before = text[max(floor, mod_start - 3):mod_start]
         m = re.search(r",\s*(?:(?:the|a|an)\s+)?$", text[max(floor, mod_start - 8):mod_start])
@@ -502,6 +631,9 @@ class OfficialsFinder:
         # Prefer the model's person span when it covers the rule's span (better boundaries).
         for ps, pe in person_spans:
             if ps <= span[0] and pe >= span[1] - 1 and pe <= comma:
+                # "the USMCA, the president said": a one-word organisation or place is no apposed name.
+                if model_persons is not None and (ps, pe) not in model_persons and " " not in text[ps:pe].strip():
+                    return None
                 return ps, pe
         if " " not in text[span[0]:span[1]]:
             return None
@@ -657,7 +789,22 @@ def person_spans(text: str, entities: Iterable[tuple[int, int, str]]) -> list[Sp
     calls some surnames ORG or GPE; titles and the linker decide for those), sorted."""
     spans = {(s, e) for s, e, label in entities if label == "PERSON"}
     spans |= {(s, e) for s, e, label in entities if label in ("ORG", "GPE", "NORP") and _looks_like_name(text[s:e])}
-    return sorted(spans)
+    return _join_at_particles(text, sorted(spans))
+
+
+def _join_at_particles(text: str, spans: list[Span]) -> list[Span]:
+    """The model may split a name at its particle ("Ursula von der" + "Leyen"): a span that ends in
+    a particle, or one that a particle opens, joins the capitalised span right after it."""
+    joined: list[Span] = []
+    for s, e in spans:
+        if joined and text[joined[-1][1]:s] == " ":
+            prev_last = text[joined[-1][0]:joined[-1][1]].split()[-1]
+            first = text[s:e].split()[0]
+            if prev_last in NAME_PARTICLES or (first in NAME_PARTICLES and len(text[s:e].split()) > 1):
+                joined[-1] = (joined[-1][0], e)
+                continue
+        joined.append((s, e))
+    return joined
 
 
 def _looks_like_name(span_text: str) -> bool:
@@ -681,8 +828,11 @@ class OfficialsComponent(RuleComponent):
         self.settings = {"use_office_holders": finder.use_holders}
 
     def annotate(self, ctx: ArticleContext) -> None:
-        ctx.officials = self.finder.find(ctx.text, ctx.sentences, person_spans(ctx.text, ctx.entities or []),
-                                         ctx.ref_date, ctx.article.wire_spans, home_country_of(ctx.article.dateline))
+        entities = ctx.entities or []
+        ctx.officials = self.finder.find(ctx.text, ctx.sentences, person_spans(ctx.text, entities),
+                                         ctx.ref_date, ctx.article.wire_spans,
+                                         home_country_of(ctx.article.dateline) or issuer_country(ctx.text),
+                                         model_persons={(s, e) for s, e, label in entities if label == "PERSON"})
 
     def __call__(self, doc: Doc) -> Doc:
         ctx = context_of(doc)
