@@ -226,3 +226,35 @@ _RELEASE_BODY = ("The measures respond to the duties announced by the United Sta
 )
 def test_officials_government_document_issuer_places_bare_titles(text, expected):
     assert officials(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a party or bank of the state between the title and the name places the office
+        ("On Friday, General Secretary of the Communist Party of Laos Bounmy Phan spoke with the U.S. envoy.",
+         {("Bounmy Phan", "LAO")}),
+        ("Governor of the Bank of Korea Park Jin-soo said the won would hold.", {("Park Jin-soo", "KOR")}),
+        # a short family name that is also an English word opens a name right after a title
+        ("General Secretary of the Communist Party of Viet Nam To Van Minh held a phone call on Monday.",
+         {("To Van Minh", "VNM")}),
+        ("Vice Premier He Wenjun met Treasury Secretary Scott Bessent in Geneva.",
+         {("He Wenjun", "CHN"), ("Scott Bessent", "USA")}),
+        # must not fire: the word as a pronoun after a title, a private body after "President of"
+        ("Beijing named a new commerce minister. He said talks would resume.", set()),
+        ("President of the Chamber of Commerce of Canada Paul Marchand said costs would rise.", set()),
+        # a government body's possessive is no person: the sentence and dateline place the title
+        ("PRETORIA - The Presidency's spokesperson, Mr Thabo Nkosi, said the talks would go on.",
+         {("Thabo Nkosi", "ZAF")}),
+    ],
+)
+def test_officials_state_bodies_and_short_family_names(text, expected):
+    assert officials(text) == expected
+
+
+def test_officials_initials_open_a_name():
+    from extractor.nlp.officials import OfficialsFinder
+
+    text = "Mines Minister R.K. Sharma of India and U.S. envoy Jane Roe met on Monday."
+    found = OfficialsFinder(use_holders=False).find(text, [(0, len(text))], [], None)
+    assert [(o.name, o.country) for o in found] == [("R.K. Sharma", "IND"), ("Jane Roe", "USA")]
