@@ -192,7 +192,8 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 # the place, an optional region, an optional date, then a dash or slash.
 _LINE_DATELINE = re.compile(
     r"\s*([A-Z][^\W\d_]+(?:[ .'’\-][A-Z]?[^\W\d_]+){0,3})(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)??"
-    r"(?:,?\s+" + _MONTH + r"\s+\d{1,2}(?:,\s*\d{4})?)?\s*(?:\([^)]{1,30}\))?\s*[-–—/]\s")
+    r"(?:(,?\s+" + _MONTH + r"\s+\d{1,2}(?:,\s*\d{4})?|,\s*\d{1,2}\s+" + _MONTH + r"(?:\s+\d{4})?))?"
+    r"\s*(?:\([^)]{1,30}\))?\s*(?:[-–—/]\s|$)")
 
 
 @functools.lru_cache(maxsize=1)
@@ -215,7 +216,8 @@ def issuer_country(text: str) -> Optional[str]:
     fixed, heads = _issuer_regexes()
     for n, line in enumerate(lines):
         m = _LINE_DATELINE.match(line)
-        if m and n > 0:  # a first-line "Place - ..." is the article's own dateline, parsed at ingest
+        # A line of its own ("New Delhi, 31 July 2025") is a dateline only with its date.
+        if m and n > 0 and (m.group(2) or not m.group().rstrip().endswith(m.group(1))):  # a first-line "Place - ..." is the article's own dateline, parsed at ingest
             code = country_norm.country_code(m.group(1)) or country_norm.region_country(m.group(1))
             if code and code != "EU":
                 found.append((n, m.start(1), code))
@@ -300,6 +302,8 @@ def _is_name_token(tok: str, first: bool = True, family_caps: bool = False) -> b
     if _INITIALS.fullmatch(bare):  # "H.D. Kumaraswamy"; "U.S." is a country
         return country_norm.country_code(bare) is None and country_norm.country_code(bare.rstrip(".")) is None
     if bare.isupper() and len(bare) > 3 and not (family_caps and bare.isalpha()):  # "TOKYO", "TRADE FAIRNESS"
+        return False
+    if first and bare in _office_modifiers():  # "Minister for Trade Negotiations Lee X": the remit goes on
         return False
     if bare in _NOT_NAME_WORDS or re.search(r"-(?:based|led|born|made|owned|listed|run|backed)$", bare):
         return False
@@ -509,6 +513,13 @@ class OfficialsFinder:
                     office = _Office(office.title, None, office.conditional, office.plural)
                 # "President of the United States, NAME" / "Ambassador to Japan NAME": the state is
                 # part of the title, never the name; "of" names the office's country.
+                # "Minister for Trade Negotiations": a title that names a remit goes on with its words.
+                while _REMIT_OPENS.search(text[tm.start():title_end]):
+                    more = re.match(r" ([A-Z][\w\-]*)(?= [A-Z]|,)", text[title_end:sent_end])
+                    if not more or more.group(1) not in _office_modifiers():
+                        break
+                    title_end += more.end()
+                    title_text = re.sub(r"\s+", " ", text[tm.start():title_end])
                 of_country, title_end = self._state_after_title(text, title_end, sent_end)
                 if office.conditional and not (_government_regex().search(mod) or _government_regex().search(text[title_end:title_end + 60])
                                                or _countries_in(mod)):
@@ -710,7 +721,12 @@ class OfficialsFinder:
         before the title ("In Beijing, Vice Commerce Minister ..."), then the dateline's country (an
         agency writing from its capital leaves its own government's titles bare: "JAKARTA - Trade
         Minister X said exporters compete with Vietnam"), then a state named after the title."""
-        matches = country_norm.find_countries(text[sent[0]:sent[1]])
+        sentence = text[sent[0]:sent[1]]
+        # A state inside parentheses is an aside ("On May 2 (U.S. Eastern Time), Minister X met ..."):
+        # it places no office of the sentence.
+        asides = [(m.start(), m.end()) for m in re.finditer(r"\([^()]{0,60}\)", sentence)]
+        matches = [m for m in country_norm.find_countries(sentence)
+                   if not any(a <= m.start and m.end <= b for a, b in asides)]
         # A state that qualifies another title ("US President X to Prime Minister Y") is taken.
         before = [m for m in matches if sent[0] + m.end <= pos and not _qualifies_title(text, sent[0] + m.end, pos)]
         after = [m for m in matches if sent[0] + m.start > pos]

@@ -258,3 +258,22 @@ def test_officials_initials_open_a_name():
     text = "Mines Minister R.K. Sharma of India and U.S. envoy Jane Roe met on Monday."
     found = OfficialsFinder(use_holders=False).find(text, [(0, len(text))], [], None)
     assert [(o.name, o.country) for o in found] == [("R.K. Sharma", "IND"), ("Jane Roe", "USA")]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a state in a parenthetical aside places no office; the issuer's header does
+        ("Statement by the Minister of Trade, Industry and Energy\nJune 4, 2025\nOn June 3 (U.S. Eastern Time), "
+         "Minister for Trade Negotiations Lee Min-jae met officials in Washington. " + _RELEASE_BODY,
+         {("Lee Min-jae", "KOR")}),
+        # a dateline on a line of its own, day first, below the title
+        ("Statement on trade relations\nNew Delhi, 31 July 2025\nSpeaker Raj Kumar Verma allowed questions after "
+         "the statement on the United States. " + _RELEASE_BODY, {("Raj Kumar Verma", "IND")}),
+        # must not fire: a place on a line of its own without a date is no dateline
+        ("Press Release\nGeneva\nSpeaker Raj Kumar Verma spoke about the United States. " + _RELEASE_BODY,
+         {("Raj Kumar Verma", "USA")}),
+    ],
+)
+def test_officials_government_document_header_asides_and_datelines(text, expected):
+    assert officials(text) == expected
