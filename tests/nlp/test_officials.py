@@ -143,3 +143,129 @@ def test_officials_brussels_dateline_places_no_minister():
     # The EU has no ministers: a Brussels dateline must not make a national minister European.
     text = "BRUSSELS - Foreign trade minister Laurent Picard said Paris would not yield."
     assert officials(text) == {("Laurent Picard", "FRA")}
+
+
+# -- round 3: headline case, name forms the model splits, office holders' name forms ------------------
+
+_BODY = ("The ministry said on Tuesday that exporters of copper and fruit would feel the new duties first, and that "
+         "it would publish a revised forecast for shipments to Europe and Asia before the end of May.")
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a capitalised verb after the name in a headline is no part of the name
+        ("Chilean Finance Minister Lopez Warns Of Slower Exports\nSANTIAGO - Chile's finance minister, Marta Lopez, said "
+         "exports would slow. " + _BODY, {("Marta Lopez", "CHL")}),
+        # a headline name that the body names too stays whole
+        ("Trade Minister Rudi Hartono Meets Exporters In Surabaya\nJAKARTA - Trade Minister Rudi Hartono met "
+         "exporters on Monday. " + _BODY, {("Rudi Hartono", "IDN")}),
+        # must not fire: a title in a headline followed by a common word, no name in the body
+        ("Statement From The President Regarding Copper Imports From Chile\nWASHINGTON - " + _BODY, set()),
+        ("Commerce Ministry Spokesman Comments On New Duties\nBEIJING - " + _BODY, set()),
+    ],
+)
+def test_officials_headline_case_does_not_extend_names(text, expected):
+    assert officials(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,ents,published,expected",
+    [
+        # a middle initial is a form of an office holder's name
+        ("Donald J. Trump signed the order on Friday.", [("Donald J. Trump", "PERSON")], "2025-04-16",
+         [("Donald J. Trump", "USA")]),
+        # a family name written first: the holder file says which word it is
+        ("Xi said the two sides should meet halfway.", [("Xi", "PERSON")], "2025-04-16", [("Xi", "CHN")]),
+        # ... and before the holder took office it identifies no one
+        ("Xi said the two sides should meet halfway.", [("Xi", "PERSON")], "2010-04-16", []),
+        # a name the model split at its particle is one name
+        ("Ursula von der Leyen said the bloc would respond.", [("Ursula von der", "PERSON"), ("Leyen", "GPE")],
+         "2025-04-16", [("Ursula von der Leyen", "EU")]),
+        # a one-word organisation before ", the president" is no apposed name; a one-word person is
+        ("Brazilian officials pointed to Mercosur, the president said on Monday.", [("Mercosur", "ORG")], "2025-04-16", []),
+        ("Lula, the president of Brazil, said on Monday that talks would go on.", [("Lula", "PERSON")], "2025-04-16",
+         [("Lula", "BRA")]),
+    ],
+)
+def test_officials_name_forms(text, ents, published, expected):
+    doc = hand_doc(text, OFFICIALS, ents=ents, published=published)
+    assert sorted({(s._.name, s._.country) for s in doc.spans["tw_officials"]}) == expected
+
+
+# -- government documents without a dateline: the issuer in the header places bare titles -------------
+
+_RELEASE_BODY = ("The measures respond to the duties announced by the United States last week and will be reviewed "
+                 "every ninety days together with industry associations and provincial partners.")
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # the issuing government in the header; the sentence names only the other side
+        ("News Release\nThe Government of Canada announces countermeasures\nThe Minister of International Trade, "
+         "Anne Tremblay, said the response to the United States would be measured. " + _RELEASE_BODY,
+         {("Anne Tremblay", "CAN")}),
+        # a country's possessive on the issuing ministry
+        ("Media Statement\nSingapore's Ministry of Trade and Industry on new U.S. duties\nMinister Lim Wei Jie said "
+         "the United States remained a key partner. " + _RELEASE_BODY, {("Lim Wei Jie", "SGP")}),
+        # a dateline on the line below the title
+        ("Press Note\nSantiago, June 3, 2025 - Trade Minister Marta Lopez met the U.S. envoy on Tuesday. "
+         + _RELEASE_BODY, {("Marta Lopez", "CHL")}),
+        # an office that exists in one government only
+        ("Minister of Trade, Industry and Energy Park Min-ho met U.S. negotiators in Washington. " + _RELEASE_BODY,
+         {("Park Min-ho", "KOR")}),
+        # must not fire: a joint statement of two governments has no one issuer; the sentence decides
+        ("Joint Statement\nThe Government of Canada and the Government of Mexico met in Ottawa\nMinister Anne Tremblay "
+         "said Mexico would host the next round. " + _RELEASE_BODY, {("Anne Tremblay", "MEX")}),
+        # a state in a parenthetical aside places no office; the issuer's header does
+        ("Statement by the Minister of Trade, Industry and Energy\nJune 4, 2025\nOn June 3 (U.S. Eastern Time), "
+         "Minister for Trade Negotiations Lee Min-jae met officials in Washington. " + _RELEASE_BODY,
+         {("Lee Min-jae", "KOR")}),
+        # a dateline on a line of its own, day first, below the title
+        ("Statement on trade relations\nNew Delhi, 31 July 2025\nSpeaker Raj Kumar Verma allowed questions after "
+         "the statement on the United States. " + _RELEASE_BODY, {("Raj Kumar Verma", "IND")}),
+        # must not fire: a place on a line of its own without a date is no dateline
+        ("Press Release\nGeneva\nSpeaker Raj Kumar Verma spoke about the United States. " + _RELEASE_BODY,
+         {("Raj Kumar Verma", "USA")}),
+        # must not fire: a government named in the body, below the header, is no issuer
+        ("Exporters brace for new duties\nShipping lines said on Monday that cargo volumes had fallen.\nFreight rates "
+         "rose again.\nThe Government of Canada will respond.\nTrade Minister Jane Roe said Mexico would wait. "
+         + _RELEASE_BODY, {("Jane Roe", "MEX")}),
+    ],
+)
+def test_officials_government_document_issuer_places_bare_titles(text, expected):
+    assert officials(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a party or bank of the state between the title and the name places the office
+        ("On Friday, General Secretary of the Communist Party of Laos Bounmy Phan spoke with the U.S. envoy.",
+         {("Bounmy Phan", "LAO")}),
+        ("Governor of the Bank of Korea Park Jin-soo said the won would hold.", {("Park Jin-soo", "KOR")}),
+        # a short family name that is also an English word opens a name right after a title
+        ("General Secretary of the Communist Party of Viet Nam To Van Minh held a phone call on Monday.",
+         {("To Van Minh", "VNM")}),
+        ("Vice Premier He Wenjun met Treasury Secretary Scott Bessent in Geneva.",
+         {("He Wenjun", "CHN"), ("Scott Bessent", "USA")}),
+        # must not fire: the word as a pronoun after a title, a private body after "President of"
+        ("Beijing named a new commerce minister. He said talks would resume.", set()),
+        ("President of the Chamber of Commerce of Canada Paul Marchand said costs would rise.", set()),
+        # a government body's possessive is no person: the sentence and dateline place the title
+        ("PRETORIA - The Presidency's spokesperson, Mr Thabo Nkosi, said the talks would go on.",
+         {("Thabo Nkosi", "ZAF")}),
+    ],
+)
+def test_officials_state_bodies_and_short_family_names(text, expected):
+    assert officials(text) == expected
+
+
+def test_officials_initials_open_a_name():
+    from extractor.nlp.officials import OfficialsFinder
+
+    text = "Mines Minister R.K. Sharma of India and U.S. envoy Jane Roe met on Monday."
+    found = OfficialsFinder(use_holders=False).find(text, [(0, len(text))], [], None)
+    assert [(o.name, o.country) for o in found] == [("R.K. Sharma", "IND"), ("Jane Roe", "USA")]
+
