@@ -104,6 +104,9 @@ class TariffMention:
     status: str
     previous_rate: Optional[float]
     confidence: float
+    # Whether the rate's own sentence named the imposer / the targets (else they were inferred).
+    imposer_local: bool = False
+    targets_local: bool = False
 
 
 def _words_between(text: str, a: int, b: int) -> int:
@@ -250,7 +253,7 @@ class TariffFinder:
                     targets = self._earlier_targets(found, pct.value, imposer) or targets
                 if imposer in targets and target_local:
                     # Both roles for one state: keep the role whose cue is nearer the rate.
-                    if self._nearest_role(rate_roles, pct, "target", imposer) < self._nearest_role(rate_roles, pct, "imposer", imposer):
+                    if self._nearest_role(rate_roles, pct, "target", imposer, clause) < self._nearest_role(rate_roles, pct, "imposer", imposer, clause):
                         imposer, imposer_local = self._imposer(rate_roles, pct, clause, targets)
                 if imposer is None:
                     imposer = self._subject_actor(text, rate_roles, pct, clause, sent, targets)
@@ -280,6 +283,7 @@ class TariffFinder:
                     rate=pct.value, rate_span=(pct.start, pct.end), rate_text=pct.text, sentence=sent,
                     imposer=imposer, targets=targets, products=products, status=status, previous_rate=previous,
                     confidence=round(min(weights.MAX_CONFIDENCE, confidence), 2),
+                    imposer_local=imposer_local, targets_local=target_local,
                 ))
                 last_imposer = imposer
                 if targets and targets != ["ALL"]:
@@ -351,9 +355,13 @@ class TariffFinder:
         return [max(sorted(set(codes)), key=codes.count)]
 
     @staticmethod
-    def _nearest_role(roles, pct: PercentMatch, role: str, code: str) -> int:
-        dists = [abs(r[0] - pct.start) for r in roles if r[3] == role and r[2] == code]
-        return min(dists) if dists else 10**6
+    def _nearest_role(roles, pct: PercentMatch, role: str, code: str, clause) -> tuple[bool, int]:
+        """How near the state's nearest mention in that role is to the rate: a mention in the rate's
+        own clause beats any outside it ("raised tariffs on Canada from 25% to 35%, after Canada hit
+        back": the answer in the next clause does not make Canada the imposer of the 35%), then the
+        nearer one."""
+        keys = [(not clause[0] <= r[0] < clause[1], abs(r[0] - pct.start)) for r in roles if r[3] == role and r[2] == code]
+        return min(keys) if keys else (True, 10**6)
 
     @staticmethod
     def _subject_actor(text: str, roles, pct: PercentMatch, clause, sent, targets) -> Optional[str]:
