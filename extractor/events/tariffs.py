@@ -61,6 +61,7 @@ _PASSIVE_AGENT_GAP = _CUES["passive_agent_gap"]
 _RATE_LIST_GAP = _CUES["rate_list_gap"]
 _RELATIVE_CLAUSE_START = _CUES["relative_clause_start"]
 _UNIVERSAL_RATE_AFTER = _CUES["universal_rate_after"]
+_EU_MEMBER_STATE = _CUES["eu_member_state"]
 # A clause that opens with a participle (", sending letters to ..."): morphology, not a cue word.
 _PARTICIPLE_START = re.compile(r"[\s,;]*\w+ing\b")
 _PREPOSITION_BEFORE = _CUES["preposition_before"]
@@ -306,6 +307,10 @@ class TariffFinder:
                 if not targets:
                     # A duty whose article names no state but its imposer is levied on every supplier.
                     targets = ["ALL"]
+                if "EU" in targets and all(t == "EU" or _EU_MEMBER_STATE.fullmatch(t) for t in targets):
+                    # "25% on EU goods such as French wine and German cars": member states' goods on an
+                    # EU-wide list are the EU's.
+                    targets = ["EU"]
                 products = self._products(text, pct, lo, hi, sent)
                 status = self._status(text, pct, lo, hi, sent)
                 previous = self._previous_rate(text, pct, sent)

@@ -93,3 +93,18 @@ def test_who_levies_the_rate(text, expected):
 )
 def test_every_supplier(text, expected):
     assert tariffs(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # member states' goods on an EU-wide list are an EU target
+        ("Washington will put 25% tariffs on European Union goods, including French wine and German cars.",
+         {(25.0, "USA", ("EU",))}),
+        # must not fire: a member state's own rate next to an EU one
+        ("Washington will put 25% tariffs on French wine and a 10% duty on EU cheese.",
+         {(25.0, "USA", ("FRA",)), (10.0, "USA", ("EU",))}),
+    ],
+)
+def test_member_states_on_an_eu_list(text, expected):
+    assert tariffs(text) == expected
