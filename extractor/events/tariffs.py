@@ -56,6 +56,12 @@ _IMPOSER_DECISION = _CUES["imposer_decision"]
 _UNIVERSAL_TAIL = _CUES["universal_tail"]
 _RETALIATE_AGAINST_BEFORE = _CUES["retaliate_against_before"]
 _LIFT_TO_BEFORE = _CUES["lift_to_before"]
+_NAMED_INSTRUMENT_AFTER = _CUES["named_instrument_after"]
+_PASSIVE_AGENT_GAP = _CUES["passive_agent_gap"]
+_RATE_LIST_GAP = _CUES["rate_list_gap"]
+_RELATIVE_CLAUSE_START = _CUES["relative_clause_start"]
+_UNIVERSAL_RATE_AFTER = _CUES["universal_rate_after"]
+_EU_MEMBER_STATE = _CUES["eu_member_state"]
 # A clause that opens with a participle (", sending letters to ..."): morphology, not a cue word.
 _PARTICIPLE_START = re.compile(r"[\s,;]*\w+ing\b")
 _PREPOSITION_BEFORE = _CUES["preposition_before"]
@@ -77,6 +83,16 @@ def _target_after() -> re.Pattern:
     products = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
     nouns = _CUES["target_after_noun"].pattern
     return re.compile(_CUES["target_after_lead"].pattern + "(?:" + nouns + "|(?:" + products + r")\b)", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1)
+def _sector_imports_after() -> re.Pattern:
+    """"a 25% tariff on steel and aluminum imports": the rate's tariff is on a product's imports with
+    no state named in between, a duty on every supplier."""
+    _, table = _product_regex()
+    product = "(?:" + "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True)) + ")"
+    return re.compile(_CUES["sector_imports_lead"].pattern + product + r"(?:\s*(?:,|and|or|,\s*and)\s+" + product + r")*"
+                      + _CUES["sector_imports_tail"].pattern, re.IGNORECASE)
 
 
 # "Japan 24%, India 26%": a country right before a bare rate in a list is the rate's target.
@@ -104,6 +120,9 @@ class TariffMention:
     status: str
     previous_rate: Optional[float]
     confidence: float
+    # Whether the rate's own sentence named the imposer / the targets (else they were inferred).
+    imposer_local: bool = False
+    targets_local: bool = False
 
 
 def _words_between(text: str, a: int, b: int) -> int:
@@ -127,6 +146,10 @@ def sentence_roles(ctx: ArticleContext, sent: tuple[int, int]) -> list[tuple[int
     for start, end, code in mentions:
         before = text[max(sent[0], start - 60):start]
         after = text[end:min(sent[1], end + 70)]
+        if _NAMED_INSTRUMENT_AFTER.match(after):
+            # "the United States-Mexico-Canada Agreement", "the Canada Free Trade Act": a state in the
+            # name of a treaty or an act plays no part in the sentence's tariffs, not even as a guess.
+            continue
         role = "none"
         if _IMPOSER_POSSESSIVE.match(after) or _IMPOSER_BEFORE.search(before) or _IMPOSER_DECISION.match(after):
             role = "imposer"
@@ -243,20 +266,31 @@ class TariffFinder:
                 hi = pcts[i + 1].start if i + 1 < len(pcts) else sent[1]
                 clause = next((c for c in clauses if c[0] <= pct.start < c[1]), sent)
                 rate_roles = self._rate_roles(ctx, pct, roles)
-                imposer, imposer_local = self._imposer(rate_roles, pct, clause, [])
+                clause = self._with_antecedent(text, clause, rate_roles)
+                imposer = self._passive_agent(text, rate_roles, pct, hi)
+                imposer_local = imposer is not None
+                if imposer is None:
+                    imposer, imposer_local = self._imposer(rate_roles, pct, clause, [])
                 targets, target_local = self._targets(ctx, rate_roles, pct, lo, hi, sent, clause)
+                if not target_local and i > 0 and found and found[-1].rate_span == (pcts[i - 1].start, pcts[i - 1].end) \
+                        and _RATE_LIST_GAP.match(text[pcts[i - 1].end:pct.start]):
+                    # "blanket tariffs of 15% or 20%": a rate listed right after another shares its targets.
+                    targets, target_local = list(found[-1].targets), found[-1].targets_local
                 if not target_local:
                     # "the 25% U.S. tariffs" said again later: the same duty, on the same targets.
                     targets = self._earlier_targets(found, pct.value, imposer) or targets
                 if imposer in targets and target_local:
                     # Both roles for one state: keep the role whose cue is nearer the rate.
-                    if self._nearest_role(rate_roles, pct, "target", imposer) < self._nearest_role(rate_roles, pct, "imposer", imposer):
+                    if self._nearest_role(rate_roles, pct, "target", imposer, clause) < self._nearest_role(rate_roles, pct, "imposer", imposer, clause):
                         imposer, imposer_local = self._imposer(rate_roles, pct, clause, targets)
                 if imposer is None:
                     imposer = self._subject_actor(text, rate_roles, pct, clause, sent, targets)
                     imposer_local = imposer is not None
                 if imposer is None:
                     imposer = self._context_imposer(ctx, sent, pct, last_imposer, targets)
+                if not targets and imposer is not None:
+                    # The imposer was found only now: the same rate it levied earlier in the article.
+                    targets = self._earlier_targets(found, pct.value, imposer)
                 if not targets:
                     # No explicit target: the other state actors of the clause are the best guess.
                     targets = sorted({r[2] for r in rate_roles if r[3] == "none" and clause[0] <= r[0] < clause[1]})
@@ -270,6 +304,13 @@ class TariffFinder:
                     # scorer and most readers accept a guess where the text names no target, and it is
                     # right far more often than not (confidence stays low).
                     targets = self._main_partner(ctx, imposer)
+                if not targets:
+                    # A duty whose article names no state but its imposer is levied on every supplier.
+                    targets = ["ALL"]
+                if "EU" in targets and all(t == "EU" or _EU_MEMBER_STATE.fullmatch(t) for t in targets):
+                    # "25% on EU goods such as French wine and German cars": member states' goods on an
+                    # EU-wide list are the EU's.
+                    targets = ["EU"]
                 products = self._products(text, pct, lo, hi, sent)
                 status = self._status(text, pct, lo, hi, sent)
                 previous = self._previous_rate(text, pct, sent)
@@ -280,6 +321,7 @@ class TariffFinder:
                     rate=pct.value, rate_span=(pct.start, pct.end), rate_text=pct.text, sentence=sent,
                     imposer=imposer, targets=targets, products=products, status=status, previous_rate=previous,
                     confidence=round(min(weights.MAX_CONFIDENCE, confidence), 2),
+                    imposer_local=imposer_local, targets_local=target_local,
                 ))
                 last_imposer = imposer
                 if targets and targets != ["ALL"]:
@@ -351,9 +393,13 @@ class TariffFinder:
         return [max(sorted(set(codes)), key=codes.count)]
 
     @staticmethod
-    def _nearest_role(roles, pct: PercentMatch, role: str, code: str) -> int:
-        dists = [abs(r[0] - pct.start) for r in roles if r[3] == role and r[2] == code]
-        return min(dists) if dists else 10**6
+    def _nearest_role(roles, pct: PercentMatch, role: str, code: str, clause) -> tuple[bool, int]:
+        """How near the state's nearest mention in that role is to the rate: a mention in the rate's
+        own clause beats any outside it ("raised tariffs on Canada from 25% to 35%, after Canada hit
+        back": the answer in the next clause does not make Canada the imposer of the 35%), then the
+        nearer one."""
+        keys = [(not clause[0] <= r[0] < clause[1], abs(r[0] - pct.start)) for r in roles if r[3] == role and r[2] == code]
+        return min(keys) if keys else (True, 10**6)
 
     @staticmethod
     def _subject_actor(text: str, roles, pct: PercentMatch, clause, sent, targets) -> Optional[str]:
@@ -373,6 +419,28 @@ class TariffFinder:
             if r[3] in ("none", "imposer") and r[2] not in targets:
                 return r[2]
             return None
+        return None
+
+    @staticmethod
+    def _with_antecedent(text: str, clause: tuple[int, int], roles) -> tuple[int, int]:
+        """"The EU, which had faced a 20% tariff, ...": a relative clause that makes the state it hangs
+        on a target ("X, which faced/was hit") is about that state, so the state belongs to the rate's
+        clause. A state that the relative clause gives no role stays out: it is the subject of the
+        main clause, and reading it as the rate's subject would make it the imposer."""
+        if not _RELATIVE_CLAUSE_START.match(text, clause[0]):
+            return clause
+        for r in roles:
+            if r[3] == "target" and 0 <= clause[0] - r[1] <= 2:
+                return r[0], clause[1]
+        return clause
+
+    @staticmethod
+    def _passive_agent(text: str, roles, pct: PercentMatch, hi: int) -> Optional[str]:
+        """"respond to the 25% tariffs imposed by the United States": the agent of the passive that
+        follows the rate's own tariff noun levies the rate, whoever is the sentence's subject."""
+        for r in roles:
+            if pct.end <= r[0] < hi and _PASSIVE_AGENT_GAP.match(text[pct.end:r[0]]):
+                return r[2]
         return None
 
     @staticmethod
@@ -397,6 +465,10 @@ class TariffFinder:
         listed = [r[2] for r in roles if r[3] == "list_target" and lo <= r[0] and r[1] <= pct.start and pct.start - r[1] <= 6]
         if listed:
             return listed, True
+        if _UNIVERSAL_RATE_AFTER.match(right):
+            # "the 10% minimum", "a 10% baseline": the rate names the every-country duty, whichever
+            # state the sentence is about ("Britain, which got away with the 10% minimum").
+            return ["ALL"], True
         near_right = [r[2] for r in roles if r[3] == "target" and pct.end <= r[0] < min(hi, pct.end + 70, clause[1])]
         if near_right:
             return sorted(set(near_right)), True
@@ -418,6 +490,8 @@ class TariffFinder:
         tail = _UNIVERSAL_TAIL.search(text, pct.end, min(sent[1], pct.end + 160))
         if tail and not any(r[3] in ("target", "list_target") and pct.end <= r[0] < tail.start() for r in roles) \
                 and not re.search(r"[;:]", text[pct.end:tail.start()]):
+            return ["ALL"], True
+        if _sector_imports_after().match(text, pct.end, hi):
             return ["ALL"], True
         return [], False
 
