@@ -74,8 +74,14 @@ _BETWEEN = _CUES["between"]
 _OWNED_DEAL_WITH = _CUES["owned_deal_with"]
 _COORDINATED_GAP = _CUES["coordinated_gap"]
 _MUTUAL_AGREED = _CUES["mutual_agreed"]
+_WITH_BOTH = _CUES["with_both"]
+_PRONOUN_START = _CUES["pronoun_start"]
+_INTERNAL_AFTER = _CUES["internal_after"]
 # How far before a talk word a wish or hypothetical ("has long sought to ...") still governs it.
 WISH_WINDOW = 60
+# A "clause" longer than this is a run of list items or page debris the segmenter could not split:
+# the sides and the talk word found in it need not belong to one report.
+MAX_CLAUSE_CHARS = 600
 
 
 @dataclass
@@ -96,6 +102,7 @@ class TalksFinder:
         partner, second = self._partners(ctx)
         trade_parties = self._trade_parties(ctx, partner, second)
         last_pair: Optional[list[str]] = None  # the sides of the last event: "the two leaders" are they
+        speaker: Optional[str] = None  # the country of the official named last before this sentence: "He" is theirs
         for sent in ctx.sentences:
             if ctx.excluded(*sent):
                 continue
@@ -105,7 +112,12 @@ class TalksFinder:
             prev_subject: list[str] = []
             for clause in clauses:
                 ctext = text[clause[0]:clause[1]]
+                if len(ctext) > MAX_CLAUSE_CHARS:
+                    continue
                 parties, officials, subject = self._parties(ctx, clause, {partner, second} - {None})
+                if speaker and _PRONOUN_START.match(ctext) and speaker not in parties:
+                    # "He is due to meet U.S. officials on Friday": he is the official named before.
+                    parties = sorted(set(parties) | {speaker})
                 if _VERB_START.match(ctext):
                     # "... and has invited Korea's minister": the subject is the previous clause's.
                     parties = sorted(set(parties) | set(prev_subject))
@@ -130,6 +142,9 @@ class TalksFinder:
                         if event is not None:
                             events.append(event)
                             last_pair = event.parties
+            named = [o.country for o, _ in ctx.officials_in(*sent) if o.country]
+            if named:
+                speaker = named[-1]
         return events
 
     @staticmethod
@@ -155,6 +170,14 @@ class TalksFinder:
         owned = self._owned_deals(ctx, clause, ctext)
         if owned:
             return owned
+        both = _WITH_BOTH.search(ctext)
+        if both and len(parties) >= 3:
+            # "directing his trade envoy to pursue negotiations with both": the one named last before
+            # "with" talks with each of the others, one pair at a time.
+            before = self._mentions(ctx, clause[0], clause[0] + both.start())
+            if before:
+                hub = before[-1][1]
+                return [sorted({hub, p}) for p in parties if p != hub]
         # "talks with Japan and India", "Britain and Vietnam reached deals with Washington": one hub,
         # several partners on the other side of "with" -> bilateral records.
         if len(parties) < 3:
@@ -179,6 +202,13 @@ class TalksFinder:
         else:
             return [parties]
         return [sorted({hub, s}) for s in sorted(spokes)]
+
+    @staticmethod
+    def _mentions(ctx: ArticleContext, start: int, end: int) -> list[tuple[int, str]]:
+        """Country codes of the countries and officials named in the span, in text order."""
+        found = [(c.start, c.code) for c in ctx.countries_in(start, end)]
+        found += [(s, o.country) for o, (s, _) in ctx.officials_in(start, end) if o.country]
+        return sorted(found)
 
     @staticmethod
     def _sides_in(ctx: ArticleContext, start: int, end: int) -> list[str]:
@@ -228,7 +258,14 @@ class TalksFinder:
             officials: list[Official] = []
             ordered: list[tuple[int, str]] = []
             venues: list[tuple[int, str]] = []
+            asides: list[tuple[int, str]] = []
+            in_parens = self._parenthesized(text, *span)
             for c in ctx.countries_in(*span, counting_only=False):
+                if c.counts and in_parens(c.start):
+                    # "(agency / Pakistan bureau)", "(and Mexico)": an aside is a side only when the
+                    # clause names fewer than two outside it.
+                    asides.append((c.start, c.code))
+                    continue
                 if _VENUE_ADJECTIVE.match(ctx.text, c.end):
                     continue  # "the Stockholm meeting", "the Geneva truce": a venue, not a side
                 if self._hosts(ctx.text, c):
@@ -245,6 +282,8 @@ class TalksFinder:
                     if off not in officials:
                         officials.append(off)
             if len({code for _, code in ordered}) < 2:
+                ordered.extend(asides)
+            if len({code for _, code in ordered}) < 2:
                 # Talks held in a capital involve its government ("held talks in Washington").
                 ordered.extend(venues)
             ordered.sort()
@@ -255,6 +294,18 @@ class TalksFinder:
                 subject = [ordered[0][1]] if ordered and ordered[0][0] - clause[0] < 40 else []
                 return sorted(codes), officials, subject
         return [], [], []
+
+    @staticmethod
+    def _parenthesized(text: str, start: int, end: int):
+        """A test: is this offset inside a parenthesis opened and closed within the span?"""
+        inside: list[tuple[int, int]] = []
+        opened: list[int] = []
+        for i in range(start, end):
+            if text[i] == "(":
+                opened.append(i)
+            elif text[i] == ")" and opened:
+                inside.append((opened.pop(), i))
+        return lambda at: any(a < at < b for a, b in inside)
 
     @staticmethod
     def _hosts(text: str, c) -> bool:
@@ -336,6 +387,8 @@ class TalksFinder:
             for m in trigger.finditer(ctext):
                 if _MANNER_BEFORE.search(ctext, max(0, m.start() - 30), m.start()):
                     continue  # "resolve differences through dialogue": a means, not talks held
+                if _INTERNAL_AFTER.match(ctext, m.end()):
+                    continue  # "a meeting of his cabinet": one side's own meeting
                 if (not _WISH.search(ctext, max(0, m.start() - WISH_WINDOW), m.start())
                         or _SCHEDULED_BEFORE.search(ctext, max(0, m.start() - 30), m.start())):
                     return True
