@@ -82,6 +82,9 @@ WISH_WINDOW = 60
 # A "clause" longer than this is a run of list items or page debris the segmenter could not split:
 # the sides and the talk word found in it need not belong to one report.
 MAX_CLAUSE_CHARS = 600
+# How far a refusal ("ruled out", "won't") may stand before, or after, the talk word it negates.
+NEGATION_BEFORE = 40
+NEGATION_AFTER = 40
 
 
 @dataclass
@@ -360,7 +363,7 @@ class TalksFinder:
             return None
         strong = _STRONG_TRIGGER.search(ctext)
         weak = _WEAK_TRIGGER.search(ctext)
-        if not strong and not weak or _NEGATED_TALKS.search(ctext) or _NON_TRADE_TALKS.search(ctext):
+        if not strong and not weak or self._negated(ctext) or _NON_TRADE_TALKS.search(ctext):
             return None
         requested = _REQUESTED.search(ctext)
         if not requested and (ctx.text[sent[0]:sent[1]].rstrip().endswith("?") or not self._reported(ctext)):
@@ -378,6 +381,18 @@ class TalksFinder:
         confidence = weights.NEGOTIATION_STRONG if strong else weights.NEGOTIATION_WEAK
         return TalkEvent("negotiation", status, parties, officials, clause, self._date(ctx, clause, sent),
                          confidence)
+
+    @staticmethod
+    def _negated(ctext: str) -> bool:
+        """Is a talk word of the clause refused or broken off? The negation must stand next to it:
+        "ruled out talks", "walked away from the talks", "talks ... were broken off"; in "talks would
+        continue and London had ruled out a matching duty" it is about the duty."""
+        for negation in _NEGATED_TALKS.finditer(ctext):
+            for trigger in (_STRONG_TRIGGER, _WEAK_TRIGGER):
+                for m in trigger.finditer(ctext):
+                    if 0 <= m.start() - negation.end() <= NEGATION_BEFORE or 0 <= negation.start() - m.end() <= NEGATION_AFTER:
+                        return True
+        return False
 
     @staticmethod
     def _reported(ctext: str) -> bool:

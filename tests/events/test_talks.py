@@ -299,3 +299,16 @@ def test_an_overlong_clause_is_skipped_by_length(monkeypatch):
     text = f"Peru tariffs on goods from Chile {items} | Exporters request talks on steel"
     monkeypatch.setattr(talks_module, "MAX_CLAUSE_CHARS", 10_000)
     assert ("negotiation", ("CHL", "PER")) in talks(text)  # the pair the length limit keeps apart
+
+
+def test_a_refusal_negates_only_the_talks_it_stands_next_to():
+    about_the_duty = ("Peru's trade minister said talks with Chile on a fruit agreement would continue "
+                      "and that Lima had ruled out a matching duty on Chilean wine.")
+    assert ("negotiation", ("CHL", "PER")) in talks(about_the_duty)
+    refused = "Peru's trade minister ruled out talks with Chile on the fruit tariffs this year."
+    assert ("negotiation", ("CHL", "PER")) not in talks(refused)
+
+
+def test_a_phone_conversation_between_leaders_is_talks():
+    text = "The tariff deal was sealed in a telephone conversation between Peru's president and Chile's president."
+    assert ("negotiation", ("CHL", "PER")) in talks(text)
