@@ -106,11 +106,12 @@ class TalksFinder:
         trade_parties = self._trade_parties(ctx, partner, second)
         last_pair: Optional[list[str]] = None  # the sides of the last event: "the two leaders" are they
         speaker: Optional[str] = None  # the country of the official named last before this sentence: "He" is theirs
+        previous_trade = False  # did the sentence before use the trade vocabulary?
         for sent in ctx.sentences:
             if ctx.excluded(*sent):
                 continue
             sentence_text = text[sent[0]:sent[1]]
-            has_trade = bool(_TRADE_WORDS.search(sentence_text))
+            sentence_trade = bool(_TRADE_WORDS.search(sentence_text))
             clauses = split_clauses(text, sent)
             prev_subject: list[str] = []
             for clause in clauses:
@@ -118,9 +119,12 @@ class TalksFinder:
                 if len(ctext) > MAX_CLAUSE_CHARS:
                     continue
                 parties, officials, subject = self._parties(ctx, clause, {partner, second} - {None})
-                if speaker and _PRONOUN_START.match(ctext) and speaker not in parties:
-                    # "He is due to meet U.S. officials on Friday": he is the official named before.
+                has_trade = sentence_trade
+                if speaker and _PRONOUN_START.match(ctext):
+                    # "He is due to meet U.S. officials on Friday": he is the official named before,
+                    # and the sentence goes on with the trade matter of the one before it.
                     parties = sorted(set(parties) | {speaker})
+                    has_trade = has_trade or previous_trade
                 if _VERB_START.match(ctext):
                     # "... and has invited Korea's minister": the subject is the previous clause's.
                     parties = sorted(set(parties) | set(prev_subject))
@@ -145,6 +149,7 @@ class TalksFinder:
                         if event is not None:
                             events.append(event)
                             last_pair = event.parties
+            previous_trade = sentence_trade
             named = [o.country for o, _ in ctx.officials_in(*sent) if o.country]
             if named:
                 speaker = named[-1]

@@ -312,3 +312,18 @@ def test_a_refusal_negates_only_the_talks_it_stands_next_to():
 def test_a_phone_conversation_between_leaders_is_talks():
     text = "The tariff deal was sealed in a telephone conversation between Peru's president and Chile's president."
     assert ("negotiation", ("CHL", "PER")) in talks(text)
+
+
+def test_a_meeting_told_with_he_carries_the_trade_matter_of_the_sentence_before():
+    text = ("Brazil doubled its duties on Argentine steel to 50% on Wednesday. Argentina said it would answer. "
+            "Brazil and Argentina trade more steel than any other pair in the region. "
+            "Chile's mining minister, Ana Rojas, said her country would seek an exemption for copper wire. "
+            "She is due to meet Brazilian officials in Brasilia on Friday.")
+    assert ("negotiation", ("BRA", "CHL")) in talks(text)
+
+
+def test_a_meeting_after_a_sentence_without_trade_words_is_not_trade_talks():
+    text = ("Brazil doubled its duties on imported steel to 50% on Wednesday. "
+            "Chile's foreign minister, Ana Rojas, said Chile would send firefighters to the Amazon. "
+            "She is due to meet Qatari officials in Doha on Friday.")
+    assert ("negotiation", ("CHL", "QAT")) not in talks(text)
