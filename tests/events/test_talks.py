@@ -327,3 +327,17 @@ def test_a_meeting_after_a_sentence_without_trade_words_is_not_trade_talks():
             "Chile's foreign minister, Ana Rojas, said Chile would send firefighters to the Amazon. "
             "She is due to meet Qatari officials in Doha on Friday.")
     assert ("negotiation", ("CHL", "QAT")) not in talks(text)
+
+
+@pytest.mark.parametrize(
+    "text,fires",
+    [
+        # talks as the purpose of a step: time given for them, none reported
+        ("Chile will pause its duties on Peruvian fish for 90 days to give time to negotiate a trade deal with Lima.", False),
+        ("Peru's delay buys time for talks with Chile on the fish tariffs, analysts said.", False),
+        # a meeting that happened is still reported
+        ("Peru's and Chile's trade ministers met for the first time to discuss the fish tariffs.", True),
+    ],
+)
+def test_time_given_for_talks_is_no_talks(text, fires):
+    assert (("negotiation", ("CHL", "PER")) in talks(text)) == fires
