@@ -77,6 +77,7 @@ _MUTUAL_AGREED = _CUES["mutual_agreed"]
 _WITH_BOTH = _CUES["with_both"]
 _PRONOUN_START = _CUES["pronoun_start"]
 _INTERNAL_AFTER = _CUES["internal_after"]
+_DEMAND_AFTER = _CUES["demand_after"]
 # How far before a talk word a wish or hypothetical ("has long sought to ...") still governs it.
 WISH_WINDOW = 60
 # A "clause" longer than this is a run of list items or page debris the segmenter could not split:
@@ -409,6 +410,8 @@ class TalksFinder:
                     continue  # "resolve differences through dialogue": a means, not talks held
                 if _INTERNAL_AFTER.match(ctext, m.end()):
                     continue  # "a meeting of his cabinet": one side's own meeting
+                if _DEMAND_AFTER.match(ctext, m.end()):
+                    continue  # "consultations must be held on an equal footing": a stance, no talks
                 if (not _WISH.search(ctext, max(0, m.start() - WISH_WINDOW), m.start())
                         or _SCHEDULED_BEFORE.search(ctext, max(0, m.start() - 30), m.start())):
                     return True
