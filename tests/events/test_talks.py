@@ -337,15 +337,6 @@ def test_a_meeting_after_a_sentence_without_trade_words_is_not_trade_talks():
         ("Peru's delay buys time for talks with Chile on the fish tariffs, analysts said.", False),
         # a meeting that happened is still reported
         ("Peru's and Chile's trade ministers met for the first time to discuss the fish tariffs.", True),
-    ],
-)
-def test_time_given_for_talks_is_no_talks(text, fires):
-    assert (("negotiation", ("CHL", "PER")) in talks(text)) == fires
-
-
-@pytest.mark.parametrize(
-    "text,fires",
-    [
         # a ministry's stance on what talks must be
         ("A spokesperson for Peru's trade ministry said consultations with Chile must be held on an equal footing.", False),
         ("Peru's ministry said tariff negotiations with Chile should respect its rules.", False),
@@ -353,5 +344,5 @@ def test_time_given_for_talks_is_no_talks(text, fires):
         ("Peru held trade talks with Chile on Monday, and the ministry said exporters should prepare.", True),
     ],
 )
-def test_what_talks_must_be_is_a_stance(text, fires):
+def test_time_given_for_talks_or_what_talks_must_be_is_no_talks(text, fires):
     assert (("negotiation", ("CHL", "PER")) in talks(text)) == fires
