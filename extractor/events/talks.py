@@ -74,8 +74,18 @@ _BETWEEN = _CUES["between"]
 _OWNED_DEAL_WITH = _CUES["owned_deal_with"]
 _COORDINATED_GAP = _CUES["coordinated_gap"]
 _MUTUAL_AGREED = _CUES["mutual_agreed"]
+_WITH_BOTH = _CUES["with_both"]
+_PRONOUN_START = _CUES["pronoun_start"]
+_INTERNAL_AFTER = _CUES["internal_after"]
+_DEMAND_AFTER = _CUES["demand_after"]
 # How far before a talk word a wish or hypothetical ("has long sought to ...") still governs it.
 WISH_WINDOW = 60
+# A "clause" longer than this is a run of list items or page debris the segmenter could not split:
+# the sides and the talk word found in it need not belong to one report.
+MAX_CLAUSE_CHARS = 600
+# How far a refusal ("ruled out", "won't") may stand before, or after, the talk word it negates.
+NEGATION_BEFORE = 40
+NEGATION_AFTER = 40
 
 
 @dataclass
@@ -96,16 +106,26 @@ class TalksFinder:
         partner, second = self._partners(ctx)
         trade_parties = self._trade_parties(ctx, partner, second)
         last_pair: Optional[list[str]] = None  # the sides of the last event: "the two leaders" are they
+        speaker: Optional[str] = None  # the country of the official named last before this sentence: "He" is theirs
+        previous_trade = False  # did the sentence before use the trade vocabulary?
         for sent in ctx.sentences:
             if ctx.excluded(*sent):
                 continue
             sentence_text = text[sent[0]:sent[1]]
-            has_trade = bool(_TRADE_WORDS.search(sentence_text))
+            sentence_trade = bool(_TRADE_WORDS.search(sentence_text))
             clauses = split_clauses(text, sent)
             prev_subject: list[str] = []
             for clause in clauses:
                 ctext = text[clause[0]:clause[1]]
+                if len(ctext) > MAX_CLAUSE_CHARS:
+                    continue
                 parties, officials, subject = self._parties(ctx, clause, {partner, second} - {None})
+                has_trade = sentence_trade
+                if speaker and _PRONOUN_START.match(ctext):
+                    # "He is due to meet U.S. officials on Friday": he is the official named before,
+                    # and the sentence goes on with the trade matter of the one before it.
+                    parties = sorted(set(parties) | {speaker})
+                    has_trade = has_trade or previous_trade
                 if _VERB_START.match(ctext):
                     # "... and has invited Korea's minister": the subject is the previous clause's.
                     parties = sorted(set(parties) | set(prev_subject))
@@ -130,6 +150,10 @@ class TalksFinder:
                         if event is not None:
                             events.append(event)
                             last_pair = event.parties
+            previous_trade = sentence_trade
+            named = [o.country for o, _ in ctx.officials_in(*sent) if o.country]
+            if named:
+                speaker = named[-1]
         return events
 
     @staticmethod
@@ -155,6 +179,14 @@ class TalksFinder:
         owned = self._owned_deals(ctx, clause, ctext)
         if owned:
             return owned
+        both = _WITH_BOTH.search(ctext)
+        if both and len(parties) >= 3:
+            # "directing his trade envoy to pursue negotiations with both": the one named last before
+            # "with" talks with each of the others, one pair at a time.
+            before = self._mentions(ctx, clause[0], clause[0] + both.start())
+            if before:
+                hub = before[-1][1]
+                return [sorted({hub, p}) for p in parties if p != hub]
         # "talks with Japan and India", "Britain and Vietnam reached deals with Washington": one hub,
         # several partners on the other side of "with" -> bilateral records.
         if len(parties) < 3:
@@ -179,6 +211,13 @@ class TalksFinder:
         else:
             return [parties]
         return [sorted({hub, s}) for s in sorted(spokes)]
+
+    @staticmethod
+    def _mentions(ctx: ArticleContext, start: int, end: int) -> list[tuple[int, str]]:
+        """Country codes of the countries and officials named in the span, in text order."""
+        found = [(c.start, c.code) for c in ctx.countries_in(start, end)]
+        found += [(s, o.country) for o, (s, _) in ctx.officials_in(start, end) if o.country]
+        return sorted(found)
 
     @staticmethod
     def _sides_in(ctx: ArticleContext, start: int, end: int) -> list[str]:
@@ -228,7 +267,14 @@ class TalksFinder:
             officials: list[Official] = []
             ordered: list[tuple[int, str]] = []
             venues: list[tuple[int, str]] = []
+            asides: list[tuple[int, str]] = []
+            in_parens = self._parenthesized(text, *span)
             for c in ctx.countries_in(*span, counting_only=False):
+                if c.counts and in_parens(c.start):
+                    # "(agency / Pakistan bureau)", "(and Mexico)": an aside is a side only when the
+                    # clause names fewer than two outside it.
+                    asides.append((c.start, c.code))
+                    continue
                 if _VENUE_ADJECTIVE.match(ctx.text, c.end):
                     continue  # "the Stockholm meeting", "the Geneva truce": a venue, not a side
                 if self._hosts(ctx.text, c):
@@ -245,6 +291,8 @@ class TalksFinder:
                     if off not in officials:
                         officials.append(off)
             if len({code for _, code in ordered}) < 2:
+                ordered.extend(asides)
+            if len({code for _, code in ordered}) < 2:
                 # Talks held in a capital involve its government ("held talks in Washington").
                 ordered.extend(venues)
             ordered.sort()
@@ -255,6 +303,18 @@ class TalksFinder:
                 subject = [ordered[0][1]] if ordered and ordered[0][0] - clause[0] < 40 else []
                 return sorted(codes), officials, subject
         return [], [], []
+
+    @staticmethod
+    def _parenthesized(text: str, start: int, end: int):
+        """A test: is this offset inside a parenthesis opened and closed within the span?"""
+        inside: list[tuple[int, int]] = []
+        opened: list[int] = []
+        for i in range(start, end):
+            if text[i] == "(":
+                opened.append(i)
+            elif text[i] == ")" and opened:
+                inside.append((opened.pop(), i))
+        return lambda at: any(a < at < b for a, b in inside)
 
     @staticmethod
     def _hosts(text: str, c) -> bool:
@@ -309,7 +369,7 @@ class TalksFinder:
             return None
         strong = _STRONG_TRIGGER.search(ctext)
         weak = _WEAK_TRIGGER.search(ctext)
-        if not strong and not weak or _NEGATED_TALKS.search(ctext) or _NON_TRADE_TALKS.search(ctext):
+        if not strong and not weak or self._negated(ctext) or _NON_TRADE_TALKS.search(ctext):
             return None
         requested = _REQUESTED.search(ctext)
         if not requested and (ctx.text[sent[0]:sent[1]].rstrip().endswith("?") or not self._reported(ctext)):
@@ -329,6 +389,18 @@ class TalksFinder:
                          confidence)
 
     @staticmethod
+    def _negated(ctext: str) -> bool:
+        """Is a talk word of the clause refused or broken off? The negation must stand next to it:
+        "ruled out talks", "walked away from the talks", "talks ... were broken off"; in "talks would
+        continue and London had ruled out a matching duty" it is about the duty."""
+        for negation in _NEGATED_TALKS.finditer(ctext):
+            for trigger in (_STRONG_TRIGGER, _WEAK_TRIGGER):
+                for m in trigger.finditer(ctext):
+                    if 0 <= m.start() - negation.end() <= NEGATION_BEFORE or 0 <= negation.start() - m.end() <= NEGATION_AFTER:
+                        return True
+        return False
+
+    @staticmethod
     def _reported(ctext: str) -> bool:
         """Does some talk word of the clause report talks, not one side's wish, demand, stance or a
         hypothetical ("has long sought to negotiate", "urged Washington to return to talks", "if talks fail")?"""
@@ -336,6 +408,10 @@ class TalksFinder:
             for m in trigger.finditer(ctext):
                 if _MANNER_BEFORE.search(ctext, max(0, m.start() - 30), m.start()):
                     continue  # "resolve differences through dialogue": a means, not talks held
+                if _INTERNAL_AFTER.match(ctext, m.end()):
+                    continue  # "a meeting of his cabinet": one side's own meeting
+                if _DEMAND_AFTER.match(ctext, m.end()):
+                    continue  # "consultations must be held on an equal footing": a stance, no talks
                 if (not _WISH.search(ctext, max(0, m.start() - WISH_WINDOW), m.start())
                         or _SCHEDULED_BEFORE.search(ctext, max(0, m.start() - 30), m.start())):
                     return True

@@ -218,3 +218,131 @@ def test_a_deal_told_by_result_among_three_countries_is_no_bilateral_deal_but_tw
 
 def test_an_acronym_named_agreement_is_a_treaty_in_force():
     assert not any(kind == "agreement" for kind, _ in talks("Canadian wheat enters Peru duty-free under the XYZFTA trade agreement, tariffs officials said."))
+
+
+# -- round 2: recall (travel, "talk with", a ceasefire, "he", "with both") and asides ---------------------
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a trip to the other side's capital in a trade sentence is talks (scheduled)
+        ("Peru raised tariffs on copper. Chile's trade minister will travel to Lima next week to press for an exemption.",
+         {("negotiation", ("CHL", "PER"))}),
+        # "talk with" reports talks like "speak with"
+        ("Ghana's finance minister said she planned to talk with Nigerian officials about the import levies on Monday.",
+         {("negotiation", ("GHA", "NGA"))}),
+        # a ceasefire on tariffs is a deal
+        ("Kenya and Uganda agreed a tariff ceasefire on Tuesday, officials said.",
+         {("agreement", ("KEN", "UGA"))}),
+        # a consensus reached by both sides is a deal
+        ("Vietnam and Thailand reached a consensus on rice tariffs on Friday.",
+         {("agreement", ("THA", "VNM"))}),
+    ],
+)
+def test_talk_and_deal_words_of_round_two(text, expected):
+    assert talks(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a trip with no other side, and one that is not about trade
+        "Chile's trade minister will travel to the copper mines in the north next week.",
+        # a ceasefire in a war is not a trade deal
+        "Sudan and South Sudan agreed a military ceasefire on Tuesday as tariffs on oil rose.",
+    ],
+)
+def test_trips_and_ceasefires_that_are_not_trade_talks(text):
+    assert talks(text) == set()
+
+
+def test_a_sentence_that_starts_with_he_is_the_official_named_before():
+    text = ("Peru raised its tariffs on Chilean fruit to 20% on Monday. "
+            "Peruvian Trade Minister Ana Quispe said Lima would seek an exemption for fish. "
+            "She is due to meet Chilean officials in Santiago on Friday to discuss tariffs.")
+    assert ("negotiation", ("CHL", "PER")) in talks(text)
+
+
+def test_he_does_not_make_an_internal_meeting_talks():
+    text = ("Peru raised its tariffs on Chilean fruit to 20% on Monday. "
+            "Peruvian President Ana Quispe said Lima would answer within days. "
+            "She chaired a meeting of her cabinet committee on relations with Santiago on Tuesday.")
+    assert ("negotiation", ("CHL", "PER")) not in talks(text)
+
+
+def test_negotiations_with_both_are_one_pair_each():
+    text = ("The president delayed tariffs on cars from Japan and South Korea, "
+            "directing U.S. Trade Representative Jane Doe to pursue negotiations with both.")
+    found = talks(text)
+    assert ("negotiation", ("JPN", "USA")) in found and ("negotiation", ("KOR", "USA")) in found
+    assert ("negotiation", ("JPN", "KOR", "USA")) not in found
+
+
+def test_a_country_in_a_parenthesis_is_no_side_when_two_are_named_outside():
+    text = "LIMA (Andes Agency / Bolivia desk) - Peru will negotiate a trade deal with Chile on fruit tariffs, officials said."
+    assert talks(text) == {("negotiation", ("CHL", "PER"))}
+    # with only one side outside, the parenthesis may name the other
+    assert ("negotiation", ("CHL", "PER")) in talks("Peru's minister held trade talks with its neighbour (Chile) on Friday.")
+
+
+def test_an_overlong_clause_pairs_no_sides():
+    # page debris the segmenter cannot split: a list of headlines run together without full stops
+    items = " | ".join(f"Item {i} about engines and pumps and valves for mines" for i in range(12))
+    text = f"Peru tariffs on goods from Chile {items} | Exporters request talks on steel"
+    assert ("negotiation", ("CHL", "PER")) not in talks(text)
+
+
+def test_an_overlong_clause_is_skipped_by_length(monkeypatch):
+    import extractor.events.talks as talks_module
+
+    items = " | ".join(f"Item {i} about engines and pumps and valves for mines" for i in range(12))
+    text = f"Peru tariffs on goods from Chile {items} | Exporters request talks on steel"
+    monkeypatch.setattr(talks_module, "MAX_CLAUSE_CHARS", 10_000)
+    assert ("negotiation", ("CHL", "PER")) in talks(text)  # the pair the length limit keeps apart
+
+
+def test_a_refusal_negates_only_the_talks_it_stands_next_to():
+    about_the_duty = ("Peru's trade minister said talks with Chile on a fruit agreement would continue "
+                      "and that Lima had ruled out a matching duty on Chilean wine.")
+    assert ("negotiation", ("CHL", "PER")) in talks(about_the_duty)
+    refused = "Peru's trade minister ruled out talks with Chile on the fruit tariffs this year."
+    assert ("negotiation", ("CHL", "PER")) not in talks(refused)
+
+
+def test_a_phone_conversation_between_leaders_is_talks():
+    text = "The tariff deal was sealed in a telephone conversation between Peru's president and Chile's president."
+    assert ("negotiation", ("CHL", "PER")) in talks(text)
+
+
+def test_a_meeting_told_with_he_carries_the_trade_matter_of_the_sentence_before():
+    text = ("Brazil doubled its duties on Argentine steel to 50% on Wednesday. Argentina said it would answer. "
+            "Brazil and Argentina trade more steel than any other pair in the region. "
+            "Chile's mining minister, Ana Rojas, said her country would seek an exemption for copper wire. "
+            "She is due to meet Brazilian officials in Brasilia on Friday.")
+    assert ("negotiation", ("BRA", "CHL")) in talks(text)
+
+
+def test_a_meeting_after_a_sentence_without_trade_words_is_not_trade_talks():
+    text = ("Brazil doubled its duties on imported steel to 50% on Wednesday. "
+            "Chile's foreign minister, Ana Rojas, said Chile would send firefighters to the Amazon. "
+            "She is due to meet Qatari officials in Doha on Friday.")
+    assert ("negotiation", ("CHL", "QAT")) not in talks(text)
+
+
+@pytest.mark.parametrize(
+    "text,fires",
+    [
+        # talks as the purpose of a step: time given for them, none reported
+        ("Chile will pause its duties on Peruvian fish for 90 days to give time to negotiate a trade deal with Lima.", False),
+        ("Peru's delay buys time for talks with Chile on the fish tariffs, analysts said.", False),
+        # a meeting that happened is still reported
+        ("Peru's and Chile's trade ministers met for the first time to discuss the fish tariffs.", True),
+        # a ministry's stance on what talks must be
+        ("A spokesperson for Peru's trade ministry said consultations with Chile must be held on an equal footing.", False),
+        ("Peru's ministry said tariff negotiations with Chile should respect its rules.", False),
+        # talks reported, with a modal elsewhere in the clause
+        ("Peru held trade talks with Chile on Monday, and the ministry said exporters should prepare.", True),
+    ],
+)
+def test_time_given_for_talks_or_what_talks_must_be_is_no_talks(text, fires):
+    assert (("negotiation", ("CHL", "PER")) in talks(text)) == fires
