@@ -208,6 +208,16 @@ def _match_points(sys_points: list[dict], gold_points: list[dict], talks: bool) 
     return tp
 
 
+def map_measures(pairs: Iterable[tuple[dict, dict]], links: Mapping[str, tuple[Optional[str], str]]) -> dict[str, str]:
+    """System measure_id -> the gold measure most of its aligned events link to (ties: the first key)."""
+    votes: dict[str, Counter] = {}
+    for item, event in pairs:
+        measure_id, _ = links.get(event["event_id"], (None, "total"))
+        if measure_id is not None and item["measure"] and not item["total"]:
+            votes.setdefault(measure_id, Counter())[item["measure"]] += 1
+    return {mid: min(c, key=lambda g: (-c[g], g)) for mid, c in votes.items()}
+
+
 def score(name: str, gold_articles: list[dict], gold_measures: list[dict], questions: list[dict],
           events_by_article: Mapping[str, list[dict]], measures: list[dict], links: Mapping[str, tuple[Optional[str], str]],
           asof_fn=None) -> ConsolidationScore:
@@ -227,12 +237,7 @@ def score(name: str, gold_articles: list[dict], gold_measures: list[dict], quest
             sys_clusters.append(measure_id if measure_id is not None else f"#out{i}")
     result.bcubed_precision, result.bcubed_recall = _bcubed(sys_clusters, gold_clusters)
 
-    votes: dict[str, Counter] = {}
-    for item, event in pairs:
-        measure_id, _ = links.get(event["event_id"], (None, "total"))
-        if measure_id is not None and item["measure"] and not item["total"]:
-            votes.setdefault(measure_id, Counter())[item["measure"]] += 1
-    mapping = {mid: min(c, key=lambda g: (-c[g], g)) for mid, c in votes.items()}
+    mapping = map_measures(pairs, links)
     result.mapped_measures = sum(1 for m in measures if m["measure_id"] in mapping)
     gold_by_key = {g["measure"]: g for g in gold_measures}
     sys_points: dict[str, list[dict]] = {}
