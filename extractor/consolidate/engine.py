@@ -12,19 +12,20 @@ from itertools import groupby
 from typing import Iterable, Iterator, Sequence
 
 from ..records import MeasureEventLink, MeasureRecord
-from .assemble import measure_links, measure_record, total_links
+from .assemble import measure_links, measure_record, report_links, total_links
 from .keys import EventRow
-from .link import ListMeasures, Measure, foreign_rows, link_group, link_talks
+from .link import ListMeasures, Measure, RateDays, foreign_rows, link_group, link_talks
 
 Output = tuple[list[MeasureRecord], list[MeasureEventLink]]
 
 
 def group_key(row: EventRow) -> tuple:
     """The sort and group key: tariffs by imposer (every-country group first, then lists of
-    partners, then one partner or none), then talks by parties."""
+    partners, then one partner, then none: last, as such a row may report any of the imposer's
+    measures), then talks by parties."""
     if row.is_talks:
         return (1, "", 2, "|".join(row.parties))
-    order = 0 if row.targets == ("ALL",) else 1 if len(row.targets) > 1 else 2
+    order = 0 if row.targets == ("ALL",) else 1 if len(row.targets) > 1 else 2 if row.targets else 3
     return (0, row.imposer, order, "|".join(row.targets))
 
 
@@ -46,6 +47,7 @@ def consolidate_groups(groups: Iterable[tuple[tuple, list[EventRow]]]) -> Iterat
     context: list[Measure] = []
     gained: dict[str, list[EventRow]] = {}
     lists = ListMeasures()
+    told = RateDays()
 
     def close_imposer() -> Output:
         for m in context:
@@ -58,7 +60,7 @@ def consolidate_groups(groups: Iterable[tuple[tuple, list[EventRow]]]) -> Iterat
         kind, group_imposer, specific, _ = key
         if kind == 1 or group_imposer != imposer:
             yield close_imposer()
-            imposer, context, gained, lists = group_imposer, [], {}, ListMeasures()
+            imposer, context, gained, lists, told = group_imposer, [], {}, ListMeasures(), RateDays()
         if kind == 1:
             yield _emit(link_talks(rows))
             continue
@@ -71,7 +73,21 @@ def consolidate_groups(groups: Iterable[tuple[tuple, list[EventRow]]]) -> Iterat
         for measure_id, extra in result.folded.items():
             gained.setdefault(measure_id, []).extend(r for r in extra if r.event_id not in foreign)
         if specific == 2:
+            told.add(result.measures)
             yield _emit(result.measures, result.totals, foreign)
+        elif specific == 3:
+            # Rows naming no partner: each that restates the rate of exactly one measure of the
+            # imposer on the same goods within a month reports it (that measure is written already:
+            # the row links to it without a point); the rest keep a measure of their own.
+            told.add(context + lists.surviving())
+            homes = [(r, mid) for m in result.measures for r in m.rows if (mid := told.home(r)) is not None]
+            reported = {r.event_id for r, _ in homes}
+            for m in result.measures:
+                if any(r.event_id in reported for r in m.rows):
+                    m.rows = [r for r in m.rows if r.event_id not in reported]
+                    m.rebuild()
+            records, links = _emit([m for m in result.measures if m.rows], result.totals)
+            yield records, links + report_links(homes)
         elif specific == 1:
             lists.add(result.measures)
             yield _emit([], result.totals)

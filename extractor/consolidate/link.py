@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Iterable, Optional, Sequence
 
 from .keys import NO_POINT_STATUSES, EventRow
-from .timeline import Step, _ordinal, build_steps, days_apart, talks_steps
+from .timeline import DAY_TOLERANCE, Step, _ordinal, build_steps, days_apart, talks_steps
 from .totals import sum_totals
 
 ACTIVITY_DAYS = 7
@@ -331,6 +331,10 @@ class ListMeasures:
                 taken.extend(m.rows)
         return taken
 
+    def surviving(self) -> list[Measure]:
+        """The list measures that close() will write under their own id (some partner kept them)."""
+        return [m for i, (m, _) in enumerate(self.measures) if set(m.targets) - self.claimed.get(i, set())]
+
     def close(self) -> list[Measure]:
         out = []
         for i, (m, _) in enumerate(self.measures):
@@ -347,6 +351,33 @@ class ListMeasures:
             kept.unlinked = frozenset(primary_claimed)
             out.append(kept)
         return out
+
+
+class RateDays:
+    """An imposer's written measures by (goods, rate): the days each states the rate. What a row
+    naming no partner needs to find the one measure it restates (home)."""
+
+    def __init__(self) -> None:
+        self.days: dict[tuple, list[tuple[int, str, str]]] = {}
+
+    def add(self, measures: Iterable[Measure]) -> None:
+        for m in measures:
+            if m.type != "tariff" or not m.targets:
+                continue
+            for r in m.rows:
+                if r.rate is not None and r.day and r.status not in NO_POINT_STATUSES:
+                    self.days.setdefault((m.products, round(r.rate, 2)), []).append((_ordinal(r.day), m.name or "", m.measure_id))
+
+    def home(self, row: EventRow) -> Optional[str]:
+        """The measure_id of the one measure of the row's goods (and name, when both have one) that
+        stated its rate in the ALIAS_DAYS before it (a restatement follows what it restates; 3 days'
+        slack for dates); None when none did, or several did (ambiguous)."""
+        if row.rate is None or not row.day:
+            return None
+        day = _ordinal(row.day)
+        found = {mid for d, name, mid in self.days.get((row.products, round(row.rate, 2)), ())
+                 if -DAY_TOLERANCE <= day - d <= ALIAS_DAYS and not (row.name and name and row.name != name)}
+        return found.pop() if len(found) == 1 else None
 
 
 def foreign_rows(rows: Iterable[EventRow], partner: str) -> set[str]:

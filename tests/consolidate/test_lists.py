@@ -56,3 +56,10 @@ def test_list_split_is_order_independent():
         shuffled = events[:]
         random.Random(seed).shuffle(shuffled)
         assert [m.model_dump_json() for m in consolidate_events(shuffled, PUB)[0]] == first
+
+
+def test_row_without_partner_is_ambiguous_between_a_partner_and_the_list_rest():
+    no_partner = event("l4", "The 15% duty stays, officials said.", 15.0, targets=())
+    measures, links = consolidate_events([LIST, PERU, no_partner], PUB)
+    # Peru took the list over, Chile keeps the list's rest: two measures state 15%, so no home
+    assert () in {tuple(m.targets) for m in measures}
