@@ -10,6 +10,8 @@ files or folders holding them with their *.measures.jsonl. Causes, in the order 
   point's rate (0 for a lift: status lifted) in any article of the gold: extraction's miss;
 - `not_linked`: such events exist, but none links to a system measure mapped to this gold measure
   (each is in another measure, or kept out as a total or conflict);
+- `merged`: a mapped measure's point of the right rate within 3 days answers another gold point of
+  the same rate (one system point for two gold steps: a threat and its taking effect days apart);
 - `wrong_date`: a mapped measure has a point of the right rate, more than 3 days off;
 - `no_point`: an event of the rate is linked to a mapped measure but no point of it carries the rate
   (merged into another step, or outvoted);
@@ -24,19 +26,16 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-CAUSES = ("no_event", "not_linked", "wrong_date", "no_point", "wrong_rate")
+CAUSES = ("no_event", "not_linked", "merged", "wrong_date", "no_point", "wrong_rate")
 
 
 def classify(gold_articles, gold_measures, events_by_article, measures, links) -> list[dict]:
     """One dict per missed gold tariff point: measure, date, rate, status, cause."""
-    from extractor.consolidate.scoring import RATE_TOLERANCE, _match_points, _targets_ok, align, map_measures
+    from extractor.consolidate.scoring import RATE_TOLERANCE, _targets_ok, align, map_measures, matched_gold_points
     from extractor.consolidate.timeline import DAY_TOLERANCE, days_apart
 
     pairs, _ = align(gold_articles, events_by_article)
-    mapping = map_measures(pairs, links)
+    mapping = map_measures(pairs, links, measures, gold_measures)
     by_gold: dict[str, list[dict]] = {}
     for m in measures:
         if m["measure_id"] in mapping:
@@ -50,10 +49,9 @@ def classify(gold_articles, gold_measures, events_by_article, measures, links) -
             continue
         mine = by_gold.get(g["measure"], [])
         points = [p for m in mine for p in m.get("timeline", [])]
-        for gp in g.get("timeline", []):
-            # The points the scorer matches one to one: a gold point is missed when removing it loses no match.
-            rest = [p for p in g["timeline"] if p is not gp]
-            if _match_points(points, g["timeline"], False) > _match_points(points, rest, False):
+        matched = matched_gold_points(points, g.get("timeline", []), False)  # as the scorer matches them
+        for gp, hit in zip(g.get("timeline", []), matched):
+            if hit:
                 continue
             rate = float(gp.get("rate") or 0.0)
 
@@ -70,6 +68,9 @@ def classify(gold_articles, gold_measures, events_by_article, measures, links) -
             elif not any(links.get(e["event_id"], (None, ""))[0] in mapped_ids
                          and links[e["event_id"]][1] not in ("total", "conflict") for e in stating):
                 cause = "not_linked"
+            elif any(p.get("rate") is not None and abs(float(p["rate"]) - rate) <= RATE_TOLERANCE
+                     and days_apart(p["date"], gp["date"]) <= DAY_TOLERANCE for p in points):
+                cause = "merged"
             elif any(p.get("rate") is not None and abs(float(p["rate"]) - rate) <= RATE_TOLERANCE for p in points):
                 cause = "wrong_date"
             elif not any(days_apart(p["date"], gp["date"]) <= DAY_TOLERANCE for p in points):

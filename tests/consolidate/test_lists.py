@@ -63,3 +63,18 @@ def test_row_without_partner_is_ambiguous_between_a_partner_and_the_list_rest():
     measures, links = consolidate_events([LIST, PERU, no_partner], PUB)
     # Peru took the list over, Chile keeps the list's rest: two measures state 15%, so no home
     assert () in {tuple(m.targets) for m in measures}
+
+
+def test_scoring_maps_a_list_rest_by_the_events_it_holds_and_its_partner():
+    from extractor.consolidate.scoring import map_measures
+
+    item = {"measure": "chl-duty", "also": ["chl-duty", "per-duty"], "total": False}
+    pairs = [(item, {"event_id": "e1"})]
+    links = {"e1": ("peru", "point")}
+    measures = [{"measure_id": "peru", "targets": ["PER"], "event_ids": ["e1"]},
+                {"measure_id": "rest", "targets": ["CHL"], "event_ids": ["e1"]}]
+    gold = [{"measure": "chl-duty", "targets": ["CHL"]}, {"measure": "per-duty", "targets": ["PER"]}]
+    # the link votes for the partner the measure is on; the rest, linked to by nothing, by what it holds
+    assert map_measures(pairs, links, measures, gold) == {"peru": "per-duty", "rest": "chl-duty"}
+    # without measures (old callers): the first key, links only
+    assert map_measures(pairs, links) == {"peru": "chl-duty"}
