@@ -355,10 +355,12 @@ class ListMeasures:
 
 class RateDays:
     """An imposer's written measures by (goods, rate): the days each states the rate. What a row
-    naming no partner needs to find the one measure it restates (home)."""
+    naming no partner needs to find the one measure it restates (home). Held for the imposer's
+    whole stream: a set per (goods, rate), so that it grows with the distinct days a measure states
+    a rate on, not with the articles retelling it."""
 
     def __init__(self) -> None:
-        self.days: dict[tuple, list[tuple[int, str, str]]] = {}
+        self.days: dict[tuple, set[tuple[int, str, str]]] = {}
 
     def add(self, measures: Iterable[Measure]) -> None:
         for m in measures:
@@ -366,7 +368,7 @@ class RateDays:
                 continue
             for r in m.rows:
                 if r.rate is not None and r.day and r.status not in NO_POINT_STATUSES:
-                    self.days.setdefault((m.products, round(r.rate, 2)), []).append((_ordinal(r.day), m.name or "", m.measure_id))
+                    self.days.setdefault((m.products, round(r.rate, 2)), set()).add((_ordinal(r.day), m.name or "", m.measure_id))
 
     def home(self, row: EventRow) -> Optional[str]:
         """The measure_id of the one measure of the row's goods (and name, when both have one) that
