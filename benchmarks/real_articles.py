@@ -125,6 +125,19 @@ def scores_by_register(gold: list[dict], manifest: list[dict], pred_dir: Path) -
     return reports
 
 
+def consolidation_scores(gold_path: Path, gold: list[dict], pred_dir: Path) -> list:
+    """tariffwire's and the baseline's consolidation scores (B-cubed, timeline, duplication, as-of)
+    over the verified articles, when the gold folder holds measures gold (*.measures.jsonl); [] else."""
+    from extractor.consolidate.scoring import has_storyline_gold
+    from extractor.evaluate import load_predictions, score_consolidation
+
+    folder = gold_path.parent if gold_path.is_file() else gold_path
+    if not has_storyline_gold([folder]):
+        return []
+    articles, events = load_predictions(pred_dir)
+    return score_consolidation([folder], pred_dir, gold, articles, events)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--texts", type=Path, default=REAL / "texts", help="folder of re-collected text .jsonl files")
@@ -160,10 +173,18 @@ def main(argv=None) -> int:
     reports = scores_by_register(gold, manifest, out)
     for name, report in reports.items():
         print(f"\n== {name} ({report.articles} articles)\n{report.table()}")
+    consolidation = consolidation_scores(args.gold, gold, out)
+    if consolidation:
+        from extractor.consolidate.scoring import consolidation_table
+
+        print(f"\n== consolidation\n{consolidation_table(consolidation)}")
     if args.details:
         print("\n" + format_details(reports["all"]))
     if args.json:
-        args.json.write_text(json.dumps({name: r.as_dict() for name, r in reports.items()}, indent=1), encoding="utf-8")
+        scores = {name: r.as_dict() for name, r in reports.items()}
+        if consolidation:
+            scores["consolidation"] = {s.name: s.as_dict() for s in consolidation}
+        args.json.write_text(json.dumps(scores, indent=1), encoding="utf-8")
     return 0
 
 

@@ -66,6 +66,11 @@ def measure_links(m: Measure) -> list[MeasureEventLink]:
             for r in sorted(m.rows, key=lambda r: r.event_id)]
 
 
+def report_links(homes: Iterable[tuple[EventRow, str]]) -> list[MeasureEventLink]:
+    """Rows that report a measure already written, without a point of its timeline (role `linked`)."""
+    return [_link(r.event_id, r.article_id, measure_id, "linked", None) for r, measure_id in sorted(homes, key=lambda h: h[0].event_id)]
+
+
 def total_links(rows: Iterable[EventRow]) -> list[MeasureEventLink]:
     return [_link(r.event_id, r.article_id, None, "total", None) for r in sorted(rows, key=lambda r: r.event_id)]
 

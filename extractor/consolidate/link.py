@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Iterable, Optional, Sequence
 
 from .keys import NO_POINT_STATUSES, EventRow
-from .timeline import Step, _ordinal, build_steps, days_apart, talks_steps
+from .timeline import DAY_TOLERANCE, Step, _ordinal, build_steps, days_apart, talks_steps
 from .totals import sum_totals
 
 ACTIVITY_DAYS = 7
@@ -46,11 +46,14 @@ class Measure:
     rows: list[EventRow] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     era: str = ""  # the first day of a later era of the same scope ("" for the first)
+    # A list measure some partners took over (ListMeasures) keeps the id of its full list.
+    identity_targets: tuple[str, ...] = ()
+    unlinked: frozenset = frozenset()  # event ids whose link another measure writes (ListMeasures)
 
     @property
     def identity(self) -> tuple:
-        base = (self.type, self.imposer or "", self.targets, self.products, self.parties if self.type == "talks" else (),
-                self.name or "")
+        base = (self.type, self.imposer or "", self.identity_targets or self.targets, self.products,
+                self.parties if self.type == "talks" else (), self.name or "")
         return base + (self.era,) if self.era else base
 
     @property
@@ -77,7 +80,9 @@ class GroupResult:
 
 
 def _new_measure(rows: Sequence[EventRow], name: Optional[str]) -> Measure:
-    first = rows[0]
+    # A partner's group may hold rows of a list it took over (ListMeasures): its own rows, with the
+    # fewest targets, give the measure's targets.
+    first = min(rows, key=lambda r: (len(r.targets), r.event_id))
     parties = tuple(sorted({p for r in rows for p in r.parties} | {first.imposer} | set(first.targets) - {"ALL", ""}))
     return Measure("tariff", first.imposer or None, first.targets, first.products, parties, name, list(rows))
 
@@ -288,6 +293,98 @@ def link_group(rows: Sequence[EventRow], context: Sequence[Measure] = ()) -> Gro
                 m.rebuild()
         measures = [m for m in measures if m.rows]
     return GroupResult(sorted(measures, key=lambda m: m.measure_id), sorted(totals, key=lambda r: r.event_id), folded)
+
+
+def _tells_list(row: EventRow, measure: Measure, index: "RateIndex") -> bool:
+    """Does a partner's own row tell the list measure's duty: same goods, no other name, and the
+    list's rate stated within ALIAS_DAYS of the row?"""
+    if row.products != measure.products or (row.name and measure.name and row.name != measure.name):
+        return False
+    distance = index.rate_distance(row)
+    return distance is not None and distance <= ALIAS_DAYS
+
+
+class ListMeasures:
+    """An imposer's measures on a list of partners ("25% on Canada and Mexico"), held until its
+    last group. Official acts usually go partner by partner, and articles tell them both ways: when
+    a partner's own rows tell a list measure's duty (same goods and name, the same rate within a
+    month), the partner's measure takes all of the list's rows (claim), so that the partner has
+    one measure, not a list measure beside its own. A row of a list links to one measure (its
+    first partner's when that partner claimed it, else the list's); its points count in every
+    partner measure that took it. Partners that claimed nothing keep the list measure, on
+    themselves only, under the list's id (close). A list no partner tells alone stays as it is."""
+
+    def __init__(self) -> None:
+        self.measures: list[tuple[Measure, RateIndex]] = []
+        self.claimed: dict[int, set[str]] = {}
+
+    def add(self, measures: Sequence[Measure]) -> None:
+        self.measures.extend((m, RateIndex(r for r in m.rows if r.status not in NO_POINT_STATUSES)) for m in measures)
+
+    def claim(self, rows: Sequence[EventRow]) -> list[EventRow]:
+        """Rows of one partner's group -> the rows of the list measures that partner takes over."""
+        partner = rows[0].targets[0]
+        taken: list[EventRow] = []
+        for i, (m, index) in enumerate(self.measures):
+            if partner in m.targets and any(_tells_list(r, m, index) for r in rows):
+                self.claimed.setdefault(i, set()).add(partner)
+                taken.extend(m.rows)
+        return taken
+
+    def surviving(self) -> list[Measure]:
+        """The list measures that close() will write under their own id (some partner kept them)."""
+        return [m for i, (m, _) in enumerate(self.measures) if set(m.targets) - self.claimed.get(i, set())]
+
+    def close(self) -> list[Measure]:
+        out = []
+        for i, (m, _) in enumerate(self.measures):
+            claimers = self.claimed.get(i, set())
+            if not claimers:
+                out.append(m)
+                continue
+            rest = tuple(t for t in m.targets if t not in claimers)
+            if not rest:
+                continue
+            primary_claimed = {r.event_id for r in m.rows if r.targets and r.targets[0] in claimers}
+            kept = Measure(m.type, m.imposer, rest, m.products, tuple(sorted({m.imposer or "", *rest} - {""})), m.name,
+                           list(m.rows), era=m.era, identity_targets=m.targets).rebuild()
+            kept.unlinked = frozenset(primary_claimed)
+            out.append(kept)
+        return out
+
+
+class RateDays:
+    """An imposer's written measures by (goods, rate): the days each states the rate. What a row
+    naming no partner needs to find the one measure it restates (home). Held for the imposer's
+    whole stream: a set per (goods, rate), so that it grows with the distinct days a measure states
+    a rate on, not with the articles retelling it."""
+
+    def __init__(self) -> None:
+        self.days: dict[tuple, set[tuple[int, str, str]]] = {}
+
+    def add(self, measures: Iterable[Measure]) -> None:
+        for m in measures:
+            if m.type != "tariff" or not m.targets:
+                continue
+            for r in m.rows:
+                if r.rate is not None and r.day and r.status not in NO_POINT_STATUSES:
+                    self.days.setdefault((m.products, round(r.rate, 2)), set()).add((_ordinal(r.day), m.name or "", m.measure_id))
+
+    def home(self, row: EventRow) -> Optional[str]:
+        """The measure_id of the one measure of the row's goods (and name, when both have one) that
+        stated its rate in the ALIAS_DAYS before it (a restatement follows what it restates; 3 days'
+        slack for dates); None when none did, or several did (ambiguous)."""
+        if row.rate is None or not row.day:
+            return None
+        day = _ordinal(row.day)
+        found = {mid for d, name, mid in self.days.get((row.products, round(row.rate, 2)), ())
+                 if -DAY_TOLERANCE <= day - d <= ALIAS_DAYS and not (row.name and name and row.name != name)}
+        return found.pop() if len(found) == 1 else None
+
+
+def foreign_rows(rows: Iterable[EventRow], partner: str) -> set[str]:
+    """Event ids of a list's rows that a partner took over but that link to their first partner."""
+    return {r.event_id for r in rows if len(r.targets) > 1 and r.targets[0] != partner}
 
 
 def split_eras(rows: Sequence[EventRow]) -> list[tuple[str, list[EventRow]]]:

@@ -129,11 +129,18 @@ def _measure_link(entry: dict) -> Optional[str]:
     return link
 
 
+def _also_links(entry: dict) -> list[str]:
+    """Every gold measure a mention links to (a list link, or `measure` + `also_measures`)."""
+    link = entry.get("measure")
+    keys = list(link) if isinstance(link, list) else [link] if link else []
+    return keys + [k for k in entry.get("also_measures") or [] if k not in keys]
+
+
 def _gold_items(article: dict) -> list[dict]:
     items = []
     for t in article.get("tariffs", []):
         items.append({"kind": "tariff", "rate": float(t["rate"]), "imposer": t.get("imposer"), "targets": t.get("targets") or [],
-                      "measure": _measure_link(t), "total": bool(t.get("total")), "misremembered": bool(t.get("misremembered"))})
+                      "measure": _measure_link(t), "also": _also_links(t), "total": bool(t.get("total")), "misremembered": bool(t.get("misremembered"))})
     for e in article.get("events", []):
         items.append({"kind": e["type"], "parties": sorted(set(e.get("parties") or [])), "measure": _measure_link(e),
                       "total": False, "misremembered": False})
@@ -196,16 +203,47 @@ def _point_matches(sys_point: dict, gold_point: dict, talks: bool) -> bool:
     return a is not None and b is not None and abs(float(a) - float(b)) <= RATE_TOLERANCE
 
 
-def _match_points(sys_points: list[dict], gold_points: list[dict], talks: bool) -> int:
+def matched_gold_points(sys_points: list[dict], gold_points: list[dict], talks: bool) -> list[bool]:
+    """Per gold point: does a system point match it (one to one, each system point by date taking
+    the nearest free gold point)?"""
     used = [False] * len(gold_points)
-    tp = 0
     for sp in sorted(sys_points, key=lambda p: (p["date"], p.get("rate") or 0.0)):
         candidates = [i for i, gp in enumerate(gold_points) if not used[i] and _point_matches(sp, gp, talks)]
         if candidates:
-            best = min(candidates, key=lambda i: (days_apart(sp["date"], gold_points[i]["date"]), i))
-            used[best] = True
-            tp += 1
-    return tp
+            used[min(candidates, key=lambda i: (days_apart(sp["date"], gold_points[i]["date"]), i))] = True
+    return used
+
+
+def _match_points(sys_points: list[dict], gold_points: list[dict], talks: bool) -> int:
+    return sum(matched_gold_points(sys_points, gold_points, talks))
+
+
+def map_measures(pairs: Iterable[tuple[dict, dict]], links: Mapping[str, tuple[Optional[str], str]],
+                 measures: Sequence[dict] = (), gold_measures: Sequence[dict] = ()) -> dict[str, str]:
+    """System measure_id -> the gold measure most of its aligned events link to (ties: the first key).
+    A mention the gold links to several measures ("25% on Canada and Mexico": one measure per
+    partner) votes for the one whose targets the system measure shares, else its first key."""
+    targets = {m["measure_id"]: set(m.get("targets") or []) for m in measures}
+    gold_targets = {g["measure"]: set(g.get("targets") or []) for g in gold_measures}
+    # A measure whose events all link elsewhere (a list's rows a partner took over) still holds them
+    # in its timeline: those count for it too.
+    holders: dict[str, set[str]] = {}
+    for m in measures:
+        for eid in m.get("event_ids") or []:
+            holders.setdefault(eid, set()).add(m["measure_id"])
+    linked_to = {mid for mid, _ in links.values() if mid is not None}
+    votes: dict[str, Counter] = {}
+    for item, event in pairs:
+        if not item["measure"] or item["total"]:
+            continue
+        measure_id, _ = links.get(event["event_id"], (None, "total"))
+        ids = {measure_id} if measure_id is not None else set()
+        ids |= {mid for mid in holders.get(event["event_id"], ()) if mid not in linked_to}
+        for mid in ids:
+            mine = targets.get(mid, set())
+            key = next((k for k in item.get("also") or [] if mine and gold_targets.get(k, set()) & mine), item["measure"])
+            votes.setdefault(mid, Counter())[key] += 1
+    return {mid: min(c, key=lambda g: (-c[g], g)) for mid, c in votes.items()}
 
 
 def score(name: str, gold_articles: list[dict], gold_measures: list[dict], questions: list[dict],
@@ -227,12 +265,7 @@ def score(name: str, gold_articles: list[dict], gold_measures: list[dict], quest
             sys_clusters.append(measure_id if measure_id is not None else f"#out{i}")
     result.bcubed_precision, result.bcubed_recall = _bcubed(sys_clusters, gold_clusters)
 
-    votes: dict[str, Counter] = {}
-    for item, event in pairs:
-        measure_id, _ = links.get(event["event_id"], (None, "total"))
-        if measure_id is not None and item["measure"] and not item["total"]:
-            votes.setdefault(measure_id, Counter())[item["measure"]] += 1
-    mapping = {mid: min(c, key=lambda g: (-c[g], g)) for mid, c in votes.items()}
+    mapping = map_measures(pairs, links, measures, gold_measures)
     result.mapped_measures = sum(1 for m in measures if m["measure_id"] in mapping)
     gold_by_key = {g["measure"]: g for g in gold_measures}
     sys_points: dict[str, list[dict]] = {}

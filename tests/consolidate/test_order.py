@@ -15,6 +15,12 @@ EXTRA = [
     event("a6", "the steel tariff doubled to 50%", 50.0, targets=["ALL"], products=["steel"], status="raised", date="2025-06-04"),
     event("a7", "Canadian steel pays 50%", 50.0, targets=["CAN"], products=["steel"]),
     event("a8", "Canada retaliated with 25% counter-tariffs", 25.0, imposer="CAN", targets=["USA"], date="2025-03-04"),
+    # a duty on a list of partners that one partner's own rows tell, and rows naming no partner
+    event("a2", "a 25% duty on Canada and Mexico took effect", 25.0, targets=["CAN", "MEX"], date="2025-03-04"),
+    event("a9", "Canadian goods pay the 25% duty since March 4", 25.0, targets=["CAN"], date="2025-03-04"),
+    event("a4", "the 25% duty stays", 25.0, targets=[]),
+    event("a5", "the 18% duty on goods was unchanged", 18.0, targets=[]),
+    event("a8", "the 10% duty is unchanged", 10.0, targets=[]),
 ]
 EVENTS = STORY + EXTRA
 
