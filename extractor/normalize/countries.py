@@ -220,7 +220,9 @@ def _is_media_name(g: _Gazetteer, before: str, after: str) -> bool:
     for i, word in enumerate(words):
         if word in g.function_words or word in g.forms:
             return False
-        if word in g.media_heads:
+        # The head ends the name, or only an abbreviation follows it ("X Journal APP"); "White House Press
+        # Secretary" is an office, not a paper.
+        if word in g.media_heads and all(w.isupper() for w in words[i + 1:]):
             return True
     return False
 

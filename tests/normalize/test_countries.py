@@ -325,6 +325,7 @@ def test_countries_gazetteer_rejects_duplicate_forms():
         ("according to the Norway Energy Journal, output rose", "NOR"),
         ("(Agency X / Kenya Evening News / Wire Y)", "KEN"),
         ("the Times of Malta reported on Friday", "MLT"),
+        ("the Norway Business Daily APP said", "NOR"),
     ],
 )
 def test_countries_place_venue_currency_gloss_media_do_not_count(text, code):
@@ -353,6 +354,9 @@ def test_countries_place_venue_currency_gloss_media_do_not_count(text, code):
         # a state institution is not media; a possessive venue counts
         ("the Bank of Norway raised rates", "NOR"),
         ("talks in Norway's capital", "NOR"),
+        # a media head word inside an office's title
+        ("the White House Press Secretary said on Monday", "USA"),
+        ("Norway Press Secretary Ola Nordmann said", "NOR"),
     ],
 )
 def test_countries_place_venue_currency_gloss_media_must_not_fire(text, code):
