@@ -68,6 +68,16 @@ class _Gazetteer:
         self.demonym_stop_suffixes = tuple(w for w in data["demonym_non_party_followers"] if w.startswith("-"))
         self.ethnic_heads = frozenset(data["ethnic_hyphen_heads"])
         self.currency_markers = tuple(data["currency_markers"])
+        self.currency_words = frozenset(data["currency_words"])
+        self.venue_nouns = frozenset(data["venue_nouns"])
+        self.capital_place_followers = frozenset(data["capital_place_followers"])
+        self.appositive_closers = frozenset(data["appositive_closers"])
+        self.media_heads = frozenset(data["media_heads"])
+        # "talks in Switzerland", "a summit held in Chile": a venue noun, up to two lowercase words, in/at.
+        self.venue_before = re.compile(
+            r"\b(" + "|".join(sorted(map(re.escape, self.venue_nouns))) + r")(?:\s+[a-z]+){0,2}\s+(?:in|at)\s+(?:the\s+)?$")
+        # "Times of India", "Press Trust of India": a media head noun, then "of".
+        self.media_of_before = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, self.media_heads))) + r") of (?:the )?$")
         self.function_words = frozenset(data["function_words"])
 
         self.regions = regions
@@ -118,6 +128,12 @@ _POSSESSIVE = re.compile(r"['’]s\b")
 _SENTENCE_END = re.compile(r"(?:^|[.!?][\"'”’)]*\s+|\n\s*)$")
 _HYPHEN_WORD_AFTER = re.compile(r"-(\w+)")
 _HYPHEN_WORD_BEFORE = re.compile(r"(\w+)-$")
+# "in Geneva, " / "at a summit in Kuala Lumpur, ": a place word, a capitalised place name of up to three words, a comma.
+_PLACE_THEN_CITY_COMMA = re.compile(r"\b(\w+)\s+(?:the\s+)?((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,2}),\s+$")
+_APPOSITIVE_END = re.compile(r"\s*(?:$|[,.;:)\]\n]|\s+([a-z]+)\b)")
+_CAPITALISED_WORDS_THEN = re.compile(r"(?: [A-Z][\w&.'’-]*){0,3}")
+_BRACKET_AFTER_PLACE = re.compile(r"[A-Z][\w.'’-]* \[$")
+_BRACKET_GLOSS_AFTER = re.compile(r" \[[A-Z][^\]\n]{0,40}\]")
 
 
 def find_countries(text: str, *, exclude: Sequence[tuple[int, int]] = ()) -> list[CountryMatch]:
@@ -146,6 +162,21 @@ def _counts(g: _Gazetteer, text: str, start: int, end: int, form: str, info: _Fo
     possessive = _POSSESSIVE.match(after) is not None
     if after.startswith(g.currency_markers):
         return False
+    m = _NEXT_WORD.match(after)
+    if m and m.group(1) in g.currency_words:  # "Swiss franc", "US dollars": the currency, not the state
+        return False
+    if _is_media_name(g, before, after):
+        return False
+    if after.startswith("]") and _BRACKET_AFTER_PLACE.search(before):  # "Brussels [Belgium]": a gloss of where
+        return False
+    if info.kind in _PLACE_KINDS and _BRACKET_GLOSS_AFTER.match(after):  # ... and the city glossed is a place
+        return False
+    if not possessive and (_is_city_appositive(g, before, after) or g.venue_before.search(before)):
+        return False
+    if info.kind in _PLACE_KINDS and not possessive:
+        m = _NEXT_WORD.match(after)
+        if m and m.group(1) in g.capital_place_followers:  # "the Stockholm meeting", "Paris trading"
+            return False
     if info.kind in _PLACE_KINDS or form in g.place_sensitive:
         if not possessive:
             if after.startswith(g.place_suffixes):
@@ -177,6 +208,42 @@ def _counts(g: _Gazetteer, text: str, start: int, end: int, form: str, info: _Fo
             return False
         m = _HYPHEN_WORD_BEFORE.search(before)
         if form in g.ethnic_heads and m and g.forms.get(m.group(1), _Form("", "")).kind == "demonym":
+            return False
+    return True
+
+
+def _is_media_name(g: _Gazetteer, before: str, after: str) -> bool:
+    """A newspaper, agency or broadcaster named after the country ("X Securities Journal", "Times of X")."""
+    if g.media_of_before.search(before):
+        return True
+    words = _CAPITALISED_WORDS_THEN.match(after).group().split()
+    for i, word in enumerate(words):
+        if word in g.function_words or word in g.forms:
+            return False
+        # The head ends the name, or only an abbreviation follows it ("X Journal APP"); "White House Press
+        # Secretary" is an office, not a paper.
+        if word in g.media_heads and all(w.isupper() for w in words[i + 1:]):
+            return True
+    return False
+
+
+def _is_city_appositive(g: _Gazetteer, before: str, after: str) -> bool:
+    """The country closes "<place word> <City>, <Country>": it says where the city is, not who acts."""
+    m = _PLACE_THEN_CITY_COMMA.search(before)
+    if not m or m.group(1).lower() not in g.place_words:
+        return False
+    city = m.group(2)
+    known = g.forms.get(city)
+    if known is not None and known.kind not in _PLACE_KINDS or city in g.function_words:
+        return False
+    end = _APPOSITIVE_END.match(after)
+    if end is None:
+        return False
+    if end.group(1) is not None:
+        return end.group(1) in g.appositive_closers
+    if after.lstrip().startswith(","):  # "in Brussels, Germany, France and Italy": a list, not an appositive
+        rest = after.lstrip()[1:].lstrip()
+        if rest.startswith(("and ", "or ")) or g.regex.match(rest):
             return False
     return True
 

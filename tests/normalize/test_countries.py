@@ -294,3 +294,70 @@ def test_countries_gazetteer_rejects_duplicate_forms():
     ]}
     with pytest.raises(ValueError):
         C._Gazetteer(data, {})
+
+
+# -- place, venue, currency, gloss and media traps (issue 13: false countries on wire copy) -----------
+
+
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        # the country only says where a city lies
+        ("Negotiators met in Lucerne, Norway, over the weekend.", "NOR"),
+        ("The ministers gathered at Lyon, France, to sign it.", "FRA"),
+        ("A forum opened in Oslo, Norway on Tuesday.", "NOR"),
+        ("Delegates arrived in Porto, Portugal.", "PRT"),
+        ("Officials spoke in Bergen, Norway, where the round ended.", "NOR"),
+        # the country is only the venue of a meeting
+        ("Two days of talks in Austria ended without a text.", "AUT"),
+        ("Leaders will sign it at a summit held in Peru next month.", "PER"),
+        ("The next round of negotiations at Norway was cancelled.", "NOR"),
+        # a capital or seat named for the place of a meeting or a market
+        ("After the Oslo meeting, both teams said progress was made.", "NOR"),
+        ("Carmakers slid in Madrid trading on Friday.", "ESP"),
+        # a currency, not the state
+        ("The Norwegian krone weakened against the euro.", "NOR"),
+        ("a payment of 500 Australian dollars per tonne", "AUS"),
+        ("The Swedish krona and the Japanese yen rose.", "SWE"),
+        # a place gloss in square brackets
+        ("Lisbon [Portugal], May 2: The commission said it would act.", "PRT"),
+        # media named after a country
+        ("according to the Norway Energy Journal, output rose", "NOR"),
+        ("(Agency X / Kenya Evening News / Wire Y)", "KEN"),
+        ("the Times of Malta reported on Friday", "MLT"),
+        ("the Norway Business Daily APP said", "NOR"),
+    ],
+)
+def test_countries_place_venue_currency_gloss_media_do_not_count(text, code):
+    assert code not in _counted(text)
+
+
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        # a capital as the subject of a government verb still counts
+        ("Oslo has said it will retaliate.", "NOR"),
+        ("Ottawa retaliated with duties of its own.", "CAN"),
+        # a list after a city is not an appositive; the states in it are parties
+        ("In Brussels, Norway, Peru and Chile pressed for an exemption.", "NOR"),
+        ("In Madrid, Peru and Chile signed.", "PER"),
+        # a country right after a city comma that acts, or is possessive
+        ("In Oslo, Canada said it would not retaliate.", "CAN"),
+        ("In Lyon, Norway's minister rejected the offer.", "NOR"),
+        # a place word followed by a country that is not a venue of a meeting
+        ("Factories in Peru cut output.", "PER"),
+        ("Tariffs on Norway and Peru took effect.", "PER"),
+        ("talks with Norway in Lyon", "NOR"),
+        # a currency word elsewhere, a government noun after a capital
+        ("Norway pays in dollars for the gas.", "NOR"),
+        ("the Oslo government objected", "NOR"),
+        # a state institution is not media; a possessive venue counts
+        ("the Bank of Norway raised rates", "NOR"),
+        ("talks in Norway's capital", "NOR"),
+        # a media head word inside an office's title
+        ("the White House Press Secretary said on Monday", "USA"),
+        ("Norway Press Secretary Ola Nordmann said", "NOR"),
+    ],
+)
+def test_countries_place_venue_currency_gloss_media_must_not_fire(text, code):
+    assert code in _counted(text)
