@@ -14,18 +14,17 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Optional
 
-from pydantic import PositiveInt
-
 from spacy.language import Language
 
 from ..cues import cue_patterns
 from ..nlp.component import RuleComponent
 from ..nlp.context import ArticleContext
+from ..nlp.officials import issuer_country
 from ..segment import split_rate_clauses
 from ..normalize.rates import PercentMatch
 from . import weights
 from .relevance import relevant
-from ..registry import component_factory
+from ..registry import PositiveInt, component_factory
 
 # Who levies a tariff whose text never says: in 2018-2026 wire copy an unattributed tariff is almost
 # always the U.S. one (configurable; null: nobody).
@@ -383,6 +382,11 @@ class TariffFinder:
             return self.default_imposer
         if codes:
             return max(sorted(set(codes)), key=codes.count)
+        # A government's own release may name no country at all, only itself ("the Customs Tariff
+        # Commission of the State Council announced ..."): the issuer of the document levies it.
+        issuer = issuer_country(text)
+        if issuer and issuer not in targets:
+            return issuer
         return self.default_imposer if self.default_imposer not in targets else None
 
     @staticmethod

@@ -108,3 +108,13 @@ def test_every_supplier(text, expected):
 )
 def test_member_states_on_an_eu_list(text, expected):
     assert tariffs(text) == expected
+
+
+
+def test_release_naming_no_country_takes_its_issuer_as_imposer():
+    # A government's own notice names no country, only the body issuing it in its header: the
+    # duties it announces are that government's (officials.issuer_country reads the header).
+    body = "Additional duties of 15% on imported soybeans and pork will apply from March 10, the announcement said."
+    assert {(rate, imposer) for rate, imposer, _ in tariffs("MOFCOM\nAnnouncement No. 5 of 2025\n" + body)} == {(15.0, "CHN")}
+    # Without an issuer the component's default imposer (the configured one) stays.
+    assert {imposer for _, imposer, _ in tariffs(body)} != {"CHN"}
