@@ -385,6 +385,10 @@ def _name_before(text: str, pos: int, floor: int) -> Optional[Span]:
     return picked[0][1], picked[-1][2]
 
 
+_LINE_WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
+_CAPITALISED = re.compile(r"(?<![\w'’\-])[A-Z][\w'’\-]*")
+
+
 class _HeadlineCase:
     """Lines written in headline case (titles, headlines, subheads: most words capitalised), and the
     words the rest of the text capitalises where no sentence starts. In such a line "President Trump
@@ -397,22 +401,39 @@ class _HeadlineCase:
     def __init__(self, text: str):
         self.text = text
         self.lines: list[Span] = []  # headline-case lines
-        self.body_words: set[str] = set()
+        self._body_lines: list[str] = []
+        self._body_words: Optional[set[str]] = None
         body_chars = 0
         pos = 0
         for line in text.split("\n"):
             start, end = pos, pos + len(line)
             pos = end + 1
-            words = re.findall(r"[^\W\d_][\w'’.\-]*", line)
+            words = _LINE_WORD.findall(line)
             if len(words) >= self.MIN_WORDS and sum(w[0].isupper() for w in words) >= self.MIN_CAPITALISED * len(words):
                 self.lines.append((start, end))
                 continue
             body_chars += len(line)
-            for m in re.finditer(r"(?<![\w'’\-])[A-Z][\w'’\-]*", line):
-                if not re.search(r"(?:^|[.!?:;\"“”]|[-–—]\s)\s*$", line[:m.start()]):
-                    self.body_words.add(strip_possessive(m.group()))
+            self._body_lines.append(line)
         # A text that is all headline has no body to check against: leave its names alone.
         self.checkable = bool(self.lines) and body_chars >= 200
+
+    @property
+    def body_words(self) -> set[str]:
+        """The words the body capitalises where no sentence starts; built on first use, since most
+        articles have no name in a headline-case line to check (and this is the costly part)."""
+        if self._body_words is None:
+            found: set[str] = set()
+            for line in self._body_lines:
+                for m in _CAPITALISED.finditer(line):
+                    before = line[:m.start()]
+                    kept = before.rstrip()
+                    # A sentence or quote may start here: after punctuation, or a dash and a space.
+                    opens = (not kept or kept[-1] in '.!?:;"“”'
+                             or (kept[-1] in "-–—" and len(kept) < len(before)))
+                    if not opens:
+                        found.add(strip_possessive(m.group()))
+            self._body_words = found
+        return self._body_words
 
     def in_headline(self, span: Span) -> bool:
         return self.checkable and any(s <= span[0] and span[1] <= e for s, e in self.lines)
