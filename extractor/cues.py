@@ -52,7 +52,7 @@ def compile_cues(spec: Mapping, *, source: str = "<cues>") -> Mapping[str, re.Pa
         if not isinstance(phrases, list) or not all(isinstance(p, str) and p for p in phrases):
             raise TariffwireError(f"{source}: words.{name} must be a list of non-empty strings")
         flags = 0 if name in case_sensitive else re.IGNORECASE
-        compiled[name] = re.compile(r"\b" + _alternation(phrases, not flags == 0) + r"\b", flags)
+        compiled[name] = re.compile(r"\b" + _alternation(phrases, flags != 0) + r"\b", flags)
     for name, pattern in patterns.items():
         flags = 0 if name in case_sensitive else re.IGNORECASE
 
