@@ -19,7 +19,6 @@ from .engine import consolidate_rows
 from .keys import EventRow, event_row
 from .store import (
     LINKS_FILE,
-    MEASURE_TABLES,
     MEASURES_FILE,
     consolidate_dirs,
     read_measures,
@@ -58,9 +57,9 @@ def consolidate_outdirs(outdirs: Sequence[str | Path], dest: str | Path, *, fmt:
     """Consolidate run folders into DEST/measures.jsonl (+ measure_events.jsonl, tables, database)."""
     dest = Path(dest)
     counts = write_outputs(consolidate_dirs([Path(d) for d in outdirs]), dest)
-    if fmt in ("parquet", "csv"):
-        from ..writers.tables import write_measure_tables
+    from ..writers.tables import TABLE_FORMATS, write_measure_tables
 
+    if fmt in TABLE_FORMATS:
         write_measure_tables(dest, fmt)
     if db:
         from ..writers.sql import write_measures_db
@@ -69,8 +68,9 @@ def consolidate_outdirs(outdirs: Sequence[str | Path], dest: str | Path, *, fmt:
     return counts
 
 
-def finish_run(outdir: str | Path, fmt: str = "jsonl", db: Optional[str] = None, *, only_missing: bool = False) -> list[str]:
-    """The last step of every `extract` run (both engines): OUTDIR/measures.jsonl from its events.
+def finish_run(outdir: str | Path, *, only_missing: bool = False) -> list[str]:
+    """The last step of every `extract` run (both engines): OUTDIR/measures.jsonl from its events
+    (the sinks write the measure tables and database rows from it, job.run_job).
 
     `only_missing`: a finished run resumed again consolidates only when measures.jsonl is absent
     (a run made before consolidation existed), so that reruns stay idempotent and cheap.
@@ -82,11 +82,9 @@ def finish_run(outdir: str | Path, fmt: str = "jsonl", db: Optional[str] = None,
     if only_missing and (outdir / MEASURES_FILE).exists():
         return written
     try:
-        consolidate_outdirs([outdir], outdir, fmt=fmt, db=db)
+        consolidate_outdirs([outdir], outdir)
     except OSError as exc:
         raise TariffwireError(Errors.E021.format(path=outdir, reason=exc.strerror or exc)) from exc
-    if fmt in ("parquet", "csv"):
-        written += [str(outdir / f"{name}.{fmt}") for name in MEASURE_TABLES]
     return written
 
 

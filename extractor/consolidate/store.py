@@ -24,7 +24,6 @@ BATCH_ROWS = 20_000
 DUCKDB_MEMORY = "600MB"
 MEASURES_FILE = "measures.jsonl"
 LINKS_FILE = "measure_events.jsonl"
-MEASURE_TABLES = ("measures", "measure_points", "measure_events")
 
 _COMPACT_COLUMNS = ("event_id", "article_id", "published", "type", "status", "rate", "previous_rate", "imposer",
                     "targets", "products", "parties", "date", "confidence", "name", "total_cue",
@@ -188,6 +187,8 @@ def iter_groups(con, compact: Path) -> Iterator[tuple[tuple, list[EventRow]]]:
     def split(value: Optional[str]) -> tuple[str, ...]:  # few distinct keys: parse each once
         found = split_cache.get(value)
         if found is None:
+            if len(split_cache) > 100_000:  # a bound: the run is out of core whatever its values
+                split_cache.clear()
             found = split_cache[value] = _split(value)
         return found
 

@@ -443,8 +443,8 @@ class TablesSink(Sink):
         try:
             if self._parts is not None:
                 publish_dataset(outdir, *self._parts)
-            elif wanted(RECORD_TABLES):
-                write_tables(outdir, self.format, parts=wanted(RECORD_TABLES))
+            elif missing := wanted(RECORD_TABLES):
+                write_tables(outdir, self.format, parts=missing)
             if wanted(MEASURE_TABLES):
                 write_measure_tables(outdir, self.format)
         except OSError as exc:
