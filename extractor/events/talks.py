@@ -346,8 +346,9 @@ class TalksFinder:
         if reached(agreed_to):
             return agreed_to
         # The verb must govern the deal: "reached a trade deal", "the agreement was signed".
+        nouns = list(_AGREEMENT_NOUN.finditer(ctext))
         for v in _AGREEMENT_VERB.finditer(ctext):
-            if any(abs(n.start() - v.end()) <= 40 or abs(v.start() - n.end()) <= 25 for n in _AGREEMENT_NOUN.finditer(ctext)):
+            if any(abs(n.start() - v.end()) <= 40 or abs(v.start() - n.end()) <= 25 for n in nouns):
                 return v if reached(v) else None
         for told in (_UNDER_AGREEMENT.search(ctext), _AGREEMENT_RESULT.search(ctext)) if two_sides else ():
             # "would face 20% under the deal" reports the deal; "under a proposed deal" does not.
@@ -393,12 +394,12 @@ class TalksFinder:
         """Is a talk word of the clause refused or broken off? The negation must stand next to it:
         "ruled out talks", "walked away from the talks", "talks ... were broken off"; in "talks would
         continue and London had ruled out a matching duty" it is about the duty."""
-        for negation in _NEGATED_TALKS.finditer(ctext):
-            for trigger in (_STRONG_TRIGGER, _WEAK_TRIGGER):
-                for m in trigger.finditer(ctext):
-                    if 0 <= m.start() - negation.end() <= NEGATION_BEFORE or 0 <= negation.start() - m.end() <= NEGATION_AFTER:
-                        return True
-        return False
+        negations = list(_NEGATED_TALKS.finditer(ctext))
+        if not negations:
+            return False
+        talk_words = [m for trigger in (_STRONG_TRIGGER, _WEAK_TRIGGER) for m in trigger.finditer(ctext)]
+        return any(0 <= m.start() - negation.end() <= NEGATION_BEFORE or 0 <= negation.start() - m.end() <= NEGATION_AFTER
+                   for negation in negations for m in talk_words)
 
     @staticmethod
     def _reported(ctext: str) -> bool:

@@ -515,15 +515,17 @@ class TariffFinder:
     def _status(text: str, pct: PercentMatch, lo: int, hi: int, sent) -> str:
         near = text[max(sent[0], pct.start - 90):min(sent[1], pct.end + 90)]
         whole = text[sent[0]:sent[1]]
+        answer_ruled_out = _RETALIATE_AGAINST_BEFORE.search(text, sent[0], pct.start) is not None
+        lifted_to = _LIFT_TO_BEFORE.search(text, sent[0], pct.start) is not None
         for scope in (near, whole):
             best: Optional[tuple[int, int, str]] = None
             centre = pct.start - max(sent[0], pct.start - 90) if scope is near else pct.start - sent[0]
             for rank, (status, rx) in enumerate(_STATUS_CUES):
-                if status == "ruled_out" and _RETALIATE_AGAINST_BEFORE.search(text, sent[0], pct.start):
+                if status == "ruled_out" and answer_ruled_out:
                     # "will not retaliate against the 25% tariffs": what is ruled out is the answer;
                     # the rate is the other side's, and it stays.
                     continue
-                if status == "lifted" and _LIFT_TO_BEFORE.search(text, sent[0], pct.start):
+                if status == "lifted" and lifted_to:
                     # "lifted duties to 145%": lifting to a level raises the rate.
                     status = "raised"
                 for m in rx.finditer(scope):

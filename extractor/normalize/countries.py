@@ -174,7 +174,6 @@ def _counts(g: _Gazetteer, text: str, start: int, end: int, form: str, info: _Fo
     if not possessive and (_is_city_appositive(g, before, after) or g.venue_before.search(before)):
         return False
     if info.kind in _PLACE_KINDS and not possessive:
-        m = _NEXT_WORD.match(after)
         if m and m.group(1) in g.capital_place_followers:  # "the Stockholm meeting", "Paris trading"
             return False
     if info.kind in _PLACE_KINDS or form in g.place_sensitive:
