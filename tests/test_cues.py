@@ -45,7 +45,11 @@ def test_missing_lexicon_names_language_and_path():
 def test_every_shipped_lexicon_compiles():
     from importlib import resources
     root = resources.files("extractor").joinpath("data", "cues")
+    seen = set()
     for lang in root.iterdir():
         for file in lang.iterdir():
             if file.name.endswith(".json"):
                 assert cue_patterns(file.name[:-5], lang=lang.name), file.name
+                seen.add((lang.name, file.name[:-5]))
+    # The components' own lexicons are among them (an empty or moved folder must not pass).
+    assert {("en", "dates"), ("en", "talks"), ("en", "tariffs")} <= seen
