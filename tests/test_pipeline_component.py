@@ -97,3 +97,23 @@ def test_versioned_factories_and_their_plain_aliases_build_the_same_component():
         assert spacy.blank("en").get_factory_meta(f"{plain}_v1").factory == f"{plain}_v1"
         assert spacy.blank("en").get_factory_meta(plain).default_config == spacy.blank("en").get_factory_meta(f"{plain}_v1").default_config
 
+
+
+def test_component_settings_are_checked_once_per_process_and_still_refused_when_bad(monkeypatch):
+    """The blank pipeline that validates [components] costs ~0.2 s: built once per settings, not per
+    Extractor (a job of many small extracts paid it every run); other settings are still checked."""
+    import extractor.api as api
+    from extractor.config import load_config
+    from extractor.errors import TariffwireError
+
+    built = []
+    real_blank = api._blank
+    monkeypatch.setattr(api, "_blank", lambda: built.append(1) or real_blank())
+    monkeypatch.setattr(api, "_CHECKED_COMPONENT_SETTINGS", set())
+    config = load_config(None, {"components.tariffwire_tariffs.cue_window": 7})
+    api.Extractor(config)
+    api.Extractor(config)
+    assert len(built) == 1
+    with pytest.raises(TariffwireError, match="tariffwire_tariffs"):
+        api.Extractor(load_config(None, {"components.tariffwire_tariffs.cue_window": "many"}))
+    assert len(built) == 2

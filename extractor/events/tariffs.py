@@ -19,7 +19,7 @@ from spacy.language import Language
 from ..cues import cue_patterns
 from ..nlp.component import RuleComponent
 from ..nlp.context import ArticleContext
-from ..nlp.officials import issuer_country
+from ..nlp.officials import article_issuer
 from ..segment import split_rate_clauses
 from ..normalize.rates import PercentMatch
 from . import weights
@@ -384,7 +384,7 @@ class TariffFinder:
             return max(sorted(set(codes)), key=codes.count)
         # A government's own release may name no country at all, only itself ("the Customs Tariff
         # Commission of the State Council announced ..."): the issuer of the document levies it.
-        issuer = issuer_country(text)
+        issuer = article_issuer(ctx)
         if issuer and issuer not in targets:
             return issuer
         return self.default_imposer if self.default_imposer not in targets else None

@@ -46,6 +46,9 @@ class ArticleContext:
     events: list = field(default_factory=list)
     # span group key -> (start, end) -> mention: what the Span getters read
     by_span: dict[str, dict[Span, Any]] = field(default_factory=dict)
+    # Values that more than one component derives from the text alone (officials.article_issuer):
+    # computed on first use, once per article.
+    derived: dict[str, Any] = field(default_factory=dict)
 
     @property
     def article_id(self) -> str:

@@ -26,7 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Collection, Iterable, Optional, Sequence
+from typing import Callable, Collection, Iterable, Optional, Sequence, Union
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -202,6 +202,13 @@ def _issuer_regexes() -> tuple[list[tuple[re.Pattern, str]], re.Pattern]:
     fixed = [(re.compile(i["pattern"]), i["country"]) for i in data["issuers"]]
     heads = "|".join(re.escape(h) for h in sorted(data["issuer_heads"], key=len, reverse=True))
     return fixed, re.compile(r"\b(?:" + heads + r")\b")
+
+
+def article_issuer(ctx: ArticleContext) -> Optional[str]:
+    """issuer_country of the article's text, once per article (officials and tariffs both ask)."""
+    if "issuer_country" not in ctx.derived:
+        ctx.derived["issuer_country"] = issuer_country(ctx.text)
+    return ctx.derived["issuer_country"]
 
 
 def issuer_country(text: str) -> Optional[str]:
@@ -400,12 +407,19 @@ class _HeadlineCase:
 
     def __init__(self, text: str):
         self.text = text
+        self._scanned = False
         self.lines: list[Span] = []  # headline-case lines
         self._body_lines: list[str] = []
         self._body_words: Optional[set[str]] = None
+        self.checkable = False
+
+    def _scan(self) -> None:
+        """Sort the lines into headline-case and body lines; on first use, since an article with
+        no candidate name (most of an archive) never asks."""
+        self._scanned = True
         body_chars = 0
         pos = 0
-        for line in text.split("\n"):
+        for line in self.text.split("\n"):
             start, end = pos, pos + len(line)
             pos = end + 1
             words = _LINE_WORD.findall(line)
@@ -436,6 +450,8 @@ class _HeadlineCase:
         return self._body_words
 
     def in_headline(self, span: Span) -> bool:
+        if not self._scanned:
+            self._scan()
         return self.checkable and any(s <= span[0] and span[1] <= e for s, e in self.lines)
 
     def trim(self, span: Span, ref_date: Optional[dt.date]) -> Optional[Span]:
@@ -478,7 +494,7 @@ class OfficialsFinder:
         person_spans: Sequence[Span],
         ref_date: Optional[dt.date],
         exclude: Sequence[Span] = (),
-        home_country: Optional[str] = None,
+        home_country: Union[Optional[str], Callable[[], Optional[str]]] = None,
         model_persons: Optional[Collection[Span]] = None,
     ) -> list[Official]:
         """home_country: the country of the article's dateline, where it names one place (see
@@ -487,6 +503,10 @@ class OfficialsFinder:
         one); a one-word span of another label is a name only next to a title, never in apposition."""
         def excluded(s: int, e: int) -> bool:
             return any(s < xe and e > xs for xs, xe in exclude)
+
+        # A callable is asked only for an office that nothing in its sentence places (few articles
+        # have one, and reading a document's issuer off its header is not free).
+        home = functools.cache(home_country if callable(home_country) else lambda: home_country)
 
         # name -> (title, country, source); non_officials: names the text marks as analysts etc.
         found: dict[str, dict] = {}
@@ -576,12 +596,12 @@ class OfficialsFinder:
                     country = of_country or _legislator_country(text, name_span[1])
                 if country is None and owner is None:
                     nearby[normalise_name(text[name_span[0]:name_span[1]])] = self._country_nearby(
-                        text, (sent_start, sent_end), tm.start(), home_country)
+                        text, (sent_start, sent_end), tm.start(), home)
                 display_title = title_text if not title_text.islower() else title_text
                 if owner is not None and _government_regex().fullmatch(owner):
                     owner = None  # "the Presidency's spokesperson": a body, no person, owns the title
                     nearby[normalise_name(text[name_span[0]:name_span[1]])] = self._country_nearby(
-                        text, (sent_start, sent_end), tm.start(), home_country)
+                        text, (sent_start, sent_end), tm.start(), home)
                 if owner is not None:
                     pending_possessive.append((normalise_name(text[name_span[0]:name_span[1]]), display_title, owner))
                 add(name_span, display_title, country, "text")
@@ -737,7 +757,7 @@ class OfficialsFinder:
         return None, owner.group(1) if owner else None
 
     @staticmethod
-    def _country_nearby(text: str, sent: Span, pos: int, home_country: Optional[str] = None) -> Optional[str]:
+    def _country_nearby(text: str, sent: Span, pos: int, home_country: Callable[[], Optional[str]]) -> Optional[str]:
         """Last resort for an office the text does not place: the nearest state named in the sentence
         before the title ("In Beijing, Vice Commerce Minister ..."), then the dateline's country (an
         agency writing from its capital leaves its own government's titles bare: "JAKARTA - Trade
@@ -751,10 +771,10 @@ class OfficialsFinder:
         # A state that qualifies another title ("US President X to Prime Minister Y") is taken.
         before = [m for m in matches if sent[0] + m.end <= pos and not _qualifies_title(text, sent[0] + m.end, pos)]
         after = [m for m in matches if sent[0] + m.start > pos]
-        if len({m.code for m in before}) == 1 or (before and not home_country):
+        if len({m.code for m in before}) == 1 or (before and not home_country()):
             return before[-1].code
-        if home_country:
-            return home_country
+        if home_country():
+            return home_country()
         if after:
             return after[0].code
         return None
@@ -892,7 +912,7 @@ class OfficialsComponent(RuleComponent):
         entities = ctx.entities or []
         ctx.officials = self.finder.find(ctx.text, ctx.sentences, person_spans(ctx.text, entities),
                                          ctx.ref_date, ctx.article.wire_spans,
-                                         home_country_of(ctx.article.dateline) or issuer_country(ctx.text),
+                                         lambda: home_country_of(ctx.article.dateline) or article_issuer(ctx),
                                          model_persons={(s, e) for s, e, label in entities if label == "PERSON"})
 
     def __call__(self, doc: Doc) -> Doc:

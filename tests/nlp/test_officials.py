@@ -269,3 +269,27 @@ def test_officials_initials_open_a_name():
     found = OfficialsFinder(use_holders=False).find(text, [(0, len(text))], [], None)
     assert [(o.name, o.country) for o in found] == [("R.K. Sharma", "IND"), ("Jane Roe", "USA")]
 
+
+
+def test_officials_ask_for_the_home_country_only_when_no_sentence_places_an_office():
+    """The dateline/issuer fallback is a callable, read only for an office its sentence leaves
+    unplaced: reading a document's issuer off its header cost every article (trade or not)."""
+    from extractor.nlp.officials import OfficialsFinder
+    from extractor.segment import split_sentences
+
+    asked = []
+
+    def home():
+        asked.append(1)
+        return "CAN"
+
+    finder = OfficialsFinder()
+    plain = "Rain fell on the capital on Monday and the river rose by two metres."
+    assert finder.find(plain, split_sentences(plain), [], None, home_country=home) == []
+    placed = "Japan's Prime Minister Hiro Tanaka met reporters on Monday."
+    assert [o.country for o in finder.find(placed, split_sentences(placed), [], None, home_country=home)] == ["JPN"]
+    assert asked == []
+    bare = "Trade Minister Jane Roe said exporters would wait."
+    assert [o.country for o in finder.find(bare, split_sentences(bare), [], None, home_country=home)] == ["CAN"]
+    assert asked  # and a plain value still serves, as before
+    assert [o.country for o in finder.find(bare, split_sentences(bare), [], None, home_country="MEX")] == ["MEX"]
