@@ -99,6 +99,15 @@ class TalkEvent:
     confidence: float
 
 
+# Every cue that _negotiation or _agreement_report needs one of: a clause without any can yield no event.
+_EVENT_CUES = (_STRONG_TRIGGER, _WEAK_TRIGGER, _AGREED_TO, _AGREEMENT_VERB, _UNDER_AGREEMENT, _AGREEMENT_RESULT,
+               _CONCLUDED_TALKS, _AGREED_PLAIN)
+
+
+def _may_report_talks(ctext: str) -> bool:
+    return any(cue.search(ctext) for cue in _EVENT_CUES) or _HEADLINE_AGREE.match(ctext) is not None
+
+
 class TalksFinder:
     def find(self, ctx: ArticleContext) -> list[TalkEvent]:
         text = ctx.text
@@ -115,6 +124,11 @@ class TalksFinder:
             sentence_trade = bool(_TRADE_WORDS.search(sentence_text))
             clauses = split_clauses(text, sent)
             prev_subject: list[str] = []
+            # A sentence none of whose clauses holds a talk or deal cue yields no event, and what one
+            # sentence hands the next (the last pair, the speaker, the trade vocabulary) does not
+            # depend on its clauses: skip the costly side-finding for it (most sentences of a story).
+            if not any(_may_report_talks(text[c[0]:c[1]]) for c in clauses):
+                clauses = []
             for clause in clauses:
                 ctext = text[clause[0]:clause[1]]
                 if len(ctext) > MAX_CLAUSE_CHARS:
