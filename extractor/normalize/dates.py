@@ -31,7 +31,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 from ..segment import split_sentences
 from ..textpatterns import caseless, caseless_alternation, trie_alternation
@@ -678,9 +678,51 @@ class _Rule:
     cased: tuple[str, ...] = ()
 
 
+# Where a line starts: after a newline or at the text's start. A rule opening with it can only
+# match there, so it is tried at each line's start instead of scanned over the text.
+_LINE_START = r"(?:(?<=\n)|(?<![\s\S]))"
+
+
+def _top_level_branches(raw: str) -> list[str]:
+    """The alternatives of a pattern split at its top-level "|" (none inside groups or classes)."""
+    branches, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(raw):
+        ch = raw[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            branches.append(raw[start:i])
+            start = i + 1
+        i += 1
+    return branches + [raw[start:]]
+
+
+def _line_start_matches(pattern: re.Pattern, text: str, line_starts: list[int]) -> Iterator[re.Match]:
+    """The matches finditer gives for a rule that can only match where a line starts."""
+    end = 0
+    for pos in line_starts:
+        if pos < end:
+            continue  # inside the previous match, as finditer goes on after it
+        m = pattern.match(text, pos)
+        if m is not None:
+            yield m
+            end = m.end()
+
+
 def _rule(pattern: re.Pattern, handler, *, first: str, gate: str | None = None, words: tuple[str, ...] = (),
-          cased: tuple[str, ...] = (), whole: bool = False) -> _Rule:
-    """whole=True: scan the whole text (for rules whose matches start far from any anchor)."""
+          cased: tuple[str, ...] = (), whole: bool = False, line_start: bool = False) -> _Rule:
+    """whole=True: scan the whole text (for rules whose matches start far from any anchor).
+    line_start=True: a rule every branch of which opens with _LINE_START, tried only where a line
+    starts (tests/normalize/test_dates_windows.py holds it to the whole-text scan)."""
     raw = pattern.pattern
     anchor = "whole"
     if handler in (_ago, _duration, _range_start, _relative_unit, _past_unit, _relative_year_phrase, _anaphor) or "olds" in raw:
@@ -692,6 +734,10 @@ def _rule(pattern: re.Pattern, handler, *, first: str, gate: str | None = None, 
         anchor = "digits"
     if whole:
         anchor = "whole"
+    if line_start:
+        if not all(branch.startswith(_LINE_START) for branch in _top_level_branches(raw)):
+            raise ValueError(f"a line_start rule must open every branch with {_LINE_START}: {raw[:60]}")
+        anchor = "line"
     compiled = re.compile(f"(?=[{first}])(?<![A-Za-z0-9])(?:{raw})", pattern.flags)
     return _Rule(compiled, handler, anchor, re.compile(gate) if gate else None, words, cased)
 
@@ -758,13 +804,13 @@ _RULES: list[_Rule] = [
     # A date stamp: a line that holds only a place and a date ("Brussels, 29 October 2024",
     # "Hanoi, July 3 - ..." opening a release) is the document's own date, not one it reports.
     _rule(re.compile(rf"(?:(?<=\n)|(?<![\s\S])){_STAMP_PLACE},[ \t]*{_STAMP_DATE}(?=[ \t]*(?:\r?\n|$|[-–—][ \t]))"),
-          _block, first='A-Z', gate=r'(?:^|\n)[A-Z][^\n]{0,40},[ \t]*[0-9A-Z]', whole=True),
+          _block, first='A-Z', gate=r'(?:^|\n)[A-Z][^\n]{0,40},[ \t]*[0-9A-Z]', line_start=True),
     # Page stamps: a line opening with a "date" label, or holding only a date with its year
     # ("date 2025-03-04 ...", "12 March 2025", "Mar 12, 2025"): the page's date, not a reported one.
     # (The line's end is part of the match: a blocker must be longer than the date inside it.)
     _rule(re.compile(rf"(?:(?<=\n)|(?<![\s\S]))[ \t]*(?:[Dd]ate|DATE)[ \t]*:?[ \t]*(?:{_STAMP_DATE}|{_STAMP_ISO})"
                      rf"|(?:(?<=\n)|(?<![\s\S]))[ \t]*(?:(?:{_WD_NAMES}),?[ \t]+)?(?:{_STAMP_DATE_YEAR}|{_STAMP_ISO})[ \t]*(?:\r?\n|$)"),
-          _block, first=' \tDdMTWFS0-9A-Z', gate=r'(?:^|\n)[ \t]*(?:[Dd]ate|DATE|[A-Z][a-z]{2,8}\.?,?[ \t]+[0-9A-Z]|[0-9])', whole=True),
+          _block, first=' \tDdMTWFS0-9A-Z', gate=r'(?:^|\n)[ \t]*(?:[Dd]ate|DATE|[A-Z][a-z]{2,8}\.?,?[ \t]+[0-9A-Z]|[0-9])', line_start=True),
     # "Updated: March 3, 2025", "Published 12 May 2025", "© 2025 Reuters": page furniture.
     _rule(re.compile(rf"(?:(?:Last\s+)?(?:Updated|Published|Posted)\s*(?:on\s*)?:?\s*(?:{_WD_NAMES}\s*,?\s*)?{_STAMP_DATE}"
                      rf"|(?:©|\([cC]\)|Copyright)\s*(?:[0-9]{{4}}\s*[-–]\s*)?[0-9]{{4}})"),
@@ -802,6 +848,9 @@ _DIGITS = re.compile(rf"[0-9](?:[\s\S]{{0,{_DIGITS_BEFORE + _DIGITS_AFTER}}}?[0-
 # name -> (anchor, characters before, characters after, the anchor must start a word)
 _ANCHORS = {"unit": (_UNIT_WORD, 64, 16, True), "month": (_MONTH_WORD, 64, 32, True),
             "digits": (_DIGITS, _DIGITS_BEFORE, _DIGITS_AFTER, False)}
+
+
+_NEWLINE = re.compile(r"\n")
 
 
 def _anchor_windows(text: str, anchor: re.Pattern, before: int, after: int, word_start: bool) -> list[tuple[int, int]]:
@@ -855,9 +904,15 @@ def find_dates(
         if rule.gate is not None and not rule.gate.search(text):
             continue
         anchor = rule.anchor if anchor_windows else "whole"
-        if anchor not in windows:
-            windows[anchor] = _anchor_windows(text, *_ANCHORS[anchor])
-        for m in (m for ws, we in windows[anchor] for m in rule.pattern.finditer(text, ws, we)):
+        if anchor == "line":
+            if "line" not in windows:
+                windows["line"] = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+            found = _line_start_matches(rule.pattern, text, windows["line"])
+        else:
+            if anchor not in windows:
+                windows[anchor] = _anchor_windows(text, *_ANCHORS[anchor])
+            found = (m for ws, we in windows[anchor] for m in rule.pattern.finditer(text, ws, we))
+        for m in found:
             start, end = m.span()
             if start == end or any(s < end and start < e for s, e in spans):
                 continue

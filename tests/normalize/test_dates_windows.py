@@ -118,3 +118,19 @@ def test_digit_clusters_give_the_windows_of_every_digit_run(pieces):
         else:
             expected.append((s, e))
     assert dates._anchor_windows(text, *dates._ANCHORS["digits"]) == expected
+
+
+def test_line_start_rules_are_tried_only_where_a_line_starts_and_find_what_a_scan_finds():
+    """The page-stamp blockers open every branch with the line-start assertion: matched at line
+    starts only, they give finditer's matches (a stamp inside an earlier stamp's match is skipped)."""
+    from extractor.normalize import dates as D
+
+    line_rules = [r for r in D._RULES if r.anchor == "line"]
+    assert line_rules
+    text = "Brussels, 29 October 2024\n  Date: 3 March 2025\nMarch 12, 2025\nPrices rose on March 3, 2025.\n"
+    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    for rule in line_rules:
+        assert [m.span() for m in D._line_start_matches(rule.pattern, text, starts)] == \
+            [m.span() for m in rule.pattern.finditer(text)]
+    with pytest.raises(ValueError):  # a rule that can match mid-line cannot be marked as one
+        D._rule(re.compile(r"(?:(?<=\n)|(?<![\s\S]))Date|Stamp"), D._block, first="DS", line_start=True)
