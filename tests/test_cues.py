@@ -53,3 +53,28 @@ def test_every_shipped_lexicon_compiles():
                 seen.add((lang.name, file.name[:-5]))
     # The components' own lexicons are among them (an empty or moved folder must not pass).
     assert {("en", "dates"), ("en", "talks"), ("en", "tariffs")} <= seen
+
+
+@pytest.mark.parametrize("factory,lexicon", [("tariffwire_talks", "talks"), ("tariffwire_dates", "dates")])
+def test_components_take_the_lexicons_of_the_pipelines_language(factory, lexicon, monkeypatch):
+    """A component reads data/cues/<nlp.lang>/: a pipeline in a language with no lexicon is refused
+    when it is built, naming the folder, and one with a lexicon gets that language's cues."""
+    import spacy
+
+    import extractor.pipeline  # noqa: F401  (registers the factories)
+    from extractor import cues
+    from extractor.errors import TariffwireError
+
+    with pytest.raises(TariffwireError, match=rf"data/cues/de/{lexicon}\.json"):
+        spacy.blank("de").add_pipe(factory)
+    asked = []
+    real = cues.cue_patterns.__wrapped__
+
+    def recording(name, lang="en"):
+        asked.append((name, lang))
+        return real(name, "en")  # stands in for a German lexicon folder
+
+    monkeypatch.setattr("extractor.events.talks.cue_patterns", recording)
+    monkeypatch.setattr("extractor.nlp.dates.cue_patterns", recording)
+    spacy.blank("de").add_pipe(factory)
+    assert (lexicon, "de") in asked
