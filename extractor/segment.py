@@ -60,42 +60,45 @@ def _strip(chunk: str, start: int, end: int) -> Span:
     return start, end
 
 
-# Clause breaks inside a sentence: semicolons, "while"/"whereas"/"but" after a comma, and a
-# coordinated verb phrase (", and has invited ..."): each clause may carry its own event.
-_CLAUSE_BREAK = re.compile(
-    r";\s+|,\s+(?:while|whereas|but|although|though)\s+|\s+(?:and|but)\s+(?=(?:has|have|had|will|would|is|are|was|were|also|then|later|then)\b"
-    r"|(?:\w+ed|met|held|said|told|spoke|agreed|signed|struck)\b)"
-)
+# One clause segmentation at two granularities, for the two things the rules ask of a clause.
+# "report": semicolons, "while"/"whereas"/"but" after a comma, and a coordinated verb phrase
+# (", and has invited ..."): each such clause may report an event of its own (talks, measure
+# names); the break belongs to neither side.
+# "binding": broader (", and", ", after", a participle after a comma): the stretch of a sentence a
+# tariff rate's imposer, targets and status are read from; the break stays in, and opens, the
+# clause that follows it.
+_CLAUSE_BREAKS = {
+    "report": re.compile(
+        r";\s+|,\s+(?:while|whereas|but|although|though)\s+|\s+(?:and|but)\s+(?=(?:has|have|had|will|would|is|are|was|were|also|then|later|then)\b"
+        r"|(?:\w+ed|met|held|said|told|spoke|agreed|signed|struck)\b)"
+    ),
+    "binding": re.compile(
+        r";|,\s+(?:while|whereas|but|and|after|before|as|when|which|although|though|even as|\w+ing)\b|"
+        r"\s(?:after|before|while|whereas|even as)\s(?=[A-Z]|the\b|its\b|his\b|their\b)"
+    ),
+}
 
 
-def split_clauses(text: str, span: Span) -> list[Span]:
+def split_clauses(text: str, span: Span, granularity: str = "report") -> list[Span]:
+    """The clauses of a sentence span (see _CLAUSE_BREAKS). "report" clauses are never empty;
+    "binding" ones tile the span (a break at its start leaves an empty first clause)."""
     start, end = span
+    breaks = _CLAUSE_BREAKS[granularity].finditer(text, start, end)
     pieces: list[Span] = []
     cursor = start
-    for m in _CLAUSE_BREAK.finditer(text, start, end):
+    if granularity == "binding":
+        for m in breaks:
+            pieces.append((cursor, m.start()))
+            cursor = m.start()
+        pieces.append((cursor, end))
+        return pieces
+    for m in breaks:
         if m.start() > cursor:
             pieces.append((cursor, m.start()))
         cursor = m.end()
     if end > cursor:
         pieces.append((cursor, end))
     return pieces
-
-
-# Clause breaks that bound a tariff rate's bindings: broader than _CLAUSE_BREAK (", and", ", after",
-# a participle after a comma), and the break stays inside the next clause, which it opens.
-_RATE_CLAUSE_BREAK = re.compile(
-    r";|,\s+(?:while|whereas|but|and|after|before|as|when|which|although|though|even as|\w+ing)\b|"
-    r"\s(?:after|before|while|whereas|even as)\s(?=[A-Z]|the\b|its\b|his\b|their\b)"
-)
-
-
-def split_rate_clauses(text: str, span: Span) -> list[Span]:
-    out, cursor = [], span[0]
-    for m in _RATE_CLAUSE_BREAK.finditer(text, span[0], span[1]):
-        out.append((cursor, m.start()))
-        cursor = m.start()
-    out.append((cursor, span[1]))
-    return out
 
 
 def trim_wire(sentences: Sequence[Span], wire: Sequence[Span], text: str) -> list[Span]:

@@ -143,7 +143,7 @@ def rate_spans(text: str, rate: Optional[float]) -> list[tuple[int, int]]:
 def _clauses(text: str) -> tuple[tuple[int, int], ...]:
     """The evidence's clauses, as the extractor's event rules see them (extractor/segment.py:
     sentences, then their clauses): one segmentation for the whole pipeline. Not the finer rate
-    clauses (split_rate_clauses): a name often sits in a relative or participle phrase after the
+    clauses (split_clauses, "binding"): a name often sits in a relative or participle phrase after the
     rate (", using a national security provision"), which those cut off."""
     from ..segment import split_clauses, split_sentences
 

@@ -20,7 +20,7 @@ from ..cues import cue_patterns
 from ..nlp.component import RuleComponent
 from ..nlp.context import ArticleContext
 from ..nlp.officials import article_issuer
-from ..segment import split_rate_clauses
+from ..segment import split_clauses
 from ..normalize.rates import PercentMatch
 from . import weights
 from .relevance import relevant
@@ -256,7 +256,7 @@ class TariffFinder:
             if sent[0] == sent[1]:
                 continue
             roles = sentence_roles(ctx, sent)
-            clauses = split_rate_clauses(text, sent)
+            clauses = split_clauses(text, sent, "binding")
             for i, pct in enumerate(pcts):
                 strength = self.tariff_signal(ctx, pct, sent)
                 if strength is None:
