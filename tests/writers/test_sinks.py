@@ -3,6 +3,7 @@ the CLI's --format and --db are overrides that stand for such blocks; a sink reg
 user runs on either engine's job without any change to the engines."""
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 
@@ -162,3 +163,29 @@ def test_sinks_a_refused_article_fails_alone_in_a_streaming_sink(tmp_path):
     [error] = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").read_text().splitlines()]
     assert (error["article_id"], error["stage"]) == ("a1", "db")
     assert (tmp_path / "out" / "picky.txt").read_text().split() == ["a0", "a2"]
+
+
+def test_sinks_a_sink_another_package_declares_as_an_entry_point_resolves(monkeypatch):
+    """A package adds a sink by declaring it in the `tariffwire_sinks` entry point group, with no
+    import and no change to tariffwire: the registry finds it when a config names it."""
+    from importlib.metadata import EntryPoint
+
+    name = "otherpkg.Recorder.v1"
+    assert name not in registry.sinks.get_all()
+    declared = [EntryPoint(name=name, value="tests.writers.test_sinks:make_recorder", group="tariffwire_sinks")]
+    monkeypatch.setattr(registry.sinks, "_get_entry_points", lambda: declared)
+    sinks = check_settings(load_config(None, {"output.sinks.rec": {"@sinks": name, "label": "x"}})).sinks
+    # (loaded by its module path: pytest may have imported this file under another module name)
+    assert type(sinks["rec"]).__name__ == "Recorder" and sinks["rec"].label == "x"
+
+
+def test_sinks_the_built_in_sinks_are_declared_as_entry_points_too():
+    """pyproject declares every built-in sink where a third party declares theirs."""
+    import tomllib
+
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = pyproject["project"]["entry-points"]["tariffwire_sinks"]
+    assert {k for k in registry.sinks.get_all() if k.startswith("tariffwire.") and ".test." not in k} <= set(declared)
+    for name, target in declared.items():
+        module, func = target.split(":")
+        assert registry.sinks.get(name) is getattr(importlib.import_module(module), func)
