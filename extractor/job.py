@@ -526,13 +526,15 @@ def run_job(
     resume: bool = False,
     progress: Optional[TextIO] = sys.stderr,
     on_batch: Optional[Callable[[RunSummary], None]] = None,
+    settings: Optional[JobSettings] = None,
 ) -> RunSummary:
     """Run extraction over `inputs` into `outdir`, the articles processed by `engine`: everything
     besides the processing (checks, lock, journal, sinks, summary, signals, the end) is here, the
     same for every engine. Fatal problems raise TariffwireError, and are found before any output
-    of an earlier run in `outdir` is changed."""
+    of an earlier run in `outdir` is changed. `settings`: check_settings(config), where the caller
+    has them already (it chose the engine from them)."""
     outdir = Path(outdir)
-    settings = check_settings(config)
+    settings = settings or check_settings(config)
     sinks = list(settings.sinks.values())
     extractor, items = open_inputs(inputs, outdir, config)
     key = inputs_key(inputs, config, sinks)

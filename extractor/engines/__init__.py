@@ -29,12 +29,14 @@ def run_extract(
     """Run extraction over `inputs` into `outdir` on the engine of `[run] engine`. Fatal problems
     raise TariffwireError, and are found before any output of an earlier run in `outdir` is changed."""
     engine = local_engine
-    if check_settings(config).run.engine == "dask":
+    settings = check_settings(config)
+    if settings.run.engine == "dask":
         try:
             from .dask import dask_engine as engine
         except ImportError as exc:  # dask is an optional extra
             raise TariffwireError(Errors.E020.format(reason=f"run.engine='dask' is not available ({exc})")) from None
-    return run_job(inputs, outdir, config, engine=engine, resume=resume, progress=progress, on_batch=on_batch)
+    return run_job(inputs, outdir, config, engine=engine, resume=resume, progress=progress, on_batch=on_batch,
+                   settings=settings)
 
 
 __all__ = ["run_extract"]

@@ -119,12 +119,11 @@ def partition_size(run: RunSettings) -> int:
     return -(-run.partition_size // run.batch_size) * run.batch_size
 
 
-def _connect(config: Config, n_process: int):
+def _connect(address: Optional[str], n_process: Optional[int]):
     """(Client, LocalCluster or None): a Client of run.scheduler, or of a new local cluster of
     run.n_process worker processes (--n-process; one per CPU core when it is unset), one thread each."""
     from distributed import Client
 
-    address = config["run"].get("scheduler")
     if address:
         try:
             return Client(address, timeout="30s"), None
@@ -182,7 +181,7 @@ def dask_engine(job: Job) -> Iterator[Iterator[Batch]]:
     # Workers may have another working directory: give them an absolute path. A resumed run has
     # lost the parts of the interrupted one (remove_leftovers): its sinks convert the JSONL at the end.
     staging = job.outdir.resolve() / STAGING if parted else None
-    client, cluster = _connect(job.config, run.n_process)
+    client, cluster = _connect(run.scheduler, run.n_process)
     parts = 0
     results: Optional[Iterator[PartitionResult]] = None
     try:
