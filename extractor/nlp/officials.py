@@ -32,7 +32,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..normalize import countries as country_norm
-from ..normalize.names import HONORIFIC_WORDS, NAME_PARTICLES, POSTNOMINALS, honorific_length, normalise_name, strip_possessive
+from ..normalize.names import (HONORIFIC_WORDS, NAME_PARTICLES, NAME_WORDS, POSTNOMINALS, honorific_length, normalise_name,
+                               strip_possessive)
 from ..textpatterns import trie_alternation
 from .component import RuleComponent
 from .context import ArticleContext, context_of
@@ -47,7 +48,7 @@ _APPOSITION_VERB = re.compile(
     r"\b(?:said|says|told|tells|added|announced|warned|argued|noted|wrote|spoke|met|has|have|had|is|are|was|were|will|would)\b"
 )
 # Word lists (data/names.json): see its _doc.
-_NAME_WORDS = json.loads(resources.files("extractor.data").joinpath("names.json").read_text(encoding="utf-8"))
+_NAME_WORDS = NAME_WORDS
 _NOT_NAME_WORDS = frozenset(_NAME_WORDS["not_name_words"])
 _STOP_NAME_WORDS = frozenset(_NAME_WORDS["stop_name_words"])
 _TITLE_ADJECTIVES = frozenset(_NAME_WORDS["title_adjectives"])

@@ -6,7 +6,9 @@ import re
 from importlib import resources
 
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
-_WORDS = json.loads(resources.files("extractor.data").joinpath("names.json").read_text(encoding="utf-8"))
+# The word lists of data/names.json, read once: the officials finder takes its lists from here too.
+NAME_WORDS = json.loads(resources.files("extractor.data").joinpath("names.json").read_text(encoding="utf-8"))
+_WORDS = NAME_WORDS
 # Lower-case particles that belong inside a name ("Ursula von der Leyen", "Luiz Inacio Lula da Silva").
 NAME_PARTICLES = frozenset(_WORDS["name_particles"])
 # Styles of address in front of a name, as token tuples ("the Honourable", "Datuk Seri"), longest first.
