@@ -252,6 +252,7 @@ class TariffFinder:
         found: list[TariffMention] = []
         last_imposer: Optional[str] = None
         last_targets: list[str] = []
+        sentence_cues: dict = {}  # _status's memo
         for sent, pcts in sorted(by_sentence.items()):
             if sent[0] == sent[1]:
                 continue
@@ -311,7 +312,7 @@ class TariffFinder:
                     # EU-wide list are the EU's.
                     targets = ["EU"]
                 products = self._products(text, pct, lo, hi, sent)
-                status = self._status(text, pct, lo, hi, sent)
+                status = self._status(text, pct, lo, hi, sent, sentence_cues)
                 previous = self._previous_rate(text, pct, sent)
                 confidence = (weights.TARIFF_BASE + weights.TARIFF_STRENGTH * strength
                               + (weights.IMPOSER_LOCAL if imposer_local else weights.IMPOSER_INFERRED)
@@ -512,15 +513,25 @@ class TariffFinder:
         return found
 
     @staticmethod
-    def _status(text: str, pct: PercentMatch, lo: int, hi: int, sent) -> str:
-        near = text[max(sent[0], pct.start - 90):min(sent[1], pct.end + 90)]
-        whole = text[sent[0]:sent[1]]
+    def _status(text: str, pct: PercentMatch, lo: int, hi: int, sent, sentence_cues: dict) -> str:
+        """sentence_cues: the article's memo of each sentence's status-cue matches (a sentence with
+        several rates is scanned once, not once per rate)."""
+        near_start = max(sent[0], pct.start - 90)
+        near = text[near_start:min(sent[1], pct.end + 90)]
         answer_ruled_out = _RETALIATE_AGAINST_BEFORE.search(text, sent[0], pct.start) is not None
         lifted_to = _LIFT_TO_BEFORE.search(text, sent[0], pct.start) is not None
-        for scope in (near, whole):
+        for scope in ("near", "whole"):
             best: Optional[tuple[int, int, str]] = None
-            centre = pct.start - max(sent[0], pct.start - 90) if scope is near else pct.start - sent[0]
-            for rank, (status, rx) in enumerate(_STATUS_CUES):
+            if scope == "near":
+                centre = pct.start - near_start
+                found = [[m.start() for m in rx.finditer(near)] for _, rx in _STATUS_CUES]
+            else:
+                centre = pct.start - sent[0]
+                found = sentence_cues.get(sent)
+                if found is None:
+                    whole = text[sent[0]:sent[1]]
+                    found = sentence_cues[sent] = [[m.start() for m in rx.finditer(whole)] for _, rx in _STATUS_CUES]
+            for rank, (status, _) in enumerate(_STATUS_CUES):
                 if status == "ruled_out" and answer_ruled_out:
                     # "will not retaliate against the 25% tariffs": what is ruled out is the answer;
                     # the rate is the other side's, and it stays.
@@ -528,8 +539,8 @@ class TariffFinder:
                 if status == "lifted" and lifted_to:
                     # "lifted duties to 145%": lifting to a level raises the rate.
                     status = "raised"
-                for m in rx.finditer(scope):
-                    key = (rank, abs(m.start() - centre), status)
+                for start in found[rank]:
+                    key = (rank, abs(start - centre), status)
                     if best is None or key < best:
                         best = key
             if best is not None:
