@@ -55,7 +55,8 @@ def test_every_shipped_lexicon_compiles():
     assert {("en", "dates"), ("en", "talks"), ("en", "tariffs")} <= seen
 
 
-@pytest.mark.parametrize("factory,lexicon", [("tariffwire_talks", "talks"), ("tariffwire_dates", "dates")])
+@pytest.mark.parametrize("factory,lexicon", [("tariffwire_talks", "talks"), ("tariffwire_dates", "dates"),
+                                             ("tariffwire_tariffs", "tariffs")])
 def test_components_take_the_lexicons_of_the_pipelines_language(factory, lexicon, monkeypatch):
     """A component reads data/cues/<nlp.lang>/: a pipeline in a language with no lexicon is refused
     when it is built, naming the folder, and one with a lexicon gets that language's cues."""
@@ -76,5 +77,6 @@ def test_components_take_the_lexicons_of_the_pipelines_language(factory, lexicon
 
     monkeypatch.setattr("extractor.events.talks.cue_patterns", recording)
     monkeypatch.setattr("extractor.nlp.dates.cue_patterns", recording)
+    monkeypatch.setattr("extractor.events.tariffs.cue_patterns", recording)
     spacy.blank("de").add_pipe(factory)
     assert (lexicon, "de") in asked

@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from importlib import resources
+from types import SimpleNamespace
 from typing import Optional
 
 from spacy.language import Language
@@ -32,70 +33,30 @@ DEFAULT_IMPOSER: Optional[str] = "USA"
 # The most words between a percentage and its tariff noun.
 DEFAULT_CUE_WINDOW = 12
 
-# The cue words (and the few patterns that combine them) are data: data/cues/en/tariffs.json.
-_CUES = cue_patterns("tariffs")
-_TARIFF_NOUN = _CUES["tariff_noun"]
-_OBJECT_CUE_BEFORE = _CUES["object_cue_before"]
-_OBJECT_CUE_AFTER = _CUES["object_cue_after"]
-_RATE_NOUN = _CUES["rate_noun"]
-_NON_TARIFF_RATE = _CUES["non_tariff_rate"]
-# Nouns and verbs that make a nearby percentage something other than a tariff rate.
-_NEGATIVE = _CUES["negative"]
-_MARKET_SENTENCE = _CUES["market_word"]
-_SHARE_OF = _CUES["share_of"]
-_TARIFF_SUBJECT_VERB = _CUES["tariff_subject_verb"]
-_UNIVERSAL = _CUES["universal"]
-_IMPOSER_AFTER = _CUES["imposer_after"]
-_IMPOSER_POSSESSIVE = _CUES["imposer_possessive"]
-_IMPOSER_BEFORE = _CUES["imposer_before"]
-_TARGET_BEFORE = _CUES["target_before"]
-_TARGET_SUBJECT = _CUES["target_subject"]
-_ACTIVE_IMPOSE_AFTER = _CUES["active_impose_after"]
-_IMPOSER_DECISION = _CUES["imposer_decision"]
-_UNIVERSAL_TAIL = _CUES["universal_tail"]
-_RETALIATE_AGAINST_BEFORE = _CUES["retaliate_against_before"]
-_LIFT_TO_BEFORE = _CUES["lift_to_before"]
-_NAMED_INSTRUMENT_AFTER = _CUES["named_instrument_after"]
-_PASSIVE_AGENT_GAP = _CUES["passive_agent_gap"]
-_RATE_LIST_GAP = _CUES["rate_list_gap"]
-_RELATIVE_CLAUSE_START = _CUES["relative_clause_start"]
-_UNIVERSAL_RATE_AFTER = _CUES["universal_rate_after"]
-_EU_MEMBER_STATE = _CUES["eu_member_state"]
-# A clause that opens with a participle (", sending letters to ..."): morphology, not a cue word.
-_PARTICIPLE_START = re.compile(r"[\s,;]*\w+ing\b")
-_PREPOSITION_BEFORE = _CUES["preposition_before"]
-_BLOC = _CUES["bloc"]
-_COORDINATED = _CUES["coordinated"]
 
 # The order is the precedence: the first status with a cue in the rate's stretch wins.
 _STATUS_ORDER = ("ruled_out", "lifted", "paused", "agreed", "threatened", "reduced", "raised", "announced", "in_effect")
-_STATUS_CUES: list[tuple[str, re.Pattern]] = [(status, _CUES["status_" + status]) for status in _STATUS_ORDER]
-_FROM_TO = re.compile(r"from\s+(?P<a>[\d.,]+)\s?(?:%|percent|per cent)?\s+to\s+(?P<b>[\d.,]+)\s?(?:%|percent|per cent)", re.I)
-_TO_FROM = re.compile(r"to\s+(?P<b>[\d.,]+)\s?(?:%|percent|per cent)\s+from\s+(?P<a>[\d.,]+)\s?(?:%|percent|per cent)", re.I)
 
 
-@functools.lru_cache(maxsize=1)
-def _target_after() -> re.Pattern:
-    """A country followed by a traded-goods noun or a product of data/products.json is a target
-    ("Chinese goods", "Japanese cars")."""
+@functools.lru_cache(maxsize=None)
+def tariff_cues(lang: str) -> SimpleNamespace:
+    """The tariffs lexicon of a language (data/cues/<lang>/tariffs.json, extractor.cues) as
+    attributes, with the patterns built from it and the product words; built once per language."""
+    compiled = cue_patterns("tariffs", lang)
+    cues = SimpleNamespace(**compiled)
+    cues.status_cues = [(status, compiled["status_" + status]) for status in _STATUS_ORDER]
     _, table = _product_regex()
-    products = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
-    nouns = _CUES["target_after_noun"].pattern
-    return re.compile(_CUES["target_after_lead"].pattern + "(?:" + nouns + "|(?:" + products + r")\b)", re.IGNORECASE)
-
-
-@functools.lru_cache(maxsize=1)
-def _sector_imports_after() -> re.Pattern:
-    """"a 25% tariff on steel and aluminum imports": the rate's tariff is on a product's imports with
-    no state named in between, a duty on every supplier."""
-    _, table = _product_regex()
-    product = "(?:" + "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True)) + ")"
-    return re.compile(_CUES["sector_imports_lead"].pattern + product + r"(?:\s*(?:,|and|or|,\s*and)\s+" + product + r")*"
-                      + _CUES["sector_imports_tail"].pattern, re.IGNORECASE)
-
-
-# "Japan 24%, India 26%": a country right before a bare rate in a list is the rate's target.
-_LIST_RATE_AFTER = _CUES["list_rate_after"]
+    products = "(?:" + "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True)) + ")"
+    # A country followed by a traded-goods noun or a product of data/products.json is a target
+    # ("Chinese goods", "Japanese cars").
+    cues.target_after = re.compile(compiled["target_after_lead"].pattern + "(?:" + compiled["target_after_noun"].pattern
+                                   + "|" + products + r"\b)", re.IGNORECASE)
+    # "a 25% tariff on steel and aluminum imports": the rate's tariff is on a product's imports with
+    # no state named in between, a duty on every supplier.
+    cues.sector_imports_after = re.compile(
+        compiled["sector_imports_lead"].pattern + products + r"(?:\s*(?:,|and|or|,\s*and)\s+" + products + r")*"
+        + compiled["sector_imports_tail"].pattern, re.IGNORECASE)
+    return cues
 
 
 @functools.lru_cache(maxsize=1)
@@ -128,57 +89,59 @@ def _words_between(text: str, a: int, b: int) -> int:
     return len(re.findall(r"[\w$%.,]+", text[min(a, b):max(a, b)]))
 
 
-def sentence_roles(ctx: ArticleContext, sent: tuple[int, int]) -> list[tuple[int, int, str, str]]:
-    """(start, end, code, role) for the state actors of a sentence; role imposer/target/none."""
-    text = ctx.text
-    out: list[tuple[int, int, str, str]] = []
-    mentions: list[tuple[int, int, str]] = [(c.start, c.end, c.code) for c in ctx.countries_in(*sent)]
-    # Officials act for their country: "Trump imposed ..." names the imposer.
-    for off, (s, e) in ctx.officials_in(*sent):
-        if off.country and not any(s < me and e > ms for ms, me, _ in mentions):
-            mentions.append((s, e, off.country))
-    if any(c.code == "EU" for c in ctx.countries):
-        for m in _BLOC.finditer(text, *sent):
-            if not any(m.start() < me and m.end() > ms for ms, me, _ in mentions):
-                mentions.append((m.start(), m.end(), "EU"))
-    mentions.sort()
-    for start, end, code in mentions:
-        before = text[max(sent[0], start - 60):start]
-        after = text[end:min(sent[1], end + 70)]
-        if _NAMED_INSTRUMENT_AFTER.match(after):
-            # "the United States-Mexico-Canada Agreement", "the Canada Free Trade Act": a state in the
-            # name of a treaty or an act plays no part in the sentence's tariffs, not even as a guess.
-            continue
-        role = "none"
-        if _IMPOSER_POSSESSIVE.match(after) or _IMPOSER_BEFORE.search(before) or _IMPOSER_DECISION.match(after):
-            role = "imposer"
-        elif _TARGET_BEFORE.search(before) or _target_after().match(after) or (
-                # "Japan has been hit" is a target; "Washington has hit" is not
-                _TARGET_SUBJECT.match(after) and not _ACTIVE_IMPOSE_AFTER.match(after)):
-            role = "target"
-        elif _LIST_RATE_AFTER.match(after):
-            role = "list_target"
-        elif out and _COORDINATED.search(text[out[-1][1]:start]) and start - out[-1][1] < 12 and out[-1][3] != "none":
-            role = out[-1][3]
-        elif _IMPOSER_AFTER.match(after):
-            role = "imposer"
-        out.append((start, end, code, role))
-    # Coordination shares a role both ways: "Thailand and Cambodia were told to expect 36%".
-    for i in range(len(out) - 2, -1, -1):
-        cur, nxt = out[i], out[i + 1]
-        if cur[3] == "none" and nxt[3] != "none" and nxt[0] - cur[1] < 12 and _COORDINATED.search(text[cur[1]:nxt[0]]):
-            out[i] = (cur[0], cur[1], cur[2], nxt[3])
-    return out
-
-
 class TariffFinder:
     """Tariff mentions in an article. The heuristics are documented in docs/extraction.md."""
 
-    def __init__(self, *, cue_window: int = DEFAULT_CUE_WINDOW, default_imposer: Optional[str] = DEFAULT_IMPOSER):
+    def __init__(self, *, cue_window: int = DEFAULT_CUE_WINDOW, default_imposer: Optional[str] = DEFAULT_IMPOSER,
+                 lang: str = "en"):
         self.cue_window = cue_window
         # Used only when neither the sentence nor earlier tariffs in the article say who levies a rate;
         # in 2018-2026 wire copy an unattributed tariff is almost always the U.S. one. Configurable.
         self.default_imposer = default_imposer
+        self.cues = tariff_cues(lang)
+
+    def sentence_roles(self, ctx: ArticleContext, sent: tuple[int, int]) -> list[tuple[int, int, str, str]]:
+        """(start, end, code, role) for the state actors of a sentence; role imposer/target/none."""
+        text = ctx.text
+        out: list[tuple[int, int, str, str]] = []
+        mentions: list[tuple[int, int, str]] = [(c.start, c.end, c.code) for c in ctx.countries_in(*sent)]
+        # Officials act for their country: "Trump imposed ..." names the imposer.
+        for off, (s, e) in ctx.officials_in(*sent):
+            if off.country and not any(s < me and e > ms for ms, me, _ in mentions):
+                mentions.append((s, e, off.country))
+        if any(c.code == "EU" for c in ctx.countries):
+            for m in self.cues.bloc.finditer(text, *sent):
+                if not any(m.start() < me and m.end() > ms for ms, me, _ in mentions):
+                    mentions.append((m.start(), m.end(), "EU"))
+        mentions.sort()
+        for start, end, code in mentions:
+            before = text[max(sent[0], start - 60):start]
+            after = text[end:min(sent[1], end + 70)]
+            if self.cues.named_instrument_after.match(after):
+                # "the United States-Mexico-Canada Agreement", "the Canada Free Trade Act": a state in the
+                # name of a treaty or an act plays no part in the sentence's tariffs, not even as a guess.
+                continue
+            role = "none"
+            if self.cues.imposer_possessive.match(after) or self.cues.imposer_before.search(before) or self.cues.imposer_decision.match(after):
+                role = "imposer"
+            elif self.cues.target_before.search(before) or self.cues.target_after.match(after) or (
+                    # "Japan has been hit" is a target; "Washington has hit" is not
+                    self.cues.target_subject.match(after) and not self.cues.active_impose_after.match(after)):
+                role = "target"
+            elif self.cues.list_rate_after.match(after):
+                role = "list_target"
+            elif out and self.cues.coordinated.search(text[out[-1][1]:start]) and start - out[-1][1] < 12 and out[-1][3] != "none":
+                role = out[-1][3]
+            elif self.cues.imposer_after.match(after):
+                role = "imposer"
+            out.append((start, end, code, role))
+        # Coordination shares a role both ways: "Thailand and Cambodia were told to expect 36%".
+        for i in range(len(out) - 2, -1, -1):
+            cur, nxt = out[i], out[i + 1]
+            if cur[3] == "none" and nxt[3] != "none" and nxt[0] - cur[1] < 12 and self.cues.coordinated.search(text[cur[1]:nxt[0]]):
+                out[i] = (cur[0], cur[1], cur[2], nxt[3])
+        return out
+
 
     # -- is it a tariff rate? --------------------------------------------------------------------
 
@@ -190,19 +153,19 @@ class TariffFinder:
         # ("tariffs of 10% and 15%").
         before = text[s0:pct.start]
         after = text[pct.end:s1]
-        if _SHARE_OF.match(after) and not _TARIFF_NOUN.search(after[:25]):
+        if self.cues.share_of.match(after) and not self.cues.tariff_noun.search(after[:25]):
             return None
-        cue_before = [m for m in _TARIFF_NOUN.finditer(before)]
-        cue_after = [m for m in _TARIFF_NOUN.finditer(after)]
+        cue_before = [m for m in self.cues.tariff_noun.finditer(before)]
+        cue_after = [m for m in self.cues.tariff_noun.finditer(after)]
         dist_before = min((_words_between(before, m.end(), len(before)) for m in cue_before), default=99)
         dist_after = min((_words_between(after, 0, m.start()) for m in cue_after), default=99)
         rate_cue = None
-        for m in _RATE_NOUN.finditer(after[:40]):
-            if not _NON_TARIFF_RATE.search(after[:m.end()]):
+        for m in self.cues.rate_noun.finditer(after[:40]):
+            if not self.cues.non_tariff_rate.search(after[:m.end()]):
                 rate_cue = _words_between(after, 0, m.start())
                 break
         dist = min(dist_before, dist_after)
-        if dist > weights.ADJACENT_WORDS and (_OBJECT_CUE_BEFORE.search(before[-40:]) or _OBJECT_CUE_AFTER.match(after)) \
+        if dist > weights.ADJACENT_WORDS and (self.cues.object_cue_before.search(before[-40:]) or self.cues.object_cue_after.match(after)) \
                 and self._tariff_context(ctx, sent):
             # "would face an extra 15%", "34% on China" in a story about tariffs.
             dist = min(dist, weights.OBJECT_CUE_WORDS)
@@ -217,14 +180,14 @@ class TariffFinder:
             weak = True
         # A non-tariff noun or market verb closer to the number than the tariff cue vetoes it,
         # unless the tariff noun is that verb's subject ("tariffs rose to 145%").
-        if _TARIFF_SUBJECT_VERB.search(before[-60:]):
+        if self.cues.tariff_subject_verb.search(before[-60:]):
             return weights.CUE_ADJACENT
-        neg_before = [m for m in _NEGATIVE.finditer(before[-80:])]
-        neg_after = [m for m in _NEGATIVE.finditer(after[:60])]
+        neg_before = [m for m in self.cues.negative.finditer(before[-80:])]
+        neg_after = [m for m in self.cues.negative.finditer(after[:60])]
         nb = min((_words_between(before[-80:], m.end(), len(before[-80:])) for m in neg_before), default=99)
         na = min((_words_between(after, 0, m.start()) for m in neg_after), default=99)
         if weak:
-            if min(nb, na) <= weights.STORY_ONLY_VETO_WORDS or _MARKET_SENTENCE.search(text, s0, s1):
+            if min(nb, na) <= weights.STORY_ONLY_VETO_WORDS or self.cues.market_word.search(text, s0, s1):
                 return None
             return weights.CUE_STORY_ONLY
         if min(nb, na) < dist or (min(nb, na) == dist and dist > weights.ADJACENT_WORDS):
@@ -235,11 +198,10 @@ class TariffFinder:
             return weights.CUE_NEAR
         return weights.CUE_IN_WINDOW
 
-    @staticmethod
-    def _tariff_context(ctx: ArticleContext, sent: tuple[int, int]) -> bool:
+    def _tariff_context(self, ctx: ArticleContext, sent: tuple[int, int]) -> bool:
         idx = ctx.sentences.index(sent) if sent in ctx.sentences else 0
         window = ctx.sentences[max(0, idx - 2):idx + 1]
-        return any(_TARIFF_NOUN.search(ctx.text, s, e) for s, e in window)
+        return any(self.cues.tariff_noun.search(ctx.text, s, e) for s, e in window)
 
     # -- binding ---------------------------------------------------------------------------------
 
@@ -256,7 +218,7 @@ class TariffFinder:
         for sent, pcts in sorted(by_sentence.items()):
             if sent[0] == sent[1]:
                 continue
-            roles = sentence_roles(ctx, sent)
+            roles = self.sentence_roles(ctx, sent)
             clauses = split_clauses(text, sent, "binding")
             for i, pct in enumerate(pcts):
                 strength = self.tariff_signal(ctx, pct, sent)
@@ -273,7 +235,7 @@ class TariffFinder:
                     imposer, imposer_local = self._imposer(rate_roles, pct, clause, [])
                 targets, target_local = self._targets(ctx, rate_roles, pct, lo, hi, sent, clause)
                 if not target_local and i > 0 and found and found[-1].rate_span == (pcts[i - 1].start, pcts[i - 1].end) \
-                        and _RATE_LIST_GAP.match(text[pcts[i - 1].end:pct.start]):
+                        and self.cues.rate_list_gap.match(text[pcts[i - 1].end:pct.start]):
                     # "blanket tariffs of 15% or 20%": a rate listed right after another shares its targets.
                     targets, target_local = list(found[-1].targets), found[-1].targets_local
                 if not target_local:
@@ -307,7 +269,7 @@ class TariffFinder:
                 if not targets:
                     # A duty whose article names no state but its imposer is levied on every supplier.
                     targets = ["ALL"]
-                if "EU" in targets and all(t == "EU" or _EU_MEMBER_STATE.fullmatch(t) for t in targets):
+                if "EU" in targets and all(t == "EU" or self.cues.eu_member_state.fullmatch(t) for t in targets):
                     # "25% on EU goods such as French wine and German cars": member states' goods on an
                     # EU-wide list are the EU's.
                     targets = ["EU"]
@@ -337,8 +299,7 @@ class TariffFinder:
                 return list(m.targets)
         return []
 
-    @staticmethod
-    def _previous_rates_share_roles(text: str, sent: tuple[int, int], found: list[TariffMention]) -> None:
+    def _previous_rates_share_roles(self, text: str, sent: tuple[int, int], found: list[TariffMention]) -> None:
         """"cuts U.S. tariffs on Korean trucks to 12% from 22.5%": the old rate is the same tariff as
         the new one. Where the two were bound to different imposers (the partner named near the old
         rate read as its imposer), the old rate takes the new rate's imposer, targets and products.
@@ -347,7 +308,7 @@ class TariffFinder:
         stale points on its timeline."""
         in_sentence = {m.rate_span[0]: m for m in found if m.sentence == sent}
         seg = text[sent[0]:sent[1]]
-        for rx in (_FROM_TO, _TO_FROM):
+        for rx in (self.cues.from_to, self.cues.to_from):
             for m in rx.finditer(seg):
                 old = in_sentence.get(sent[0] + m.start("a"))
                 new = in_sentence.get(sent[0] + m.start("b"))
@@ -364,7 +325,7 @@ class TariffFinder:
     def _context_imposer(self, ctx: ArticleContext, sent, pct: PercentMatch, last_imposer, targets) -> Optional[str]:
         """Who levies a rate whose sentence does not say: the actor the story has just been about."""
         text = ctx.text
-        pronoun = re.search(r"\b(?:its|their|the country['’]s|the bloc['’]s|his|her)\s+(?:\w+\s+){0,3}$", text[sent[0]:pct.start], re.I)
+        pronoun = self.cues.possessive_before_rate.search(text[sent[0]:pct.start])
         if last_imposer and last_imposer not in targets and not pronoun:
             return last_imposer
         idx = ctx.sentences.index(sent) if sent in ctx.sentences else 0
@@ -372,7 +333,7 @@ class TariffFinder:
             if idx - back < 0:
                 break
             prev = ctx.sentences[idx - back]
-            roles = sentence_roles(ctx, prev)
+            roles = self.sentence_roles(ctx, prev)
             for role in ("imposer", "none"):
                 for r in roles:
                     if r[3] == role and r[2] not in targets:
@@ -406,45 +367,42 @@ class TariffFinder:
         keys = [(not clause[0] <= r[0] < clause[1], abs(r[0] - pct.start)) for r in roles if r[3] == role and r[2] == code]
         return min(keys) if keys else (True, 10**6)
 
-    @staticmethod
-    def _subject_actor(text: str, roles, pct: PercentMatch, clause, sent, targets) -> Optional[str]:
+    def _subject_actor(self, text: str, roles, pct: PercentMatch, clause, sent, targets) -> Optional[str]:
         """The subject of the rate's clause, when it is a state actor: it levies the rate.
 
         A clause that opens with a participle (", sending letters to ...") has the sentence's subject.
         """
         start = clause[0]
-        if _PARTICIPLE_START.match(text, start):
+        if self.cues.participle_start.match(text, start):
             start = sent[0]
         for r in roles:
             if r[0] < start or r[0] >= pct.start:
                 continue
             lead = text[start:r[0]]
-            if len(lead) > 40 or _PREPOSITION_BEFORE.search(lead):
+            if len(lead) > 40 or self.cues.preposition_before.search(lead):
                 return None
             if r[3] in ("none", "imposer") and r[2] not in targets:
                 return r[2]
             return None
         return None
 
-    @staticmethod
-    def _with_antecedent(text: str, clause: tuple[int, int], roles) -> tuple[int, int]:
+    def _with_antecedent(self, text: str, clause: tuple[int, int], roles) -> tuple[int, int]:
         """"The EU, which had faced a 20% tariff, ...": a relative clause that makes the state it hangs
         on a target ("X, which faced/was hit") is about that state, so the state belongs to the rate's
         clause. A state that the relative clause gives no role stays out: it is the subject of the
         main clause, and reading it as the rate's subject would make it the imposer."""
-        if not _RELATIVE_CLAUSE_START.match(text, clause[0]):
+        if not self.cues.relative_clause_start.match(text, clause[0]):
             return clause
         for r in roles:
             if r[3] == "target" and 0 <= clause[0] - r[1] <= 2:
                 return r[0], clause[1]
         return clause
 
-    @staticmethod
-    def _passive_agent(text: str, roles, pct: PercentMatch, hi: int) -> Optional[str]:
+    def _passive_agent(self, text: str, roles, pct: PercentMatch, hi: int) -> Optional[str]:
         """"respond to the 25% tariffs imposed by the United States": the agent of the passive that
         follows the rate's own tariff noun levies the rate, whoever is the sentence's subject."""
         for r in roles:
-            if pct.end <= r[0] < hi and _PASSIVE_AGENT_GAP.match(text[pct.end:r[0]]):
+            if pct.end <= r[0] < hi and self.cues.passive_agent_gap.match(text[pct.end:r[0]]):
                 return r[2]
         return None
 
@@ -462,15 +420,14 @@ class TariffFinder:
                 return min(group, key=cost)[2], True
         return None, False
 
-    @staticmethod
-    def _targets(ctx, roles, pct: PercentMatch, lo: int, hi: int, sent, clause) -> tuple[list[str], bool]:
+    def _targets(self, ctx, roles, pct: PercentMatch, lo: int, hi: int, sent, clause) -> tuple[list[str], bool]:
         text = ctx.text
         right = text[pct.end:hi]
         left = text[lo:pct.start]
         listed = [r[2] for r in roles if r[3] == "list_target" and lo <= r[0] and r[1] <= pct.start and pct.start - r[1] <= 6]
         if listed:
             return listed, True
-        if _UNIVERSAL_RATE_AFTER.match(right):
+        if self.cues.universal_rate_after.match(right):
             # "the 10% minimum", "a 10% baseline": the rate names the every-country duty, whichever
             # state the sentence is about ("Britain, which got away with the 10% minimum").
             return ["ALL"], True
@@ -478,10 +435,10 @@ class TariffFinder:
         if near_right:
             return sorted(set(near_right)), True
         # A universal cue belongs to the rate it is nearer to ("a 10% universal rate ... a 25% duty").
-        for m in _UNIVERSAL.finditer(right[:80]):
+        for m in self.cues.universal.finditer(right[:80]):
             if hi == sent[1] or m.start() < len(right) - m.end():
                 return ["ALL"], True
-        for m in _UNIVERSAL.finditer(left[-60:]):
+        for m in self.cues.universal.finditer(left[-60:]):
             offset = len(left) - min(len(left), 60) + m.start()
             if lo == sent[0] or len(left) - (offset + len(m.group())) < offset:
                 return ["ALL"], True
@@ -492,11 +449,11 @@ class TariffFinder:
                 return sorted(set(codes)), True
         # "25% on steel and 10% on aluminum from all countries": an every-country tail after a list of
         # rates covers each rate of the list, unless a state is named between the rate and the tail.
-        tail = _UNIVERSAL_TAIL.search(text, pct.end, min(sent[1], pct.end + 160))
+        tail = self.cues.universal_tail.search(text, pct.end, min(sent[1], pct.end + 160))
         if tail and not any(r[3] in ("target", "list_target") and pct.end <= r[0] < tail.start() for r in roles) \
                 and not re.search(r"[;:]", text[pct.end:tail.start()]):
             return ["ALL"], True
-        if _sector_imports_after().match(text, pct.end, hi):
+        if self.cues.sector_imports_after.match(text, pct.end, hi):
             return ["ALL"], True
         return [], False
 
@@ -512,26 +469,25 @@ class TariffFinder:
                 found.append(value)
         return found
 
-    @staticmethod
-    def _status(text: str, pct: PercentMatch, lo: int, hi: int, sent, sentence_cues: dict) -> str:
+    def _status(self, text: str, pct: PercentMatch, lo: int, hi: int, sent, sentence_cues: dict) -> str:
         """sentence_cues: the article's memo of each sentence's status-cue matches (a sentence with
         several rates is scanned once, not once per rate)."""
         near_start = max(sent[0], pct.start - 90)
         near = text[near_start:min(sent[1], pct.end + 90)]
-        answer_ruled_out = _RETALIATE_AGAINST_BEFORE.search(text, sent[0], pct.start) is not None
-        lifted_to = _LIFT_TO_BEFORE.search(text, sent[0], pct.start) is not None
+        answer_ruled_out = self.cues.retaliate_against_before.search(text, sent[0], pct.start) is not None
+        lifted_to = self.cues.lift_to_before.search(text, sent[0], pct.start) is not None
         for scope in ("near", "whole"):
             best: Optional[tuple[int, int, str]] = None
             if scope == "near":
                 centre = pct.start - near_start
-                found = [[m.start() for m in rx.finditer(near)] for _, rx in _STATUS_CUES]
+                found = [[m.start() for m in rx.finditer(near)] for _, rx in self.cues.status_cues]
             else:
                 centre = pct.start - sent[0]
                 found = sentence_cues.get(sent)
                 if found is None:
                     whole = text[sent[0]:sent[1]]
-                    found = sentence_cues[sent] = [[m.start() for m in rx.finditer(whole)] for _, rx in _STATUS_CUES]
-            for rank, (status, _) in enumerate(_STATUS_CUES):
+                    found = sentence_cues[sent] = [[m.start() for m in rx.finditer(whole)] for _, rx in self.cues.status_cues]
+            for rank, (status, _) in enumerate(self.cues.status_cues):
                 if status == "ruled_out" and answer_ruled_out:
                     # "will not retaliate against the 25% tariffs": what is ruled out is the answer;
                     # the rate is the other side's, and it stays.
@@ -547,10 +503,9 @@ class TariffFinder:
                 return best[2]
         return "in_effect"
 
-    @staticmethod
-    def _previous_rate(text: str, pct: PercentMatch, sent) -> Optional[float]:
+    def _previous_rate(self, text: str, pct: PercentMatch, sent) -> Optional[float]:
         seg = text[sent[0]:sent[1]]
-        for rx in (_FROM_TO, _TO_FROM):
+        for rx in (self.cues.from_to, self.cues.to_from):
             for m in rx.finditer(seg):
                 b_start = sent[0] + m.start("b")
                 if b_start <= pct.start < sent[0] + m.end("b") + 1:
@@ -567,7 +522,7 @@ def make_tariffs(nlp: Language, name: str, default_imposer: Optional[str], cue_w
     most words between a percentage and its tariff noun."""
     if cue_window < 1:  # confection checks the type only (PositiveInt is an int to it)
         raise ValueError(f"cue_window must be a positive number of words, not {cue_window}")
-    return TariffsComponent(TariffFinder(cue_window=cue_window, default_imposer=default_imposer))
+    return TariffsComponent(TariffFinder(cue_window=cue_window, default_imposer=default_imposer, lang=nlp.lang))
 
 
 class TariffsComponent(RuleComponent):

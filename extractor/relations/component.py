@@ -28,7 +28,7 @@ def make_roles(nlp: Language, name: str, model: str, cue_window: int) -> "Learne
     the subdirectories of one directory): an ensemble that averages their probabilities;
     cue_window: as the tariffs component's (which percentages are tariff rates decides which pairs
     the model sees)."""
-    return LearnedRoles(load_classifier(model), TariffFinder(cue_window=cue_window), settings={"relations_model": model})
+    return LearnedRoles(load_classifier(model), TariffFinder(cue_window=cue_window, lang=nlp.lang), settings={"relations_model": model})
 
 
 class LearnedRoles(RuleComponent):

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Iterable, Optional, Sequence
 
 from ..evaluate import _same_official, load_gold
-from ..events.tariffs import TariffFinder, sentence_roles
+from ..events.tariffs import TariffFinder
 from ..ingest.article import Article
 from ..nlp.context import ArticleContext
 from ..nlp.officials import Official
@@ -105,7 +105,7 @@ def tariff_rates(ctx: ArticleContext, rules: TariffFinder):
     for sent, pcts in sorted(by_sentence.items()):
         if sent[0] == sent[1]:
             continue
-        roles = sentence_roles(ctx, sent)
+        roles = rules.sentence_roles(ctx, sent)
         for pct in pcts:
             if rules.tariff_signal(ctx, pct, sent) is not None:
                 yield pct, sent, roles

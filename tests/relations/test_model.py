@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
+import spacy
 from typer.testing import CliRunner
 
 from spacy.language import Language
@@ -95,7 +96,7 @@ def test_model_component_refuses_a_directory_without_metadata(tmp_path):
     from extractor.errors import TariffwireError
 
     with pytest.raises(TariffwireError, match="relations.json"):
-        make_roles(None, "tariffwire_roles", str(tmp_path), 12)
+        make_roles(spacy.blank("en"), "tariffwire_roles", str(tmp_path), 12)
 
 
 @pytest.mark.slow
@@ -132,8 +133,8 @@ def test_model_learned_classifier_loads_once(tiny_base, corpus, tmp_path):
     articles, gold = corpus
     out = tmp_path / "relations"
     train_relations(Extractor.from_config(), [str(gold)], [str(articles)], str(tiny_base), str(out), epochs=1, val_fraction=0.0)
-    first = make_roles(None, "tariffwire_roles", str(out), 12)
-    second = make_roles(None, "tariffwire_roles", str(out), 8)
+    first = make_roles(spacy.blank("en"), "tariffwire_roles", str(out), 12)
+    second = make_roles(spacy.blank("en"), "tariffwire_roles", str(out), 8)
     assert first.classifier is second.classifier
     assert second.rules.cue_window == 8
     decided = first.classifier.decide(["A [R]25%[/R] tariff on [C]Chinese[/C] goods."], "tariff")
@@ -166,6 +167,6 @@ def test_model_train_tariff_task_with_rule_role_feature(tiny_base, corpus, tmp_p
     assert meta["rule_role_feature"] is True
     assert meta["min_confidence"]["official"] is None  # not learned: the rules keep it
     assert set(meta["validation"]) == {"tariff"}
-    roles = make_roles(None, "tariffwire_roles", str(out), 12)
+    roles = make_roles(spacy.blank("en"), "tariffwire_roles", str(out), 12)
     assert roles.classifier.rule_role_feature
     assert roles.classifier.decide(["A [R]25%[/R] tariff on [C]Chinese[/C] goods."], "official", ["serves"]) == [None]
