@@ -47,6 +47,25 @@ _WORD = re.compile(r"(?:[A-Z]\.){1,3}(?=\s)|[^\W_][\w.'’\-]*[^\W_]|[^\W_]|[^\w
 _APPOSITION_VERB = re.compile(
     r"\b(?:said|says|told|tells|added|announced|warned|argued|noted|wrote|spoke|met|has|have|had|is|are|was|were|will|would)\b"
 )
+# The name grammar's fixed patterns, compiled once (they ran per title and per candidate name).
+# Their few English words (possessive 's, "of the", articles, the "-based" compounds of
+# data/names.json) are the grammar of English titles and names, like the capitalisation rules.
+_WHITESPACE = re.compile(r"\s+")
+_INITIAL = re.compile(r"[A-Z]\.?")
+_CAPITALISED_WORD = re.compile(r"[A-Z][\w\-]+")
+_ONE_OR_TWO_PROPER_WORDS = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+)?")
+_NEXT_CAPITALISED_WORD = re.compile(r" ([A-Z][\w\-]*)(?= [A-Z]|,)")
+_NAME_OR_COMMA_NEXT = re.compile(r"(?:\s+[A-Z]|,)")
+_APPOSITION_END = re.compile(r"[,;.)]")
+_PARENTHESIS_ASIDE = re.compile(r"\([^()]{0,60}\)")
+_POSSESSIVE_GAP = re.compile(r"(?:['’]s)?\s+")
+_POSSESSIVE_GAP_UPTO_TWO_WORDS = re.compile(r"(?:['’]s?)?\s+(?:[\w-]+\s+){0,2}")
+_OWNER_AT_END = re.compile(r"([A-Z][\w\-]+)['’]s?\s*$")
+_OWNER_ANYWHERE = re.compile(r"([A-Z][\w\-]+)['’]s?\b")
+_OF_THE_AFTER_HEAD = re.compile(r"(?:\s+of(?:\s+the)?)?\s+")
+_OF_STATE_AFTER_TITLE = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?([A-Z][\w.\- ]{1,40})")
+_COMMA_ARTICLE_BEFORE = re.compile(r",\s*(?:(?:the|a|an)\s+)?$")
+
 # Word lists (data/names.json): see its _doc.
 _NAME_WORDS = NAME_WORDS
 _NOT_NAME_WORDS = frozenset(_NAME_WORDS["not_name_words"])
@@ -54,6 +73,8 @@ _STOP_NAME_WORDS = frozenset(_NAME_WORDS["stop_name_words"])
 _TITLE_ADJECTIVES = frozenset(_NAME_WORDS["title_adjectives"])
 _ORGANISATION_WORDS = frozenset(_NAME_WORDS["organisation_words"])
 _FAMILY_NAMES_ALSO_WORDS = frozenset(_NAME_WORDS["family_names_also_words"])
+# "a Washington-based analyst": a place or name glued to one of these is a modifier, not a name.
+_COMPOUND_MODIFIER = re.compile("-(?:" + "|".join(re.escape(w) for w in _NAME_WORDS["compound_modifier_suffixes"]) + ")$")
 _INITIALS = re.compile(r"(?:[A-Z]\.){1,3}")
 
 
@@ -175,7 +196,7 @@ def _qualifies_title(text: str, country_end: int, limit: int) -> bool:
     """Does a title start right after this country mention, before `limit` ("US President", "Japan's
     trade minister")?"""
     m = _title_regex()[0].search(text, country_end, min(limit, country_end + 30))
-    return m is not None and re.fullmatch(r"(?:['’]s?)?\s+(?:[\w-]+\s+){0,2}", text[country_end:m.start()]) is not None
+    return m is not None and _POSSESSIVE_GAP_UPTO_TWO_WORDS.fullmatch(text[country_end:m.start()]) is not None
 
 
 def home_country_of(dateline: Sequence[str]) -> Optional[str]:
@@ -233,14 +254,14 @@ def issuer_country(text: str) -> Optional[str]:
             for fm in pattern.finditer(line):
                 found.append((n, fm.start(), code))
         for hm in heads.finditer(line):
-            after = re.match(r"(?:\s+of(?:\s+the)?)?\s+", line[hm.end():])
+            after = _OF_THE_AFTER_HEAD.match(line[hm.end():])
             if after:
                 rest = _countries_in(line[hm.end() + after.end():hm.end() + after.end() + 40])
                 if rest and rest[0].start == 0:
                     found.append((n, hm.start(), rest[0].code))
                     continue
             before = _countries_in(line[max(0, hm.start() - 40):hm.start()])
-            if before and re.fullmatch(r"(?:['’]s)?\s+", line[max(0, hm.start() - 40) + before[-1].end:hm.start()]):
+            if before and _POSSESSIVE_GAP.fullmatch(line[max(0, hm.start() - 40) + before[-1].end:hm.start()]):
                 found.append((n, hm.start(), before[-1].code))
     found = [f for f in found if f[2] != "EU"]
     if not found:
@@ -272,7 +293,7 @@ def _holder_index() -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
 def _without_initials(name: str) -> str:
     """"Donald J. Trump" -> "Donald Trump": a middle initial is a form of the same name."""
     toks = name.split()
-    kept = [t for i, t in enumerate(toks) if not (0 < i < len(toks) - 1 and re.fullmatch(r"[A-Z]\.?", t))]
+    kept = [t for i, t in enumerate(toks) if not (0 < i < len(toks) - 1 and _INITIAL.fullmatch(t))]
     return " ".join(kept)
 
 
@@ -313,7 +334,7 @@ def _is_name_token(tok: str, first: bool = True, family_caps: bool = False) -> b
         return False
     if first and bare in _office_modifiers():  # "Minister for Trade Negotiations Lee X": the remit goes on
         return False
-    if bare in _NOT_NAME_WORDS or re.search(r"-(?:based|led|born|made|owned|listed|run|backed)$", bare):
+    if bare in _NOT_NAME_WORDS or _COMPOUND_MODIFIER.search(bare):
         return False
     if country_norm.country_code(bare) is not None or country_norm.region_country(bare) is not None:
         return False
@@ -532,8 +553,8 @@ class OfficialsFinder:
             if excluded(sent_start, sent_end):
                 continue
             for tm in self.title_re.finditer(text, sent_start, sent_end):
-                office = self.offices[re.sub(r"\s+", " ", tm.group().lower())]
-                title_text = re.sub(r"\s+", " ", tm.group())
+                office = self.offices[_WHITESPACE.sub(" ", tm.group().lower())]
+                title_text = _WHITESPACE.sub(" ", tm.group())
                 mod_start, mod = self._modifier(text, sent_start, tm.start())
                 if _former_regex().search(mod) or _former_regex().search(text[max(sent_start, tm.start() - 12):tm.start()]):
                     name_span = _name_after(text, tm.end() + 1, sent_end) or self._comma_name(text, tm.end(), sent_end)
@@ -551,17 +572,17 @@ class OfficialsFinder:
                     # another office, so a one-government title's country no longer holds ("Secretary
                     # of State for Business and Trade" is British, "Secretary of State" alone American).
                     title_end = dept.end()
-                    title_text = re.sub(r"\s+", " ", text[tm.start():title_end])
+                    title_text = _WHITESPACE.sub(" ", text[tm.start():title_end])
                     office = _Office(office.title, None, office.conditional, office.plural)
                 # "President of the United States, NAME" / "Ambassador to Japan NAME": the state is
                 # part of the title, never the name; "of" names the office's country.
                 # "Minister for Trade Negotiations": a title that names a remit goes on with its words.
                 while _REMIT_OPENS.search(text[tm.start():title_end]):
-                    more = re.match(r" ([A-Z][\w\-]*)(?= [A-Z]|,)", text[title_end:sent_end])
+                    more = _NEXT_CAPITALISED_WORD.match(text[title_end:sent_end])
                     if not more or more.group(1) not in _office_modifiers():
                         break
                     title_end += more.end()
-                    title_text = re.sub(r"\s+", " ", text[tm.start():title_end])
+                    title_text = _WHITESPACE.sub(" ", text[tm.start():title_end])
                 of_country, title_end = self._state_after_title(text, title_end, sent_end)
                 if office.conditional and not (_government_regex().search(mod) or _government_regex().search(text[title_end:title_end + 60])
                                                or _countries_in(mod)):
@@ -577,7 +598,7 @@ class OfficialsFinder:
                 if name_span is None:
                     name_span = self._apposed_name(text, mod_start, sent_start, person_spans, model_persons)
                     # "NAME, director of a private institute": the body the title heads decides.
-                    appos = re.split(r"[,;.)]", text[tm.start():sent_end])[0]
+                    appos = _APPOSITION_END.split(text[tm.start():sent_end])[0]
                     if name_span is not None and not _APPOSITION_VERB.search(appos) and _private_body_regex().search(appos):
                         rejected.add(normalise_name(text[name_span[0]:name_span[1]]))
                         continue
@@ -616,7 +637,7 @@ class OfficialsFinder:
                     add((ps, pe), "legislator", legislator, "text")
                 tail = text[pe:min(sent_end, pe + 90)]
                 if tail.startswith(","):
-                    appos = re.split(r"[,;.)]", tail[1:])[0]
+                    appos = _APPOSITION_END.split(tail[1:])[0]
                     # An apposition is a noun phrase: one with a verb ("Lighthizer told reporters") is a new clause.
                     if len(appos.split()) > 12 or _APPOSITION_VERB.search(appos):
                         continue
@@ -697,7 +718,7 @@ class OfficialsFinder:
                       model_persons: Optional[Collection[Span]] = None) -> Optional[Span]:
         # "NAME, Japan's chief negotiator" / "NAME, the U.S. Trade Representative"
         before = text[max(floor, mod_start - 3):mod_start]
-        m = re.search(r",\s*(?:(?:the|a|an)\s+)?$", text[max(floor, mod_start - 8):mod_start])
+        m = _COMMA_ARTICLE_BEFORE.search(text[max(floor, mod_start - 8):mod_start])
         if not m:
             return None
         comma = text.rfind(",", max(floor, mod_start - 8), mod_start)
@@ -740,21 +761,21 @@ class OfficialsFinder:
         """(country, possessive owner) for a title: the text first, then offices of one government."""
         for m in _countries_in(mod):
             return m.code, None
-        for tok in re.findall(r"[A-Z][\w\-]+", mod):
+        for tok in _CAPITALISED_WORD.findall(mod):
             region = country_norm.region_country(tok)
             if region:
                 return region, None
-        for phrase in re.findall(r"[A-Z][a-z]+(?: [A-Z][a-z]+)?", mod):
+        for phrase in _ONE_OR_TWO_PROPER_WORDS.findall(mod):
             region = country_norm.region_country(phrase)
             if region:
                 return region, None
-        of_country = re.match(r"\s+(?:of|for)\s+(?:the\s+)?([A-Z][\w.\- ]{1,40})", after_title)
+        of_country = _OF_STATE_AFTER_TITLE.match(after_title)
         if of_country:
             for m in _countries_in(of_country.group(1)):
                 return m.code, None
         if office.country:
             return office.country, None
-        owner = re.search(r"([A-Z][\w\-]+)['’]s?\s*$", mod.strip()) or re.search(r"([A-Z][\w\-]+)['’]s?\b", mod)
+        owner = _OWNER_AT_END.search(mod.strip()) or _OWNER_ANYWHERE.search(mod)
         return None, owner.group(1) if owner else None
 
     @staticmethod
@@ -766,7 +787,7 @@ class OfficialsFinder:
         sentence = text[sent[0]:sent[1]]
         # A state inside parentheses is an aside ("On May 2 (U.S. Eastern Time), Minister X met ..."):
         # it places no office of the sentence.
-        asides = [(m.start(), m.end()) for m in re.finditer(r"\([^()]{0,60}\)", sentence)]
+        asides = [(m.start(), m.end()) for m in _PARENTHESIS_ASIDE.finditer(sentence)]
         matches = [m for m in country_norm.find_countries(sentence)
                    if not any(a <= m.start and m.end <= b for a, b in asides)]
         # A state that qualifies another title ("US President X to Prime Minister Y") is taken.
@@ -791,7 +812,7 @@ class OfficialsFinder:
         if not found or found[0].start != 0:
             return None, title_end
         end = m.end() + found[0].end
-        if not re.match(r"(?:\s+[A-Z]|,)", text[end:end + 2]):
+        if not _NAME_OR_COMMA_NEXT.match(text[end:end + 2]):
             return None, title_end
         return (found[0].code if m.group(1).lower() == "of" else None), end
 
