@@ -10,10 +10,21 @@ from extractor.normalize import dates
 DATA = Path(dates.__file__).resolve().parents[1] / "data"
 
 
-def test_measure_cues_come_from_the_cue_file():
+def test_measure_cues_come_from_the_cue_file(monkeypatch):
+    import datetime as dt
+    import re
+
+    from extractor.segment import segment
+
     cues = cue_patterns("dates")
-    assert dates_component._MEASURE_WORDS is cues["measure_word"]
-    assert dates_component._NOT_MEASURE_HEAD is cues["not_measure_head"]
+    text = "The two sides agreed a pause of 90 days on the new duties."
+    kept = dates_component.article_dates(text, dt.date(2025, 5, 12), segment(text))
+    assert [d.grain for d in kept] == ["duration"]
+    # The component reads the measure words from the lexicon it is given: without them, the same
+    # duration is the length of nothing.
+    blind = dict(cues, measure_word=re.compile(r"(?!)"))
+    monkeypatch.setattr(dates_component, "cue_patterns", lambda name, lang="en": blind)
+    assert dates_component.article_dates(text, dt.date(2025, 5, 12), segment(text)) == []
     spec = json.loads((DATA / "cues" / "en" / "dates.json").read_text("utf-8"))
     # every listed stem is found by the compiled cue, inside a longer word too ("paused")
     for stem in spec["words"]["measure_stems"]:
