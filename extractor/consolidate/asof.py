@@ -1,11 +1,14 @@
 """What was in force on a day: answered from measures.jsonl records (dicts or MeasureRecord dumps)."""
 from __future__ import annotations
 
+from datetime import date as _date, timedelta
 from typing import Iterable, Optional
 
 from .keys import normalize_product
 
 NEVER_IN_FORCE = ("threatened", "ruled_out")
+# Days of slack when comparing two articles' days for one act (as the timelines use).
+DAY_TOLERANCE = 3
 PENDING = ("announced", "agreed")
 
 
@@ -67,6 +70,7 @@ def asof(measures: Iterable[dict], day: str, *, imposer: Optional[str] = None, t
     # are not reported themselves.
     found = [(m, p) for m, p in found if p.get("confidence", 1.0) >= min_confidence]
     found = _without_retellings(found)
+    found = [(m, p) for m, p in found if not _superseded(m, p, measures, day)]
     out = []
     for m, point in found:
         rate = 0.0 if point["status"] == "lifted" or point["rate"] is None else float(point["rate"])
@@ -97,6 +101,33 @@ def _without_retellings(found: list[tuple[dict, dict]]) -> list[tuple[dict, dict
         if not twin:
             kept.append((m, point))
     return kept
+
+
+def _superseded(measure: dict, point: dict, measures: Iterable[dict], day: str) -> bool:
+    """A newer act on the same goods and partners replaces an older rate: a measure whose goods all
+    fall under a compatible measure of the same partners (same imposer, no other name) with more
+    articles that acted (announced, took effect, changed; threats do not count) from about the day
+    the measure's rate was last stated up to `day`. The older rate is then what the articles say
+    was replaced ("the duty on aluminum, 10% until now, goes to 25% with steel's")."""
+    goods = set(measure.get("products") or [])
+    if not goods:
+        return False
+    since = _shifted(point["date"], -DAY_TOLERANCE)
+    for other in measures:
+        if (other is measure or other.get("type") != "tariff" or other.get("targets") != measure.get("targets")
+                or not goods <= set(other.get("products") or []) or not _compatible(other, measure)
+                or (other.get("n_articles") or 0) <= (measure.get("n_articles") or 0)):
+            continue
+        if any(p["status"] not in NEVER_IN_FORCE and since <= p["date"] <= day for p in other.get("timeline", [])):
+            return True
+    return False
+
+
+def _shifted(day: str, days: int) -> str:
+    try:
+        return (_date.fromisoformat(day[:10]) + timedelta(days=days)).isoformat()
+    except ValueError:
+        return day
 
 
 def _compatible(a: dict, b: dict) -> bool:

@@ -25,6 +25,9 @@ from .keys import NO_POINT_STATUSES, EventRow
 from .timeline import DAY_TOLERANCE, Step, _ordinal, build_steps, days_apart, talks_steps
 from .totals import sum_totals
 
+# Statuses of a rate change, whose event may carry the rate it started from (previous_rate).
+CHANGE_STATUSES = ("raised", "reduced")
+
 ACTIVITY_DAYS = 7
 ALIAS_DAYS = 31  # two names stating one rate within a month may be one measure (see _merge_aliases)
 ERA_GAP_DAYS = 365  # a pair silent for a year and back in the news: a new legal action, a new measure
@@ -117,6 +120,16 @@ class RateIndex:
         if row.rate is None or not row.day:
             return None
         return self._nearest(self.by_rate.get(round(row.rate, 2), []), _ordinal(row.day))
+
+    def change_distance(self, row: EventRow) -> Optional[int]:
+        """A rise or cut "to X% from Y%": days from the row back to the nearest row stating Y, the
+        rate it started from (None: no change, or Y never stated before it). The rate a change
+        starts from names the measure it changes, whatever scope the sentence gives it."""
+        if row.status not in CHANGE_STATUSES or row.previous_rate is None or not row.day:
+            return None
+        day = _ordinal(row.day)
+        earlier = [d for d in self.by_rate.get(round(row.previous_rate, 2), []) if d <= day]
+        return day - earlier[-1] if earlier else None
 
     def activity_distance(self, row: EventRow) -> Optional[int]:
         return self._nearest(self.days, _ordinal(row.day)) if row.day else None
@@ -234,6 +247,8 @@ def _fold_target(row: EventRow, candidates: Iterable[tuple[Measure, RateIndex]])
         if row.name and m.name and row.name != m.name:
             continue
         distance = index.rate_distance(row)
+        if distance is None:
+            distance = index.change_distance(row)
         if distance is None and not row.targets and row.products and m.targets == ("ALL",):
             distance = index.activity_distance(row)
         if distance is None or distance > ERA_GAP_DAYS:

@@ -44,6 +44,9 @@ class Step:
     dissent: list[Observation] = field(default_factory=list)
     date: Optional[str] = None
     basis: str = "reported"
+    # The step only announced the rate: a later step says the same rate took effect (see
+    # _merge_repeats); its articles' "in effect" dated the act's signing, not its start.
+    announcement: bool = False
 
     def articles(self) -> set[str]:
         return {o.row.article_id for o in self.support}
@@ -57,6 +60,8 @@ class Step:
 
     @property
     def status(self) -> str:
+        if self.announcement:
+            return "announced"
         # Support only grows (append/extend) and observations never change, so the status counted
         # for a support of this length still holds: steps are asked it often while sorting.
         if self._status_memo[0] == len(self.support):
@@ -218,16 +223,40 @@ def _demote_from_rates(obs: list[Observation]) -> list[Observation]:
     return [demoted.get(o.row.event_id, o) for o in obs]
 
 
+# How long after a measure's first "in effect" day a text-dated "in effect" day of the same rate is
+# read as the real start (signing or announcement to taking effect is days to weeks, rarely more).
+START_AFTER_SIGNING_DAYS = 90
+
+
+def _starts_later(first: Step, step: Step) -> bool:
+    """A measure takes effect once. Its first step says "in effect" on one day, and a later step of
+    the same rate, dated by its own text, says "in effect" again weeks after: the first day was the
+    act's signing or announcement (articles write "imposed" for both), the later one its start."""
+    gap = _ordinal(step.date) - _ordinal(first.date)
+    return (first.status == "in_effect" and step.status == "in_effect" and step.basis == "effective"
+            and first.basis in ("effective", "reported") and DAY_TOLERANCE < gap <= START_AFTER_SIGNING_DAYS)
+
+
 def _merge_repeats(steps: list[Step]) -> list[Step]:
     """A step that repeats the rate of the step before it (nothing changed) joins that step; the
-    later date wins only when the earlier step had no date of its own."""
+    later date wins only when the earlier step had no date of its own. When the repeated step is
+    the measure's first and the later one dates its taking effect (_starts_later), the first
+    becomes the announcement and the later one the start."""
     out: list[Step] = []
     last_force: Optional[Step] = None
+    forces_seen = 0
     for step in sorted(steps, key=step_order):
         if step.cls != FORCE:
             out.append(step)
             continue
         news = step.status in _NEWS and (last_force is None or step.status != last_force.status)
+        if (last_force is not None and forces_seen == 1 and _same_rate(last_force.rate, step.rate)
+                and _starts_later(last_force, step)):
+            last_force.announcement, last_force.basis = True, "announced"
+            out.append(step)
+            last_force = step
+            forces_seen += 1
+            continue
         if last_force is not None and _same_rate(last_force.rate, step.rate) and not news:
             if last_force.basis == "reported" and step.basis != "reported" and all(o.row.status in _AHEAD for o in last_force.support):
                 last_force.date, last_force.basis = step.date, step.basis  # the announcement of this very step
@@ -236,6 +265,7 @@ def _merge_repeats(steps: list[Step]) -> list[Step]:
             continue
         out.append(step)
         last_force = step
+        forces_seen += 1
     return sorted(out, key=step_order)
 
 

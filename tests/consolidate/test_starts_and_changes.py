@@ -1,0 +1,109 @@
+"""A measure takes effect once; a change names its measure by the rate it started from; a newer act
+on the same goods replaces an older rate in the as-of answer. Every sentence here is written for
+these tests."""
+from extractor.consolidate import consolidate_events
+from extractor.consolidate.asof import asof
+
+from .support import event
+
+
+def _tariffs(measures):
+    return [m for m in measures if m.type == "tariff"]
+
+
+def _rates(measures, day, **filters):
+    return sorted(r["rate"] for r in asof([m.model_dump() for m in measures], day, min_confidence=0, **filters))
+
+
+def test_in_force_on_signing_then_again_weeks_later_is_announcement_then_start():
+    published = {"s1": "2026-02-10", "s2": "2026-02-18", "s3": "2026-03-12"}
+    events = [
+        event("s1", "Ruritania imposed a 25% duty on all imported copper on Monday.", 25.0, targets=["ALL"],
+              products=["copper"], confidence=0.95),
+        event("s2", "The copper duty was imposed on Monday, February 10, 2026.", 25.0, targets=["ALL"],
+              products=["copper"], date="2026-02-10", confidence=0.9),
+        event("s3", "The 25% copper duty is in force from Wednesday.", 25.0, targets=["ALL"],
+              products=["copper"], date="2026-03-12", confidence=0.95),
+    ]
+    measures, _ = consolidate_events(events, published)
+    (m,) = _tariffs(measures)
+    assert [(p.date, p.status) for p in m.timeline] == [("2026-02-10", "announced"), ("2026-03-12", "in_effect")]
+    # Before the fix the later day merged into the first: the duty answered from the signing day.
+    assert _rates(measures, "2026-02-20", target="FRA") == []
+    assert _rates(measures, "2026-03-20", target="FRA") == [25.0]
+
+
+def test_a_rate_restated_long_after_it_started_stays_one_step():
+    published = {"r1": "2026-02-10", "r2": "2026-09-01"}
+    events = [
+        event("r1", "A 25% duty on all imported copper took effect on Monday.", 25.0, targets=["ALL"],
+              products=["copper"], date="2026-02-09", confidence=0.95),
+        event("r2", "The 25% copper duty was in force on Monday.", 25.0, targets=["ALL"],
+              products=["copper"], date="2026-08-31", confidence=0.95),
+    ]
+    measures, _ = consolidate_events(events, published)
+    (m,) = _tariffs(measures)
+    assert [(p.date, p.status) for p in m.timeline] == [("2026-02-09", "in_effect")]
+
+
+def test_a_rise_from_the_rate_of_a_broader_measure_is_its_step():
+    published = {"c1": "2026-03-01", "c2": "2026-03-05", "c3": "2026-06-01"}
+    events = [
+        event("c1", "A 25% duty on imported steel and aluminum took effect on March 1.", 25.0, targets=["ALL"],
+              products=["steel", "aluminum"], date="2026-03-01", confidence=0.95),
+        event("c2", "The 25% duty on steel and aluminum applies to all countries.", 25.0, targets=["ALL"],
+              products=["steel", "aluminum"], confidence=0.95),
+        event("c3", "The steel duty was raised to 50% from 25% on Friday.", 50.0, status="raised",
+              targets=["ALL"], products=["steel"], date="2026-05-29", previous_rate=25.0, confidence=0.9),
+    ]
+    measures, _ = consolidate_events(events, published)
+    # Before the fix the rise made an every-country steel measure of its own, and the steel-and-
+    # aluminum measure still answered 25%.
+    (m,) = _tariffs(measures)
+    assert [(p.date, p.rate) for p in m.timeline] == [("2026-03-01", 25.0), ("2026-05-29", 50.0)]
+
+
+def test_a_rise_from_a_rate_nobody_stated_keeps_its_own_measure():
+    published = {"d1": "2026-03-01", "d2": "2026-06-01"}
+    events = [
+        event("d1", "A 25% duty on imported steel and aluminum took effect on March 1.", 25.0, targets=["ALL"],
+              products=["steel", "aluminum"], date="2026-03-01", confidence=0.95),
+        event("d2", "The steel duty was raised to 50% from 30% on Friday.", 50.0, status="raised",
+              targets=["ALL"], products=["steel"], date="2026-05-29", previous_rate=30.0, confidence=0.9),
+    ]
+    measures, _ = consolidate_events(events, published)
+    assert len(_tariffs(measures)) == 2
+
+
+def test_a_newer_act_on_the_same_goods_replaces_an_older_rate():
+    published = {"n1": "2026-02-10", "n2": "2026-02-12", "n3": "2026-02-20", "n4": "2026-03-12"}
+    both = dict(targets=["ALL"], products=["steel", "aluminum"])
+    events = [
+        event("n1", "Ruritania will put 25% on all steel and aluminum imports.", 25.0, status="announced",
+              date="2026-02-10", confidence=0.95, **both),
+        event("n2", "Steel and aluminum imports face 25% from March 12.", 25.0, status="announced",
+              date="2026-02-10", confidence=0.95, **both),
+        event("n3", "Aluminum imports paid 10% until now.", 10.0, targets=["ALL"], products=["aluminum"],
+              date="2026-02-10", confidence=0.95),
+        event("n4", "The 25% steel and aluminum duty took effect on Wednesday.", 25.0, date="2026-03-12",
+              confidence=0.95, **both),
+    ]
+    measures, _ = consolidate_events(events, published)
+    # Before the fix the older aluminum rate answered next to the new duty.
+    assert _rates(measures, "2026-03-20", target="FRA", product="aluminum") == [25.0]
+    # Until the new duty starts, the older rate is what applies.
+    assert _rates(measures, "2026-02-25", target="FRA", product="aluminum") == [10.0]
+
+
+def test_a_duty_on_other_goods_is_not_replaced():
+    published = {"o1": "2026-02-10", "o2": "2026-02-12", "o3": "2026-03-12"}
+    events = [
+        event("o1", "A 25% duty on all steel imports took effect on Monday.", 25.0, targets=["ALL"],
+              products=["steel"], date="2026-02-09", confidence=0.95),
+        event("o2", "The 25% steel duty applies to all countries.", 25.0, targets=["ALL"], products=["steel"],
+              confidence=0.95),
+        event("o3", "A 10% duty on all aluminum imports took effect on Wednesday.", 10.0, targets=["ALL"],
+              products=["aluminum"], date="2026-03-11", confidence=0.95),
+    ]
+    measures, _ = consolidate_events(events, published)
+    assert _rates(measures, "2026-03-20", target="FRA") == [10.0, 25.0]
