@@ -57,8 +57,9 @@ def asof(measures: Iterable[dict], day: str, *, imposer: Optional[str] = None, t
     `min_confidence`, with its rate (a lifted measure reports 0), sorted by imposer, targets,
     products and id."""
     found = []
+    measures = list(measures)
     for m in measures:
-        if not matches(m, imposer, target, product):
+        if not matches(m, imposer, target, product) or _outdated(m, measures, day):
             continue
         point = in_force(m, day)
         if point is not None:
@@ -101,6 +102,26 @@ def _without_retellings(found: list[tuple[dict, dict]]) -> list[tuple[dict, dict
         if not twin:
             kept.append((m, point))
     return kept
+
+
+# A pair out of the news this long and back in it is a new chapter (consolidation's eras).
+ERA_GAP_DAYS = 365
+
+
+def _outdated(measure: dict, measures: list[dict], day: str) -> bool:
+    """A measure last reported over a year before `day`, whose partners came back into the news
+    more than a year after it was last reported (a new measure of the same imposer on one of them
+    first reported then, by `day`) without any article of that new chapter reporting it: the
+    archive no longer says it applies (a 2018 duty not mentioned once in the 2025 coverage of the
+    same pair). Every-country measures stay: a sector duty is not news for each partner."""
+    last = measure.get("last_reported")
+    targets = set(measure.get("targets") or []) - {"ALL"}
+    if not last or not targets or _shifted(last, ERA_GAP_DAYS) >= day:
+        return False
+    return any(other is not measure and other.get("type") == "tariff" and other.get("imposer") == measure.get("imposer")
+               and targets & set(other.get("targets") or []) and other.get("first_reported")
+               and _shifted(last, ERA_GAP_DAYS) < other["first_reported"] <= day
+               for other in measures)
 
 
 def _superseded(measure: dict, point: dict, measures: Iterable[dict], day: str) -> bool:

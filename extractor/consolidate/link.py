@@ -137,7 +137,7 @@ class RateIndex:
 
 def link_block(rows: Sequence[EventRow]) -> list[Measure]:
     """One product scope of one imposer and target set -> its measures (before folding and totals)."""
-    rows = sorted(rows, key=lambda r: r.event_id)
+    rows = _names_from_changes(sorted(rows, key=lambda r: r.event_id))
     by_name: dict[str, list[EventRow]] = {}
     unnamed = []
     for r in rows:
@@ -155,6 +155,27 @@ def link_block(rows: Sequence[EventRow]) -> list[Measure]:
         (home.rows if home is not None else homeless).append(r)
     measures = named + ([_new_measure(homeless, None)] if homeless else [])
     return [m.rebuild() for m in measures]
+
+
+def _names_from_changes(rows: list[EventRow]) -> list[EventRow]:
+    """A rise or cut "to X% from Y%" belongs to the measure that stated Y before it. When no row of
+    its name ever stated Y by then but unnamed rows did, the name cue was another measure's (a
+    counter-measure named in the same sentence): the row goes unnamed and follows its rates."""
+    stated: dict[tuple[Optional[str], float], list[int]] = {}
+    for r in rows:
+        if r.rate is not None and r.day:
+            stated.setdefault((r.name, round(r.rate, 2)), []).append(_ordinal(r.day))
+
+    def stated_before(name: Optional[str], row: EventRow) -> bool:
+        return any(d <= _ordinal(row.day) for d in stated.get((name, round(row.previous_rate, 2)), []))
+
+    out = []
+    for r in rows:
+        if (r.name and r.status in CHANGE_STATUSES and r.previous_rate is not None and r.day
+                and not stated_before(r.name, r) and stated_before(None, r)):
+            r = r._replace(name=None)
+        out.append(r)
+    return out
 
 
 def _merge_aliases(by_name: dict[str, list[EventRow]]) -> dict[str, list[EventRow]]:

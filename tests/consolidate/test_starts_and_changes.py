@@ -107,3 +107,37 @@ def test_a_duty_on_other_goods_is_not_replaced():
     ]
     measures, _ = consolidate_events(events, published)
     assert _rates(measures, "2026-03-20", target="FRA") == [10.0, 25.0]
+
+
+def test_a_rise_whose_name_cue_never_stated_its_starting_rate_follows_its_rates():
+    published = {"m1": "2026-03-01", "m2": "2026-05-02", "m3": "2026-08-04"}
+    events = [
+        event("m1", "Ruritania's 25% duty on Freedonian goods took effect on Saturday.", 25.0, targets=["TUR"],
+              date="2026-03-01", confidence=0.95),
+        event("m2", "The 25% duty on Freedonian goods remains in place.", 25.0, targets=["TUR"], confidence=0.95),
+        event("m3", "Ruritania raised its retaliatory duty on Freedonian goods to 35% from 25%.",
+              35.0, status="raised", targets=["TUR"], date="2026-08-01", previous_rate=25.0, confidence=0.9),
+    ]
+    measures, _ = consolidate_events(events, published)
+    # Before the fix the name cue ("retaliatory", stated nowhere else for this duty) made the rise a
+    # measure of its own.
+    (m,) = _tariffs(measures)
+    assert [(p.date, p.rate) for p in m.timeline] == [("2026-03-01", 25.0), ("2026-08-01", 35.0)]
+
+
+def test_a_measure_silent_through_a_later_chapter_of_its_pair_no_longer_answers():
+    published = {"h1": "2018-07-06", "h2": "2018-09-24", "h3": "2025-02-04", "h4": "2025-02-05"}
+    events = [
+        event("h1", "A 25% duty on Freedonian machinery took effect on Friday.", 25.0, targets=["TUR"],
+              products=["machinery"], date="2018-07-06", confidence=0.95),
+        event("h2", "The 25% machinery duty on Freedonia stays.", 25.0, targets=["TUR"], products=["machinery"],
+              confidence=0.95),
+        event("h3", "A 10% duty on all Freedonian goods took effect on Tuesday.", 10.0, targets=["TUR"],
+              date="2025-02-04", confidence=0.95),
+        event("h4", "The 10% duty on Freedonian goods applies from Tuesday.", 10.0, targets=["TUR"],
+              date="2025-02-04", confidence=0.95),
+    ]
+    measures, _ = consolidate_events(events, published)
+    assert _rates(measures, "2019-01-10", target="TUR") == [25.0]
+    # Before the fix the 2018 duty, never reported in the 2025 coverage, answered in 2025 too.
+    assert _rates(measures, "2025-03-01", target="TUR") == [10.0]
