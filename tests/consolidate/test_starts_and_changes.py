@@ -162,3 +162,24 @@ def test_an_announcement_weeks_ahead_is_its_own_point_and_never_applies():
     assert [(p.date, p.status) for p in m.timeline] == [("2026-02-01", "announced"), ("2026-03-04", "in_effect")]
     assert _rates(measures, "2026-02-15", target="TUR") == []
     assert _rates(measures, "2026-03-10", target="TUR") == [25.0]
+
+
+def test_a_duty_of_an_earlier_chapter_is_not_summed_into_a_later_total():
+    published = {"e1": "2018-09-24", "e2": "2018-10-01", "e3": "2025-02-04", "e4": "2025-02-05", "e5": "2025-03-04"}
+    events = [
+        event("e1", "A 10% duty on Freedonian machinery took effect on Monday.", 10.0, targets=["TUR"],
+              products=["machinery"], date="2018-09-24", confidence=0.95),
+        event("e2", "The 10% machinery duty on Freedonia stays.", 10.0, targets=["TUR"], products=["machinery"],
+              confidence=0.95),
+        event("e3", "A 10% duty on all Freedonian goods took effect on Tuesday.", 10.0, targets=["TUR"],
+              date="2025-02-04", confidence=0.95),
+        event("e4", "The 10% duty on Freedonian goods applies since Tuesday.", 10.0, targets=["TUR"],
+              date="2025-02-04", confidence=0.95),
+        event("e5", "Ruritania doubled the duty on Freedonian goods to 20%.", 20.0, status="raised",
+              targets=["TUR"], confidence=0.9),
+    ]
+    measures, links = consolidate_events(events, published)
+    # Before the fix 20% = the 2018 duty's 10% + the 2025 duty's 10%: taken for a total, no point.
+    assert not [link for link in links if link.role == "total"]
+    (m,) = [m for m in _tariffs(measures) if not m.products]
+    assert [(p.date, p.rate) for p in m.timeline] == [("2025-02-04", 10.0), ("2025-03-04", 20.0)]
