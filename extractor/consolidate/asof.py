@@ -1,6 +1,7 @@
 """What was in force on a day: answered from measures.jsonl records (dicts or MeasureRecord dumps)."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import date as _date, timedelta
 from typing import Iterable, Optional
 
@@ -58,9 +59,12 @@ def asof(measures: Iterable[dict], day: str, *, imposer: Optional[str] = None, t
     products and id."""
     found = []
     measures = list(measures)
+    chapters = _chapter_starts(measures)
+    matching = []
     for m in measures:
-        if not matches(m, imposer, target, product) or _outdated(m, measures, day):
+        if not matches(m, imposer, target, product) or _outdated(m, chapters, day):
             continue
+        matching.append(m)
         point = in_force(m, day)
         if point is not None:
             found.append((m, point))
@@ -71,7 +75,9 @@ def asof(measures: Iterable[dict], day: str, *, imposer: Optional[str] = None, t
     # are not reported themselves.
     found = [(m, p) for m, p in found if p.get("confidence", 1.0) >= min_confidence]
     found = _without_retellings(found)
-    found = [(m, p) for m, p in found if not _superseded(m, p, measures, day)]
+    # A measure that supersedes a matching one matches the query too (same imposer and partners,
+    # broader goods), so the matching measures are the only candidates.
+    found = [(m, p) for m, p in found if not _superseded(m, p, matching, day)]
     out = []
     for m, point in found:
         rate = 0.0 if point["status"] == "lifted" or point["rate"] is None else float(point["rate"])
@@ -108,7 +114,17 @@ def _without_retellings(found: list[tuple[dict, dict]]) -> list[tuple[dict, dict
 ERA_GAP_DAYS = 365
 
 
-def _outdated(measure: dict, measures: list[dict], day: str) -> bool:
+def _chapter_starts(measures: list[dict]) -> dict[tuple[str, str], list[str]]:
+    """(imposer, partner) -> the sorted first-report days of the imposer's measures naming it."""
+    starts: dict[tuple[str, str], list[str]] = {}
+    for m in measures:
+        if m.get("type") == "tariff" and m.get("first_reported"):
+            for t in m.get("targets") or []:
+                starts.setdefault((m.get("imposer") or "", t), []).append(m["first_reported"])
+    return {key: sorted(days) for key, days in starts.items()}
+
+
+def _outdated(measure: dict, chapters: dict[tuple[str, str], list[str]], day: str) -> bool:
     """A measure last reported over a year before `day`, whose partners came back into the news
     more than a year after it was last reported (a new measure of the same imposer on one of them
     first reported then, by `day`) without any article of that new chapter reporting it: the
@@ -118,10 +134,13 @@ def _outdated(measure: dict, measures: list[dict], day: str) -> bool:
     targets = set(measure.get("targets") or []) - {"ALL"}
     if not last or not targets or _shifted(last, ERA_GAP_DAYS) >= day:
         return False
-    return any(other is not measure and other.get("type") == "tariff" and other.get("imposer") == measure.get("imposer")
-               and targets & set(other.get("targets") or []) and other.get("first_reported")
-               and _shifted(last, ERA_GAP_DAYS) < other["first_reported"] <= day
-               for other in measures)
+    chapter = _shifted(last, ERA_GAP_DAYS)
+    for t in targets:
+        days = chapters.get((measure.get("imposer") or "", t), [])
+        i = bisect_right(days, chapter)
+        if i < len(days) and days[i] <= day:
+            return True
+    return False
 
 
 def _superseded(measure: dict, point: dict, measures: Iterable[dict], day: str) -> bool:
