@@ -259,6 +259,17 @@ def _eligible(home: Measure, candidates: Iterable[tuple[Measure, RateIndex]], ac
     return out
 
 
+def _scoped_for(home: Measure, candidates: Sequence[tuple[Measure, RateIndex]]) -> list[tuple[Measure, RateIndex]]:
+    """A measure whose rows name no goods (extraction found none near the rate) may be a goods
+    measure of the same partners told without its goods ("the 50% rate"): its rows may report the
+    one better-attested goods measure that states their rate (_fold_target). Several goods
+    measures, or none better attested: it stays."""
+    support = len(home.articles())
+    out = [(m, index) for m, index in candidates if not home.name or m.name in (None, home.name)]
+    out = [(m, index) for m, index in out if index.support > support]
+    return out if len(out) == 1 else []
+
+
 def _fold_target(row: EventRow, candidates: Iterable[tuple[Measure, RateIndex]]) -> Optional[Measure]:
     """The broader, better-supported measure that states this row's rate within a year, if any.
     A row naming no partner (a sector duty reported without "on all countries") reports the
@@ -299,7 +310,7 @@ def link_group(rows: Sequence[EventRow], context: Sequence[Measure] = ()) -> Gro
     inside = [(m, RateIndex(m.rows)) for m in measures if m.products]
     around = [(m, RateIndex(m.rows)) for m in context]
     for home in measures:
-        inner = _eligible(home, inside, across_targets=False) if home.products else []
+        inner = _eligible(home, inside, across_targets=False) if home.products else _scoped_for(home, inside)
         # The rows of a narrower measure that another home takes in stay where they are: no chains.
         outer = _eligible(home, around, across_targets=True)
         if not inner and not outer:

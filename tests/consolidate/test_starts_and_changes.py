@@ -183,3 +183,32 @@ def test_a_duty_of_an_earlier_chapter_is_not_summed_into_a_later_total():
     assert not [link for link in links if link.role == "total"]
     (m,) = [m for m in _tariffs(measures) if not m.products]
     assert [(p.date, p.rate) for p in m.timeline] == [("2025-02-04", 10.0), ("2025-03-04", 20.0)]
+
+
+def test_a_rate_told_without_its_goods_reports_the_one_goods_measure_stating_it():
+    published = {"g1": "2026-08-10", "g2": "2026-08-12", "g3": "2027-05-21"}
+    events = [
+        event("g1", "Ruritania doubled its steel duty on Freedonia to 50% on Friday.", 50.0, status="raised",
+              targets=["TUR"], products=["steel"], date="2026-08-10", confidence=0.95),
+        event("g2", "Freedonian steel pays 50% since Friday.", 50.0, targets=["TUR"], products=["steel"],
+              date="2026-08-10", confidence=0.95),
+        event("g3", "Freedonia still faces the 50% rate.", 50.0, targets=["TUR"], confidence=0.9),
+    ]
+    measures, _ = consolidate_events(events, published)
+    # Before the fix the goods-less row made a Freedonia all-goods measure of its own.
+    (m,) = _tariffs(measures)
+    assert m.products == ["steel"] and m.n_articles == 3
+
+
+def test_a_better_attested_all_goods_measure_keeps_its_rows():
+    published = {"w1": "2026-03-04", "w2": "2026-03-05", "w3": "2026-03-06", "w4": "2026-03-12"}
+    events = [
+        event("w1", "A 25% duty on all Freedonian goods took effect on Tuesday.", 25.0, targets=["TUR"],
+              date="2026-03-04", confidence=0.95),
+        event("w2", "Freedonian goods pay 25% since Tuesday.", 25.0, targets=["TUR"], date="2026-03-04", confidence=0.95),
+        event("w3", "The 25% duty on Freedonia stays.", 25.0, targets=["TUR"], confidence=0.95),
+        event("w4", "Freedonian steel pays 25% from Wednesday.", 25.0, targets=["TUR"], products=["steel"],
+              date="2026-03-12", confidence=0.95),
+    ]
+    measures, _ = consolidate_events(events, published)
+    assert sorted(tuple(m.products) for m in _tariffs(measures)) == [(), ("steel",)]
