@@ -327,7 +327,26 @@ def build_steps(rows: Iterable[EventRow]) -> list[Step]:
         else:
             fresh.append(step)
     steps.extend(fresh)
-    return _pause_rates(_merge_repeated_threats(_drop_late_threats(_merge_repeats(steps))))
+    return _pause_rates(_merge_repeated_threats(_drop_late_threats(_drop_early_lifts(_merge_repeats(steps)))))
+
+
+def _drop_early_lifts(steps: list[Step]) -> list[Step]:
+    """A lift before the measure has any step at all (applied, announced or agreed) lifts nothing:
+    a misread ("exemptions were lifted": the duty now applies to all). It becomes dissent of the
+    measure's next step, not a point at 0; with no later step it stays. (A withdrawn announcement
+    has a step before it and stays.)"""
+    ordered = sorted(steps, key=step_order)
+    kept: list[Step] = []
+    seen = False
+    for i, step in enumerate(ordered):
+        if step.cls == FORCE and step.status == "lifted" and not seen:
+            later = [s for s in ordered[i + 1:] if s.cls == FORCE and s.status != "lifted"]
+            if later:
+                later[0].dissent.extend(step.support)
+                continue
+        seen = seen or step.cls == FORCE
+        kept.append(step)
+    return kept
 
 
 def _merge_repeated_threats(steps: list[Step]) -> list[Step]:

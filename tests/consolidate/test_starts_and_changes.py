@@ -212,3 +212,24 @@ def test_a_better_attested_all_goods_measure_keeps_its_rows():
     ]
     measures, _ = consolidate_events(events, published)
     assert sorted(tuple(m.products) for m in _tariffs(measures)) == [(), ("steel",)]
+
+
+def test_a_lift_before_anything_applied_is_no_point():
+    published = {"l1": "2026-02-11", "l2": "2026-03-12", "l3": "2026-03-13", "l4": "2026-06-01"}
+    both = dict(targets=["ALL"], products=["steel", "aluminum"])
+    events = [
+        event("l1", "Ruritania lifted all exemptions from its 25% steel and aluminum duty on Monday.", 25.0,
+              status="lifted", date="2026-02-10", confidence=0.95, **both),
+        event("l2", "The 25% steel and aluminum duty took effect on Wednesday.", 25.0, date="2026-03-12",
+              confidence=0.95, **both),
+        event("l3", "Steel and aluminum imports pay 25% since Wednesday.", 25.0, date="2026-03-12",
+              confidence=0.95, **both),
+        event("l4", "Ruritania lifted its 25% steel and aluminum duty on Monday.", 25.0, status="lifted",
+              date="2026-06-01", confidence=0.95, **both),
+    ]
+    measures, _ = consolidate_events(events, published)
+    (m,) = _tariffs(measures)
+    # Before the fix the exemptions' end made a lift at 0 before the duty ever applied.
+    assert [(p.date, p.rate, p.status) for p in m.timeline] == [("2026-03-12", 25.0, "in_effect"),
+                                                               ("2026-06-01", 0.0, "lifted")]
+    assert [c.status for c in m.timeline[0].conflicts] == ["lifted"]
