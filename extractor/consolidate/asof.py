@@ -1,11 +1,15 @@
 """What was in force on a day: answered from measures.jsonl records (dicts or MeasureRecord dumps)."""
 from __future__ import annotations
 
+from bisect import bisect_right
+from datetime import date as _date, timedelta
 from typing import Iterable, Optional
 
 from .keys import normalize_product
 
 NEVER_IN_FORCE = ("threatened", "ruled_out")
+# Days of slack when comparing two articles' days for one act (as the timelines use).
+DAY_TOLERANCE = 3
 PENDING = ("announced", "agreed")
 
 
@@ -54,9 +58,13 @@ def asof(measures: Iterable[dict], day: str, *, imposer: Optional[str] = None, t
     `min_confidence`, with its rate (a lifted measure reports 0), sorted by imposer, targets,
     products and id."""
     found = []
+    measures = list(measures)
+    chapters = _chapter_starts(measures)
+    matching = []
     for m in measures:
-        if not matches(m, imposer, target, product):
+        if not matches(m, imposer, target, product) or _outdated(m, chapters, day):
             continue
+        matching.append(m)
         point = in_force(m, day)
         if point is not None:
             found.append((m, point))
@@ -67,6 +75,9 @@ def asof(measures: Iterable[dict], day: str, *, imposer: Optional[str] = None, t
     # are not reported themselves.
     found = [(m, p) for m, p in found if p.get("confidence", 1.0) >= min_confidence]
     found = _without_retellings(found)
+    # A measure that supersedes a matching one matches the query too (same imposer and partners,
+    # broader goods), so the matching measures are the only candidates.
+    found = [(m, p) for m, p in found if not _superseded(m, p, matching, day)]
     out = []
     for m, point in found:
         rate = 0.0 if point["status"] == "lifted" or point["rate"] is None else float(point["rate"])
@@ -97,6 +108,66 @@ def _without_retellings(found: list[tuple[dict, dict]]) -> list[tuple[dict, dict
         if not twin:
             kept.append((m, point))
     return kept
+
+
+# A pair out of the news this long and back in it is a new chapter (consolidation's eras).
+ERA_GAP_DAYS = 365
+
+
+def _chapter_starts(measures: list[dict]) -> dict[tuple[str, str], list[str]]:
+    """(imposer, partner) -> the sorted first-report days of the imposer's measures naming it."""
+    starts: dict[tuple[str, str], list[str]] = {}
+    for m in measures:
+        if m.get("type") == "tariff" and m.get("first_reported"):
+            for t in m.get("targets") or []:
+                starts.setdefault((m.get("imposer") or "", t), []).append(m["first_reported"])
+    return {key: sorted(days) for key, days in starts.items()}
+
+
+def _outdated(measure: dict, chapters: dict[tuple[str, str], list[str]], day: str) -> bool:
+    """A measure last reported over a year before `day`, whose partners came back into the news
+    more than a year after it was last reported (a new measure of the same imposer on one of them
+    first reported then, by `day`) without any article of that new chapter reporting it: the
+    archive no longer says it applies (a 2018 duty not mentioned once in the 2025 coverage of the
+    same pair). Every-country measures stay: a sector duty is not news for each partner."""
+    last = measure.get("last_reported")
+    targets = set(measure.get("targets") or []) - {"ALL"}
+    if not last or not targets or _shifted(last, ERA_GAP_DAYS) >= day:
+        return False
+    chapter = _shifted(last, ERA_GAP_DAYS)
+    for t in targets:
+        days = chapters.get((measure.get("imposer") or "", t), [])
+        i = bisect_right(days, chapter)
+        if i < len(days) and days[i] <= day:
+            return True
+    return False
+
+
+def _superseded(measure: dict, point: dict, measures: Iterable[dict], day: str) -> bool:
+    """A newer act on the same goods and partners replaces an older rate: a measure whose goods all
+    fall under a compatible measure of the same partners (same imposer, no other name) with more
+    articles that acted (announced, took effect, changed; threats do not count) from about the day
+    the measure's rate was last stated up to `day`. The older rate is then what the articles say
+    was replaced ("the duty on aluminum, 10% until now, goes to 25% with steel's")."""
+    goods = set(measure.get("products") or [])
+    if not goods:
+        return False
+    since = _shifted(point["date"], -DAY_TOLERANCE)
+    for other in measures:
+        if (other is measure or other.get("type") != "tariff" or other.get("targets") != measure.get("targets")
+                or not goods <= set(other.get("products") or []) or not _compatible(other, measure)
+                or (other.get("n_articles") or 0) <= (measure.get("n_articles") or 0)):
+            continue
+        if any(p["status"] not in NEVER_IN_FORCE and since <= p["date"] <= day for p in other.get("timeline", [])):
+            return True
+    return False
+
+
+def _shifted(day: str, days: int) -> str:
+    try:
+        return (_date.fromisoformat(day[:10]) + timedelta(days=days)).isoformat()
+    except ValueError:
+        return day
 
 
 def _compatible(a: dict, b: dict) -> bool:

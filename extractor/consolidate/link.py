@@ -25,6 +25,9 @@ from .keys import NO_POINT_STATUSES, EventRow
 from .timeline import DAY_TOLERANCE, Step, _ordinal, build_steps, days_apart, talks_steps
 from .totals import sum_totals
 
+# Statuses of a rate change, whose event may carry the rate it started from (previous_rate).
+CHANGE_STATUSES = ("raised", "reduced")
+
 ACTIVITY_DAYS = 7
 ALIAS_DAYS = 31  # two names stating one rate within a month may be one measure (see _merge_aliases)
 ERA_GAP_DAYS = 365  # a pair silent for a year and back in the news: a new legal action, a new measure
@@ -118,13 +121,23 @@ class RateIndex:
             return None
         return self._nearest(self.by_rate.get(round(row.rate, 2), []), _ordinal(row.day))
 
+    def change_distance(self, row: EventRow) -> Optional[int]:
+        """A rise or cut "to X% from Y%": days from the row back to the nearest row stating Y, the
+        rate it started from (None: no change, or Y never stated before it). The rate a change
+        starts from names the measure it changes, whatever scope the sentence gives it."""
+        if row.status not in CHANGE_STATUSES or row.previous_rate is None or not row.day:
+            return None
+        day = _ordinal(row.day)
+        earlier = [d for d in self.by_rate.get(round(row.previous_rate, 2), []) if d <= day]
+        return day - earlier[-1] if earlier else None
+
     def activity_distance(self, row: EventRow) -> Optional[int]:
         return self._nearest(self.days, _ordinal(row.day)) if row.day else None
 
 
 def link_block(rows: Sequence[EventRow]) -> list[Measure]:
     """One product scope of one imposer and target set -> its measures (before folding and totals)."""
-    rows = sorted(rows, key=lambda r: r.event_id)
+    rows = _names_from_changes(sorted(rows, key=lambda r: r.event_id))
     by_name: dict[str, list[EventRow]] = {}
     unnamed = []
     for r in rows:
@@ -142,6 +155,27 @@ def link_block(rows: Sequence[EventRow]) -> list[Measure]:
         (home.rows if home is not None else homeless).append(r)
     measures = named + ([_new_measure(homeless, None)] if homeless else [])
     return [m.rebuild() for m in measures]
+
+
+def _names_from_changes(rows: list[EventRow]) -> list[EventRow]:
+    """A rise or cut "to X% from Y%" belongs to the measure that stated Y before it. When no row of
+    its name ever stated Y by then but unnamed rows did, the name cue was another measure's (a
+    counter-measure named in the same sentence): the row goes unnamed and follows its rates."""
+    stated: dict[tuple[Optional[str], float], list[int]] = {}
+    for r in rows:
+        if r.rate is not None and r.day:
+            stated.setdefault((r.name, round(r.rate, 2)), []).append(_ordinal(r.day))
+
+    def stated_before(name: Optional[str], row: EventRow) -> bool:
+        return any(d <= _ordinal(row.day) for d in stated.get((name, round(row.previous_rate, 2)), []))
+
+    out = []
+    for r in rows:
+        if (r.name and r.status in CHANGE_STATUSES and r.previous_rate is not None and r.day
+                and not stated_before(r.name, r) and stated_before(None, r)):
+            r = r._replace(name=None)
+        out.append(r)
+    return out
 
 
 def _merge_aliases(by_name: dict[str, list[EventRow]]) -> dict[str, list[EventRow]]:
@@ -225,6 +259,17 @@ def _eligible(home: Measure, candidates: Iterable[tuple[Measure, RateIndex]], ac
     return out
 
 
+def _scoped_for(home: Measure, candidates: Sequence[tuple[Measure, RateIndex]]) -> list[tuple[Measure, RateIndex]]:
+    """A measure whose rows name no goods (extraction found none near the rate) may be a goods
+    measure of the same partners told without its goods ("the 50% rate"): its rows may report the
+    one better-attested goods measure that states their rate (_fold_target). Several goods
+    measures, or none better attested: it stays."""
+    support = len(home.articles())
+    out = [(m, index) for m, index in candidates if not home.name or m.name in (None, home.name)]
+    out = [(m, index) for m, index in out if index.support > support]
+    return out if len(out) == 1 else []
+
+
 def _fold_target(row: EventRow, candidates: Iterable[tuple[Measure, RateIndex]]) -> Optional[Measure]:
     """The broader, better-supported measure that states this row's rate within a year, if any.
     A row naming no partner (a sector duty reported without "on all countries") reports the
@@ -234,6 +279,8 @@ def _fold_target(row: EventRow, candidates: Iterable[tuple[Measure, RateIndex]])
         if row.name and m.name and row.name != m.name:
             continue
         distance = index.rate_distance(row)
+        if distance is None:
+            distance = index.change_distance(row)
         if distance is None and not row.targets and row.products and m.targets == ("ALL",):
             distance = index.activity_distance(row)
         if distance is None or distance > ERA_GAP_DAYS:
@@ -263,7 +310,7 @@ def link_group(rows: Sequence[EventRow], context: Sequence[Measure] = ()) -> Gro
     inside = [(m, RateIndex(m.rows)) for m in measures if m.products]
     around = [(m, RateIndex(m.rows)) for m in context]
     for home in measures:
-        inner = _eligible(home, inside, across_targets=False) if home.products else []
+        inner = _eligible(home, inside, across_targets=False) if home.products else _scoped_for(home, inside)
         # The rows of a narrower measure that another home takes in stay where they are: no chains.
         outer = _eligible(home, around, across_targets=True)
         if not inner and not outer:

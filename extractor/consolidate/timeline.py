@@ -44,6 +44,9 @@ class Step:
     dissent: list[Observation] = field(default_factory=list)
     date: Optional[str] = None
     basis: str = "reported"
+    # The step only announced the rate: a later step says the same rate took effect (see
+    # _merge_repeats); its articles' "in effect" dated the act's signing, not its start.
+    announcement: bool = False
 
     def articles(self) -> set[str]:
         return {o.row.article_id for o in self.support}
@@ -57,6 +60,8 @@ class Step:
 
     @property
     def status(self) -> str:
+        if self.announcement:
+            return "announced"
         # Support only grows (append/extend) and observations never change, so the status counted
         # for a support of this length still holds: steps are asked it often while sorting.
         if self._status_memo[0] == len(self.support):
@@ -158,8 +163,9 @@ def _dated_steps(cls: str, rate: Optional[float], obs: list[Observation]) -> lis
         steps.append(Step(cls, rate, list(chain), date=_modal_day(chain), basis="effective"))
     loose = []
     for o in sorted(announced, key=_obs_key):
-        # An announcement belongs to the step it announced: the first effective one from about its day on.
-        later = [s for s in steps if s.basis == "effective" and _ordinal(s.date) >= _ordinal(o.date) - DAY_TOLERANCE]
+        # An announcement within a few days of the step it announced is the same news and joins it;
+        # one days or weeks ahead is a point of its own (status announced: it never applies).
+        later = [s for s in steps if s.basis == "effective" and days_apart(s.date, o.date) <= DAY_TOLERANCE]
         if later:
             min(later, key=lambda s: (_ordinal(s.date), s.date)).support.append(o)
         else:
@@ -218,16 +224,54 @@ def _demote_from_rates(obs: list[Observation]) -> list[Observation]:
     return [demoted.get(o.row.event_id, o) for o in obs]
 
 
+# How long after a measure's first "in effect" day a text-dated "in effect" day of the same rate is
+# read as the real start (signing or announcement to taking effect is days to weeks, rarely more).
+START_AFTER_SIGNING_DAYS = 90
+
+
+def _starts_later(first: Step, step: Step) -> bool:
+    """A measure takes effect once. Its first step says "in effect" on one day, and a later step of
+    the same rate, dated by its own text, says "in effect" again weeks after: the first day was the
+    act's signing or announcement (articles write "imposed" for both), the later one its start."""
+    gap = _ordinal(step.date) - _ordinal(first.date)
+    return (first.status == "in_effect" and step.status == "in_effect" and step.basis == "effective"
+            and first.basis in ("effective", "reported") and DAY_TOLERANCE < gap <= START_AFTER_SIGNING_DAYS)
+
+
+def _announces(earlier: Step, step: Step) -> bool:
+    """Is `earlier` the announcement (dated by its announcing) of `step`, which the text dates as
+    taking effect?"""
+    return earlier.status in _FUTURE_STATUSES and earlier.basis == "announced" and step.basis == "effective"
+
+
+def _ahead_of(o: Observation, later_steps: Sequence[Step]) -> bool:
+    """An undated announcement (or deal) reported days before the next step of its rate: news of
+    its own day, a point apart from the step (a threat still joins the step that carries it out)."""
+    return o.row.status in _FUTURE_STATUSES and min(_ordinal(s.date) for s in later_steps) > _ordinal(o.date) + DAY_TOLERANCE
+
+
 def _merge_repeats(steps: list[Step]) -> list[Step]:
     """A step that repeats the rate of the step before it (nothing changed) joins that step; the
-    later date wins only when the earlier step had no date of its own."""
+    later date wins only when the earlier step had no date of its own. When the repeated step is
+    the measure's first and the later one dates its taking effect (_starts_later), the first
+    becomes the announcement and the later one the start."""
     out: list[Step] = []
     last_force: Optional[Step] = None
+    forces_seen = 0
     for step in sorted(steps, key=step_order):
         if step.cls != FORCE:
             out.append(step)
             continue
         news = step.status in _NEWS and (last_force is None or step.status != last_force.status)
+        if last_force is not None and _announces(last_force, step):
+            news = True  # the announcement and the taking effect are two points
+        if (last_force is not None and forces_seen == 1 and _same_rate(last_force.rate, step.rate)
+                and _starts_later(last_force, step)):
+            last_force.announcement, last_force.basis = True, "announced"
+            out.append(step)
+            last_force = step
+            forces_seen += 1
+            continue
         if last_force is not None and _same_rate(last_force.rate, step.rate) and not news:
             if last_force.basis == "reported" and step.basis != "reported" and all(o.row.status in _AHEAD for o in last_force.support):
                 last_force.date, last_force.basis = step.date, step.basis  # the announcement of this very step
@@ -236,6 +280,7 @@ def _merge_repeats(steps: list[Step]) -> list[Step]:
             continue
         out.append(step)
         last_force = step
+        forces_seen += 1
     return sorted(out, key=step_order)
 
 
@@ -262,7 +307,7 @@ def build_steps(rows: Iterable[EventRow]) -> list[Step]:
         after = [s for s in same if _ordinal(s.date) > _ordinal(o.date) + DAY_TOLERANCE]
         if before:
             max(before, key=lambda s: (_ordinal(s.date), s.date)).support.append(o)
-        elif after and o.row.status in _AHEAD:
+        elif after and o.row.status in _AHEAD and not _ahead_of(o, after):
             min(after, key=lambda s: (_ordinal(s.date), s.date)).support.append(o)
         else:
             pending.setdefault((o.cls, None if o.rate is None else round(o.rate, 2)), []).append(o)
@@ -282,7 +327,26 @@ def build_steps(rows: Iterable[EventRow]) -> list[Step]:
         else:
             fresh.append(step)
     steps.extend(fresh)
-    return _pause_rates(_merge_repeated_threats(_drop_late_threats(_merge_repeats(steps))))
+    return _pause_rates(_merge_repeated_threats(_drop_late_threats(_drop_early_lifts(_merge_repeats(steps)))))
+
+
+def _drop_early_lifts(steps: list[Step]) -> list[Step]:
+    """A lift before the measure has any step at all (applied, announced or agreed) lifts nothing:
+    a misread ("exemptions were lifted": the duty now applies to all). It becomes dissent of the
+    measure's next step, not a point at 0; with no later step it stays. (A withdrawn announcement
+    has a step before it and stays.)"""
+    ordered = sorted(steps, key=step_order)
+    kept: list[Step] = []
+    seen = False
+    for i, step in enumerate(ordered):
+        if step.cls == FORCE and step.status == "lifted" and not seen:
+            later = [s for s in ordered[i + 1:] if s.cls == FORCE and s.status != "lifted"]
+            if later:
+                later[0].dissent.extend(step.support)
+                continue
+        seen = seen or step.cls == FORCE
+        kept.append(step)
+    return kept
 
 
 def _merge_repeated_threats(steps: list[Step]) -> list[Step]:

@@ -41,7 +41,10 @@ def _parts(measures: Sequence["Measure"], m: "Measure", day: str, exclude: Step 
     steps due within SOON_DAYS (an article sums what is about to apply), leaving out `exclude`."""
     options = []
     for other in measures:
-        if not _scopes_overlap(m.products, other.products):
+        # A measure of an earlier chapter of the pair (an era: consolidation's cut after a year
+        # out of the news) is not summed into a later chapter's totals: articles of the new chapter
+        # add up its own duties (10% + 10% = 20% with a 2018 duty would make a 2025 rise a total).
+        if not _scopes_overlap(m.products, other.products) or other.era != m.era:
             continue
         rest = [s for s in other.steps if s is not exclude and s.cls == FORCE]
         rates = []
