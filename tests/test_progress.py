@@ -142,7 +142,8 @@ def test_dask_without_n_starts_one_worker_per_core(monkeypatch):
     started = []
     monkeypatch.setattr(distributed, "start_local_cluster", lambda n: started.append(n) or "cluster")
     monkeypatch.setattr("distributed.Client", lambda cluster: "client")
-    distributed._connect(config, check_settings(config).run.n_process)
+    run = check_settings(config).run
+    distributed._connect(run.scheduler, run.n_process)
     assert started == [distributed.default_workers()] and started[0] >= 1
     assert check_settings(load_config(None, {"run.n_process": 3})).run.n_process == 3
 
