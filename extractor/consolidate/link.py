@@ -16,7 +16,7 @@ Everything is decided from the set of rows sorted by stable keys, so arrival ord
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Optional, Sequence
@@ -128,8 +128,9 @@ class RateIndex:
         if row.status not in CHANGE_STATUSES or row.previous_rate is None or not row.day:
             return None
         day = _ordinal(row.day)
-        earlier = [d for d in self.by_rate.get(round(row.previous_rate, 2), []) if d <= day]
-        return day - earlier[-1] if earlier else None
+        days = self.by_rate.get(round(row.previous_rate, 2), [])  # sorted
+        i = bisect_right(days, day)  # the last day <= the row's, by bisection (a scan per row grew as the square)
+        return day - days[i - 1] if i else None
 
     def activity_distance(self, row: EventRow) -> Optional[int]:
         return self._nearest(self.days, _ordinal(row.day)) if row.day else None
@@ -161,13 +162,18 @@ def _names_from_changes(rows: list[EventRow]) -> list[EventRow]:
     """A rise or cut "to X% from Y%" belongs to the measure that stated Y before it. When no row of
     its name ever stated Y by then but unnamed rows did, the name cue was another measure's (a
     counter-measure named in the same sentence): the row goes unnamed and follows its rates."""
-    stated: dict[tuple[Optional[str], float], list[int]] = {}
+    # (name, rate) -> the first day it was stated: "stated by then" needs only the earliest (a list
+    # of days scanned per change row grew with the square of a block's rows on a large archive).
+    first_stated: dict[tuple[Optional[str], float], int] = {}
     for r in rows:
         if r.rate is not None and r.day:
-            stated.setdefault((r.name, round(r.rate, 2)), []).append(_ordinal(r.day))
+            key, day = (r.name, round(r.rate, 2)), _ordinal(r.day)
+            if day < first_stated.get(key, day + 1):
+                first_stated[key] = day
 
     def stated_before(name: Optional[str], row: EventRow) -> bool:
-        return any(d <= _ordinal(row.day) for d in stated.get((name, round(row.previous_rate, 2)), []))
+        first = first_stated.get((name, round(row.previous_rate, 2)))
+        return first is not None and first <= _ordinal(row.day)
 
     out = []
     for r in rows:
