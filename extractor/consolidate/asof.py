@@ -6,10 +6,10 @@ from datetime import date as _date, timedelta
 from typing import Iterable, Optional
 
 from .keys import normalize_product
+from .link import ERA_GAP_DAYS  # a pair out of the news this long and back in it: a new chapter
+from .timeline import DAY_TOLERANCE  # days of slack between two articles' days for one act
 
 NEVER_IN_FORCE = ("threatened", "ruled_out")
-# Days of slack when comparing two articles' days for one act (as the timelines use).
-DAY_TOLERANCE = 3
 PENDING = ("announced", "agreed")
 
 
@@ -110,10 +110,6 @@ def _without_retellings(found: list[tuple[dict, dict]]) -> list[tuple[dict, dict
     return kept
 
 
-# A pair out of the news this long and back in it is a new chapter (consolidation's eras).
-ERA_GAP_DAYS = 365
-
-
 def _chapter_starts(measures: list[dict]) -> dict[tuple[str, str], list[str]]:
     """(imposer, partner) -> the sorted first-report days of the imposer's measures naming it."""
     starts: dict[tuple[str, str], list[str]] = {}
@@ -132,9 +128,9 @@ def _outdated(measure: dict, chapters: dict[tuple[str, str], list[str]], day: st
     same pair). Every-country measures stay: a sector duty is not news for each partner."""
     last = measure.get("last_reported")
     targets = set(measure.get("targets") or []) - {"ALL"}
-    if not last or not targets or _shifted(last, ERA_GAP_DAYS) >= day:
+    chapter = _shifted(last, ERA_GAP_DAYS) if last else None
+    if chapter is None or not targets or chapter >= day:
         return False
-    chapter = _shifted(last, ERA_GAP_DAYS)
     for t in targets:
         days = chapters.get((measure.get("imposer") or "", t), [])
         i = bisect_right(days, chapter)

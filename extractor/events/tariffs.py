@@ -45,8 +45,7 @@ def tariff_cues(lang: str) -> SimpleNamespace:
     compiled = cue_patterns("tariffs", lang)
     cues = SimpleNamespace(**compiled)
     cues.status_cues = [(status, compiled["status_" + status]) for status in _STATUS_ORDER]
-    _, table = _product_regex()
-    products = "(?:" + "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True)) + ")"
+    products = "(?:" + _product_words()[1] + ")"
     # A country followed by a traded-goods noun or a product of data/products.json is a target
     # ("Chinese goods", "Japanese cars").
     cues.target_after = re.compile(compiled["target_after_lead"].pattern + "(?:" + compiled["target_after_noun"].pattern
@@ -60,12 +59,18 @@ def tariff_cues(lang: str) -> SimpleNamespace:
 
 
 @functools.lru_cache(maxsize=1)
-def _product_regex() -> tuple[re.Pattern, dict[str, str]]:
+def _product_words() -> tuple[dict[str, str], str]:
+    """data/products.json: (lower-cased product word -> its normal form, their alternation longest first)."""
     with resources.files("extractor.data").joinpath("products.json").open(encoding="utf-8") as fh:
         table = json.load(fh)["products"]
     lower = {k.lower(): v for k, v in table.items()}
-    alternatives = sorted(lower, key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w-])", re.I), lower
+    return lower, "|".join(re.escape(a) for a in sorted(lower, key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=1)
+def _product_regex() -> tuple[re.Pattern, dict[str, str]]:
+    table, alternation = _product_words()
+    return re.compile(r"(?<![\w-])(?:" + alternation + r")(?![\w-])", re.I), table
 
 
 @dataclass

@@ -67,14 +67,13 @@ _OF_STATE_AFTER_TITLE = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?([A-Z][\w.\- ]{1
 _COMMA_ARTICLE_BEFORE = re.compile(r",\s*(?:(?:the|a|an)\s+)?$")
 
 # Word lists (data/names.json): see its _doc.
-_NAME_WORDS = NAME_WORDS
-_NOT_NAME_WORDS = frozenset(_NAME_WORDS["not_name_words"])
-_STOP_NAME_WORDS = frozenset(_NAME_WORDS["stop_name_words"])
-_TITLE_ADJECTIVES = frozenset(_NAME_WORDS["title_adjectives"])
-_ORGANISATION_WORDS = frozenset(_NAME_WORDS["organisation_words"])
-_FAMILY_NAMES_ALSO_WORDS = frozenset(_NAME_WORDS["family_names_also_words"])
+_NOT_NAME_WORDS = frozenset(NAME_WORDS["not_name_words"])
+_STOP_NAME_WORDS = frozenset(NAME_WORDS["stop_name_words"])
+_TITLE_ADJECTIVES = frozenset(NAME_WORDS["title_adjectives"])
+_ORGANISATION_WORDS = frozenset(NAME_WORDS["organisation_words"])
+_FAMILY_NAMES_ALSO_WORDS = frozenset(NAME_WORDS["family_names_also_words"])
 # "a Washington-based analyst": a place or name glued to one of these is a modifier, not a name.
-_COMPOUND_MODIFIER = re.compile("-(?:" + "|".join(re.escape(w) for w in _NAME_WORDS["compound_modifier_suffixes"]) + ")$")
+_COMPOUND_MODIFIER = re.compile("-(?:" + "|".join(re.escape(w) for w in NAME_WORDS["compound_modifier_suffixes"]) + ")$")
 _INITIALS = re.compile(r"(?:[A-Z]\.){1,3}")
 
 
@@ -317,7 +316,7 @@ def _tokens(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
 
 
-_ALWAYS_STOP = _STOP_NAME_WORDS - frozenset(_NAME_WORDS["inner_name_words"])
+_ALWAYS_STOP = _STOP_NAME_WORDS - frozenset(NAME_WORDS["inner_name_words"])
 
 
 def _is_name_token(tok: str, first: bool = True, family_caps: bool = False) -> bool:

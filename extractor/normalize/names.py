@@ -8,20 +8,19 @@ from importlib import resources
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 # The word lists of data/names.json, read once: the officials finder takes its lists from here too.
 NAME_WORDS = json.loads(resources.files("extractor.data").joinpath("names.json").read_text(encoding="utf-8"))
-_WORDS = NAME_WORDS
 # Lower-case particles that belong inside a name ("Ursula von der Leyen", "Luiz Inacio Lula da Silva").
-NAME_PARTICLES = frozenset(_WORDS["name_particles"])
+NAME_PARTICLES = frozenset(NAME_WORDS["name_particles"])
 # Styles of address in front of a name, as token tuples ("the Honourable", "Datuk Seri"), longest first.
-HONORIFIC_PHRASES = tuple(sorted({tuple(h.split()) for h in _WORDS["honorifics"]}, key=len, reverse=True))
+HONORIFIC_PHRASES = tuple(sorted({tuple(h.split()) for h in NAME_WORDS["honorifics"]}, key=len, reverse=True))
 # The phrases by their first word (a name's every token is tested: a scan of all phrases cost ~30 us each).
 _HONORIFICS_BY_FIRST_WORD: dict[str, tuple[tuple[str, ...], ...]] = {}
 for _phrase in HONORIFIC_PHRASES:
     _HONORIFICS_BY_FIRST_WORD[_phrase[0]] = _HONORIFICS_BY_FIRST_WORD.get(_phrase[0], ()) + (_phrase,)
 # One-word honorifics, as the name readers test single tokens.
-HONORIFICS = frozenset(h for h in _WORDS["honorifics"] if " " not in h)
+HONORIFICS = frozenset(h for h in NAME_WORDS["honorifics"] if " " not in h)
 # One-word honorifics without their period: never a name's word ("Tan" of "Tan Sri" may be a surname).
 HONORIFIC_WORDS = frozenset(h.rstrip(".") for h in HONORIFICS)
-POSTNOMINALS = frozenset(_WORDS["postnominals"])
+POSTNOMINALS = frozenset(NAME_WORDS["postnominals"])
 
 
 def strip_possessive(token: str) -> str:

@@ -49,6 +49,11 @@ STORY = [
 ]
 
 
+def tariff_measures(measures) -> list:
+    """The tariff measures of consolidate_events' output (its talks tracks left out)."""
+    return [m for m in measures if m.type == "tariff"]
+
+
 def write_run(folder: Path, events: Sequence[dict], published: dict = PUBLISHED) -> Path:
     """An extract output folder holding these events and their articles."""
     folder.mkdir(parents=True, exist_ok=True)

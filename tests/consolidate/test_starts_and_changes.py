@@ -4,11 +4,7 @@ these tests."""
 from extractor.consolidate import consolidate_events
 from extractor.consolidate.asof import asof
 
-from .support import event
-
-
-def _tariffs(measures):
-    return [m for m in measures if m.type == "tariff"]
+from .support import event, tariff_measures
 
 
 def _rates(measures, day, **filters):
@@ -26,7 +22,7 @@ def test_in_force_on_signing_then_again_weeks_later_is_announcement_then_start()
               products=["copper"], date="2026-03-12", confidence=0.95),
     ]
     measures, _ = consolidate_events(events, published)
-    (m,) = _tariffs(measures)
+    (m,) = tariff_measures(measures)
     assert [(p.date, p.status) for p in m.timeline] == [("2026-02-10", "announced"), ("2026-03-12", "in_effect")]
     # Before the fix the later day merged into the first: the duty answered from the signing day.
     assert _rates(measures, "2026-02-20", target="FRA") == []
@@ -42,7 +38,7 @@ def test_a_rate_restated_long_after_it_started_stays_one_step():
               products=["copper"], date="2026-08-31", confidence=0.95),
     ]
     measures, _ = consolidate_events(events, published)
-    (m,) = _tariffs(measures)
+    (m,) = tariff_measures(measures)
     assert [(p.date, p.status) for p in m.timeline] == [("2026-02-09", "in_effect")]
 
 
@@ -59,7 +55,7 @@ def test_a_rise_from_the_rate_of_a_broader_measure_is_its_step():
     measures, _ = consolidate_events(events, published)
     # Before the fix the rise made an every-country steel measure of its own, and the steel-and-
     # aluminum measure still answered 25%.
-    (m,) = _tariffs(measures)
+    (m,) = tariff_measures(measures)
     assert [(p.date, p.rate) for p in m.timeline] == [("2026-03-01", 25.0), ("2026-05-29", 50.0)]
 
 
@@ -72,7 +68,7 @@ def test_a_rise_from_a_rate_nobody_stated_keeps_its_own_measure():
               targets=["ALL"], products=["steel"], date="2026-05-29", previous_rate=30.0, confidence=0.9),
     ]
     measures, _ = consolidate_events(events, published)
-    assert len(_tariffs(measures)) == 2
+    assert len(tariff_measures(measures)) == 2
 
 
 def test_a_newer_act_on_the_same_goods_replaces_an_older_rate():
@@ -122,7 +118,7 @@ def test_a_rise_whose_name_cue_never_stated_its_starting_rate_follows_its_rates(
     measures, _ = consolidate_events(events, published)
     # Before the fix the name cue ("retaliatory", stated nowhere else for this duty) made the rise a
     # measure of its own.
-    (m,) = _tariffs(measures)
+    (m,) = tariff_measures(measures)
     assert [(p.date, p.rate) for p in m.timeline] == [("2026-03-01", 25.0), ("2026-08-01", 35.0)]
 
 
@@ -157,7 +153,7 @@ def test_an_announcement_weeks_ahead_is_its_own_point_and_never_applies():
               confidence=0.95),
     ]
     measures, _ = consolidate_events(events, published)
-    (m,) = _tariffs(measures)
+    (m,) = tariff_measures(measures)
     # Before the fix both announcements joined the step that took effect a month later: one point.
     assert [(p.date, p.status) for p in m.timeline] == [("2026-02-01", "announced"), ("2026-03-04", "in_effect")]
     assert _rates(measures, "2026-02-15", target="TUR") == []
@@ -181,7 +177,7 @@ def test_a_duty_of_an_earlier_chapter_is_not_summed_into_a_later_total():
     measures, links = consolidate_events(events, published)
     # Before the fix 20% = the 2018 duty's 10% + the 2025 duty's 10%: taken for a total, no point.
     assert not [link for link in links if link.role == "total"]
-    (m,) = [m for m in _tariffs(measures) if not m.products]
+    (m,) = [m for m in tariff_measures(measures) if not m.products]
     assert [(p.date, p.rate) for p in m.timeline] == [("2025-02-04", 10.0), ("2025-03-04", 20.0)]
 
 
@@ -196,7 +192,7 @@ def test_a_rate_told_without_its_goods_reports_the_one_goods_measure_stating_it(
     ]
     measures, _ = consolidate_events(events, published)
     # Before the fix the goods-less row made a Freedonia all-goods measure of its own.
-    (m,) = _tariffs(measures)
+    (m,) = tariff_measures(measures)
     assert m.products == ["steel"] and m.n_articles == 3
 
 
@@ -211,7 +207,7 @@ def test_a_better_attested_all_goods_measure_keeps_its_rows():
               date="2026-03-12", confidence=0.95),
     ]
     measures, _ = consolidate_events(events, published)
-    assert sorted(tuple(m.products) for m in _tariffs(measures)) == [(), ("steel",)]
+    assert sorted(tuple(m.products) for m in tariff_measures(measures)) == [(), ("steel",)]
 
 
 def test_a_lift_before_anything_applied_is_no_point():
@@ -228,7 +224,7 @@ def test_a_lift_before_anything_applied_is_no_point():
               date="2026-06-01", confidence=0.95, **both),
     ]
     measures, _ = consolidate_events(events, published)
-    (m,) = _tariffs(measures)
+    (m,) = tariff_measures(measures)
     # Before the fix the exemptions' end made a lift at 0 before the duty ever applied.
     assert [(p.date, p.rate, p.status) for p in m.timeline] == [("2026-03-12", 25.0, "in_effect"),
                                                                ("2026-06-01", 0.0, "lifted")]

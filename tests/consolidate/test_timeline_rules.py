@@ -3,11 +3,7 @@ Every sentence here is written for these tests."""
 from extractor.consolidate import consolidate_events
 from extractor.consolidate.asof import asof
 
-from .support import event
-
-
-def _tariffs(measures):
-    return [m for m in measures if m.type == "tariff"]
+from .support import event, tariff_measures
 
 
 def test_rate_a_rise_started_from_is_dated_before_the_rise():
@@ -21,7 +17,7 @@ def test_rate_a_rise_started_from_is_dated_before_the_rise():
               products=["steel"], date="2026-06-01", confidence=0.95),
     ]
     measures, _ = consolidate_events(events, published)
-    (m,) = _tariffs(measures)
+    (m,) = tariff_measures(measures)
     points = [(p.date, p.rate) for p in m.timeline]
     assert points == [("2026-05-31", 20.0), ("2026-06-01", 40.0)]
     # The old rate no longer answers after the rise (before the fix it was dated the article's day, after the rise).
@@ -36,7 +32,7 @@ def test_pause_reports_the_rate_in_force_not_the_paused_one():
         event("p3", "The 30% rate is suspended for 90 days.", 30.0, status="paused", date="2026-04-03", confidence=0.95),
     ]
     measures, _ = consolidate_events(events, published)
-    (m,) = _tariffs(measures)
+    (m,) = tariff_measures(measures)
     paused = [p for p in m.timeline if p.status == "paused"]
     assert [(p.date, p.rate) for p in paused] == [("2026-04-03", 10.0)]
 
@@ -50,7 +46,7 @@ def test_pause_before_anything_applies_is_zero_and_a_lower_paused_rate_stays():
               imposer="EU", targets=["USA"], products=["beef"], date="2026-05-02", confidence=0.95),
     ]
     measures, _ = consolidate_events(first, published)
-    (m,) = _tariffs(measures)
+    (m,) = tariff_measures(measures)
     assert [(p.status, p.rate) for p in m.timeline if p.status == "paused"] == [("paused", 0.0)]
     # A pause that leaves a lower rate in force: the text's rate is what applies, untouched.
     published2 = {"r1": "2026-05-01", "r2": "2026-06-01"}
@@ -61,7 +57,7 @@ def test_pause_before_anything_applies_is_zero_and_a_lower_paused_rate_stays():
               targets=["USA"], products=["cheese"], date="2026-06-01", confidence=0.95),
     ]
     measures, _ = consolidate_events(second, published2)
-    (m,) = _tariffs(measures)
+    (m,) = tariff_measures(measures)
     assert [(p.status, p.rate) for p in m.timeline] == [("in_effect", 30.0), ("paused", 10.0)]
 
 
@@ -110,7 +106,7 @@ def test_a_threat_repeated_is_one_point_until_something_takes_effect():
               products=["gadgets"], date="2026-03-13", confidence=0.9),
     ]
     measures, _ = consolidate_events(events, published)
-    (m,) = _tariffs(measures)
+    (m,) = tariff_measures(measures)
     assert [(p.date, p.status, len(p.article_ids)) for p in m.timeline] == [("2026-02-01", "threatened", 2)]
     # Once a rate took effect, a new threat at the old threatened rate is a new point.
     events += [
@@ -119,7 +115,7 @@ def test_a_threat_repeated_is_one_point_until_something_takes_effect():
               products=["gadgets"], date="2026-06-01", confidence=0.9),
     ]
     measures, _ = consolidate_events(events, published)
-    (m,) = _tariffs(measures)
+    (m,) = tariff_measures(measures)
     assert [(p.date, p.status) for p in m.timeline] == [("2026-02-01", "threatened"), ("2026-05-01", "in_effect"),
                                                          ("2026-06-01", "threatened")]
 
@@ -138,7 +134,7 @@ def test_a_sector_duty_reported_without_partner_joins_the_every_country_measure(
         event("s4", "A 10% levy on gizmos applies.", 10.0, targets=[], products=["gizmos"], confidence=0.9),
     ]
     measures, _ = consolidate_events(events, published)
-    by_scope = {tuple(m.products): m for m in _tariffs(measures)}
+    by_scope = {tuple(m.products): m for m in tariff_measures(measures)}
     assert set(by_scope) == {("widgets",), ("gizmos",)}
     assert by_scope[("widgets",)].targets == ["ALL"]
     assert [(p.date, p.rate) for p in by_scope[("widgets",)].timeline] == [("2026-03-12", 25.0), ("2026-06-04", 50.0)]
@@ -187,5 +183,5 @@ def test_a_step_dated_as_taking_effect_is_not_a_coincidental_sum():
     ]
     measures, links = consolidate_events(events, published)
     assert not [link for link in links if link.role == "total"]
-    unnamed = [m for m in _tariffs(measures) if m.name is None]
+    unnamed = [m for m in tariff_measures(measures) if m.name is None]
     assert [(p.date, p.rate) for p in unnamed[0].timeline] == [("2026-03-02", 20.0)]
